@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+# pouch-init: one non-recursive GNU Makefile. `make V=1` shows commands.
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+CC       ?= gcc
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) \
+             -DPOUCH_VERSION='"$(VERSION)"' -I. -MMD -MP
+STATIC_LDFLAGS := -static -Wl,-z,relro,-z,now
+LIBS     := -linih -lcap
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+INIT_SRC := config/values.c init/log.c init/signames.c init/opts.c init/spawn.c init/loop.c
+INIT_MAIN := init/main.c
+HELPER_SRC := test/helpers/pt.c
+UNIT_SRC := $(wildcard test/unit/test_*.c)
+
+INIT_OBJ := $(INIT_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
+
+.SECONDARY:
+
+.PHONY: all clean check unit e2e asan check-asan analyze install uninstall \
+        bench demo format runc-test
+
+all: pouch-init $(BUILD)/pt
+
+deps-%:
+	$(Q)sh tools/deps.sh $*
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/pt: $(BUILD)/test/helpers/pt.o
+	$(Q)$(CC) -static -o $@ $^ -lutil
+
+$(BUILD)/unit/%: $(BUILD)/test/unit/%.o $(INIT_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
+unit: $(UNIT_BIN)
+	$(Q)sh test/unit/run.sh $(UNIT_BIN)
+
+e2e: pouch-init $(BUILD)/pt
+	$(Q)POUCH_INIT=$(CURDIR)/pouch-init PT=$(CURDIR)/$(BUILD)/pt \
+		sh test/e2e/run.sh
+
+check: deps-build deps-test
+	$(Q)$(MAKE) --no-print-directory unit e2e
+
+# ASan + UBSan: a dynamic build of the same sources, same e2e suite.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=all
+asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" \
+		HARDEN= STATIC_LDFLAGS="-fsanitize=address,undefined" \
+		build-asan/pouch-init-asan
+build-asan/pouch-init-asan: $(INIT_OBJ) $(BUILD)/init/main.o
+	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ $(LIBS)
+
+check-asan: asan $(BUILD)/pt
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		POUCH_INIT=$(CURDIR)/build-asan/pouch-init-asan \
+		PT=$(CURDIR)/$(BUILD)/pt sh test/e2e/run.sh
+
+analyze:
+	$(Q)for f in $(INIT_SRC) $(INIT_MAIN); do \
+		$(CC) $(ALL_CFLAGS) -fanalyzer -fsyntax-only $$f || exit 1; done
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
+		init
+
+install: pouch-init
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -m 0755 pouch-init $(DESTDIR)$(PREFIX)/sbin/pouch-init
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/pouch-init
+
+bench: pouch-init $(BUILD)/pt
+	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
+
+demo: pouch-init $(BUILD)/pt
+	$(Q)sh demo/run.sh
+
+format:
+	clang-format -i $(INIT_SRC) $(INIT_MAIN) init/*.h
+
+clean:
+	rm -rf $(BUILD) build-asan pouch-init
+
+-include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

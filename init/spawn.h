@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting a child the way an init must: everything (argv, the PATH
+ * candidates, the environment) is prepared before fork(); after it the
+ * child uses only async-signal-safe calls: restores the signal mask and
+ * the ignored set pid 1 inherited, takes its own process group (and the
+ * terminal's foreground, if there is one), then execs. An exec failure is
+ * sent back to the parent over a close-on-exec pipe as an errno.
+ */
+#ifndef POUCH_SPAWN_H
+#define POUCH_SPAWN_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+enum spawn_group {
+	SPAWN_PGRP = 0,  /* own process group, same session */
+	SPAWN_SESSION,   /* own session (setsid) */
+};
+
+struct spawn_spec {
+	char *const *argv;
+	char *const *envp;	    /* NULL: the current environment */
+	const sigset_t *mask;	    /* mask to give the child */
+	const sigset_t *ignored;    /* signals to set back to SIG_IGN */
+	enum spawn_group group;
+	int tty_foreground;	    /* make it the terminal's foreground group */
+};
+
+/* The signal state pid 1 inherited, captured before it blocks anything. */
+struct sig_inherit {
+	sigset_t mask;
+	sigset_t ignored;
+};
+
+/* Record the inherited mask and ignored set, reset ignored signals to
+ * SIG_DFL and block every signal. Returns 0 or -errno. */
+int spawn_sig_setup(struct sig_inherit *si, sigset_t *blocked)
+	__attribute__((warn_unused_result));
+
+/* Fork and exec. On success returns 0 with *pid set; when exec failed,
+ * also returns 0 and sets *exec_errno (the child exits 126 or 127).
+ * Returns -errno when no child could be made. */
+int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)
+	__attribute__((warn_unused_result));
+
+/* Exit status of a child whose exec failed with err: 127 not found, else 126. */
+int spawn_exec_status(int err);
+
+#endif

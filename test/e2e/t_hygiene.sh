@@ -1,0 +1,35 @@
+# Transparency: CMD gets the signal mask and ignored set pid 1 inherited,
+# and no descriptor pid 1 opened; orphans are reaped; subreaper mode.
+
+direct=$(sh -c "trap '' HUP QUIT; exec '$PT' status")
+via=$(sh -c "trap '' HUP QUIT; exec '$POUCH_INIT' -- '$PT' status")
+expect_eq "same SigBlk/SigIgn/fds as when run directly" "$via" "$direct"
+check "the ignored set really was non-empty" sh -c "echo '$via' | grep -q 'SigIgn:.*0005$'"
+direct=$(exec 7</dev/null; "$PT" status)
+via=$(exec 7</dev/null; in_ns -- "$PT" status)
+expect_eq "inherited descriptors pass, pid 1's own do not" "$via" "$direct"
+direct=$("$PT" mask 10,12,34 -- "$PT" status)
+via=$("$PT" mask 10,12,34 -- "$POUCH_INIT" -- "$PT" status)
+expect_eq "an inherited blocked mask is given to CMD" "$via" "$direct"
+check "the blocked mask really was non-empty" sh -c "echo '$via' | grep -q 'SigBlk:.*200000a00'"
+
+out=$(in_ns -- "$PT" orphans 10000); rc=$?
+expect_eq "10,000 orphans are all reaped (in ${out:-?} us)" "$rc" 0
+
+# not pid 1: a subreaper, so orphans come to us
+out=$("$POUCH_INIT" -- sh -c '(sleep 2 & echo $! >'"$T_TMP"'/gc); sleep 0.2; awk "/^PPid/{print \$2}" /proc/$(cat '"$T_TMP"'/gc)/status; echo $PPID')
+set -- $out
+expect_eq "orphans are re-parented to pouch-init when not pid 1" "$1" "$2"
+out=$("$POUCH_INIT" -s -- "$PT" orphans 200); rc=$?
+expect_eq "subreaper reaps orphans (-s)" "$rc" 0
+
+# the static binary in a root filesystem with nothing else
+root="$T_TMP/root"
+mkdir -p "$root"
+cp "$POUCH_INIT" "$root/init"; cp "$PT" "$root/pt"
+if file "$POUCH_INIT" | grep -q "statically linked"; then
+	unshare --pid --fork --kill-child chroot "$root" /init -- /pt exit 42
+	expect_eq "runs in a root filesystem without any libc" "$?" 42
+else
+	skip "libc-less root filesystem (this build is not static)"
+fi

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pt: a static multi-call helper for the tests and the benchmark, so they
+ * run in a root filesystem that has nothing else.
+ *
+ *   pt exit N              exit with status N
+ *   pt killself SIG        die of signal SIG
+ *   pt sigecho OUT [SIG]   append each received signal number to OUT
+ *                          ("ready" first); exit 0 on SIG
+ *   pt status              print SigBlk, SigIgn, CapBnd and open fds
+ *   pt orphans N           make N orphans, exit once pid 1 reaped them all;
+ *                          prints the drain time in microseconds
+ *   pt ignore-term         ignore SIGTERM and sleep forever
+ *   pt sleep SEC           sleep (0 = forever)
+ *   pt mask N,N -- CMD...  run CMD with signals N,N blocked
+ *   pt pty WAIT KEYS -- CMD...   run CMD on a new terminal; after WAIT is
+ *                          printed, type KEYS (\xNN escapes); exit with
+ *                          CMD's status
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int out_fd = 1;
+static int exit_sig;
+
+static void put(int fd, const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void on_sig(int sig)
+{
+	char buf[8];
+	int n = 0, v = sig;
+
+	char tmp[8];
+	int t = 0;
+	while (v) {
+		tmp[t++] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	while (t)
+		buf[n++] = tmp[--t];
+	buf[n++] = '\n';
+	if (write(out_fd, buf, (size_t)n) < 0)
+		_exit(3);
+	if (sig == exit_sig)
+		_exit(0);
+}
+
+static int sigecho(int argc, char **argv)
+{
+	struct sigaction sa;
+
+	if (argc > 2) {
+		out_fd = open(argv[2], O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (out_fd < 0)
+			return 2;
+	}
+	exit_sig = argc > 3 ? atoi(argv[3]) : 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sig;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			(void)sigaction(s, &sa, NULL);
+	put(out_fd, "ready\n");
+	for (;;)
+		pause();
+}
+
+static int status(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	DIR *d;
+	struct dirent *e;
+
+	if (!f)
+		return 2;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "SigBlk", 6) || !strncmp(line, "SigIgn", 6) ||
+		    !strncmp(line, "CapBnd", 6) || !strncmp(line, "CapAmb", 6) ||
+		    !strncmp(line, "CapEff", 6))
+			fputs(line, stdout);
+	fclose(f);
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return 2;
+	printf("fds:");
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d))
+			printf(" %s", e->d_name);
+	printf("\n");
+	closedir(d);
+	if (isatty(0))
+		printf("fg: %s\n", tcgetpgrp(0) == getpgrp() ? "yes" : "no");
+	return 0;
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Make n zombies that are re-parented to pid 1 all at once (their parent
+ * exits after they all died), then time how long pid 1 takes to reap them. */
+static int orphans(int n)
+{
+	int pids[2];
+	pid_t mid, *list = calloc((size_t)n, sizeof(pid_t));
+	long long t0, deadline;
+	siginfo_t si;
+
+	if (!list || pipe(pids) < 0)
+		return 2;
+	mid = fork();
+	if (mid == 0) {
+		for (int i = 0; i < n; i++) {
+			pid_t p = fork();
+			if (p == 0)
+				_exit(0);
+			if (p < 0 || write(pids[1], &p, sizeof(p)) != sizeof(p))
+				_exit(2);
+			list[i] = p;
+		}
+		/* wait until every child is a zombie, without reaping */
+		for (int i = 0; i < n; i++)
+			(void)waitid(P_PID, (id_t)list[i], &si,
+				     WEXITED | WNOWAIT);
+		_exit(0);
+	}
+	close(pids[1]);
+	for (int i = 0; i < n; i++)
+		if (read(pids[0], &list[i], sizeof(pid_t)) != sizeof(pid_t))
+			return 2;
+	waitpid(mid, NULL, 0);
+	t0 = now_us();
+	deadline = t0 + 30 * 1000000LL;
+	for (int i = 0; i < n; i++) {
+		while (kill(list[i], 0) == 0) {
+			if (now_us() > deadline) {
+				fprintf(stderr, "pt: orphan %d never reaped\n",
+					(int)list[i]);
+				return 1;
+			}
+			sched_yield();
+		}
+	}
+	printf("%lld\n", now_us() - t0);
+	return 0;
+}
+
+static size_t unescape(const char *s, char *out)
+{
+	size_t n = 0;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == 'x' && s[2] && s[3]) {
+			char hex[3] = { s[2], s[3], 0 };
+			out[n++] = (char)strtol(hex, NULL, 16);
+			s += 4;
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	return n;
+}
+
+static int pty_run(int argc, char **argv)
+{
+	char keys[256], buf[4096], seen[8192] = "";
+	size_t klen, slen = 0;
+	int master, st, sent = 0;
+	pid_t pid;
+
+	if (argc < 6 || strcmp(argv[4], "--"))
+		return 2;
+	klen = unescape(argv[3], keys);
+	pid = forkpty(&master, NULL, NULL, NULL);
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		execvp(argv[5], argv + 5);
+		_exit(127);
+	}
+	for (;;) {
+		ssize_t r = read(master, buf, sizeof(buf));
+		if (r <= 0)
+			break;
+		put(1, "");
+		if (write(1, buf, (size_t)r) < 0)
+			break;
+		if (slen + (size_t)r < sizeof(seen) - 1) {
+			memcpy(seen + slen, buf, (size_t)r);
+			slen += (size_t)r;
+			seen[slen] = '\0';
+		}
+		if (!sent && strstr(seen, argv[2])) {
+			usleep(100000);
+			if (write(master, keys, klen) < 0)
+				break;
+			sent = 1;
+		}
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return 2;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(c, "exit") && argc > 2)
+		return atoi(argv[2]);
+	if (!strcmp(c, "killself") && argc > 2) {
+		int s = atoi(argv[2]);
+		signal(s, SIG_DFL);
+		sigset_t m;
+		sigemptyset(&m);
+		sigprocmask(SIG_SETMASK, &m, NULL);
+		raise(s);
+		return 99;
+	}
+	if (!strcmp(c, "mask") && argc > 4 && !strcmp(argv[3], "--")) {
+		sigset_t m;
+		sigemptyset(&m);
+		for (char *p = argv[2]; *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
+			sigaddset(&m, atoi(p));
+		sigprocmask(SIG_SETMASK, &m, NULL);
+		execvp(argv[4], argv + 4);
+		return 127;
+	}
+	if (!strcmp(c, "sigecho"))
+		return sigecho(argc, argv);
+	if (!strcmp(c, "status"))
+		return status();
+	if (!strcmp(c, "orphans") && argc > 2)
+		return orphans(atoi(argv[2]));
+	if (!strcmp(c, "ignore-term")) {
+		signal(SIGTERM, SIG_IGN);
+		put(1, "ready\n");
+		for (;;)
+			pause();
+	}
+	if (!strcmp(c, "sleep") && argc > 2) {
+		int s = atoi(argv[2]);
+		if (s == 0)
+			for (;;)
+				pause();
+		sleep((unsigned)s);
+		return 0;
+	}
+	if (!strcmp(c, "pty"))
+		return pty_run(argc, argv);
+	fprintf(stderr, "pt: unknown command\n");
+	return 2;
+}

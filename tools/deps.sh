@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install the Debian packages a make target needs, only those missing.
+# usage: tools/deps.sh GROUP...   (build, test, analyze, runc, docker, bench)
+set -eu
+pkgs=
+for g in "$@"; do
+	case $g in
+	build) pkgs="$pkgs gcc make libc6-dev libinih-dev libcap-dev file" ;;
+	test) pkgs="$pkgs util-linux procps file valgrind" ;;
+	analyze) pkgs="$pkgs cppcheck" ;;
+	runc) pkgs="$pkgs runc busybox-static jq iproute2" ;;
+	docker) pkgs="$pkgs docker.io" ;;
+	bench) pkgs="$pkgs tini dumb-init catatonit" ;;
+	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;
+	esac
+done
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: need root to install:$missing" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
