@@ -98,7 +98,8 @@ uninstall:
 bench: pouch-init $(BUILD)/pt
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
 
-demo: pouch-init $(BUILD)/pt
+demo: deps-build deps-test
+	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt
 	$(Q)sh demo/run.sh
 
 format:
