@@ -49,6 +49,11 @@ pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ $(LIBS)
 
+# the same objects, linked dynamically, for valgrind (which cannot follow
+# malloc in a static binary)
+$(BUILD)/pouch-init-dyn: $(INIT_OBJ) $(BUILD)/init/main.o
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
 $(BUILD)/pt: $(BUILD)/test/helpers/pt.o
 	$(Q)$(CC) -static -o $@ $^ -lutil
 
@@ -59,8 +64,9 @@ $(BUILD)/unit/%: $(BUILD)/test/unit/%.o $(INIT_OBJ)
 unit: $(UNIT_BIN)
 	$(Q)sh test/unit/run.sh $(UNIT_BIN)
 
-e2e: pouch-init $(BUILD)/pt
+e2e: pouch-init $(BUILD)/pt $(BUILD)/pouch-init-dyn
 	$(Q)POUCH_INIT=$(CURDIR)/pouch-init PT=$(CURDIR)/$(BUILD)/pt \
+		POUCH_INIT_DYN=$(CURDIR)/$(BUILD)/pouch-init-dyn \
 		sh test/e2e/run.sh
 
 check: deps-build deps-test
@@ -83,10 +89,10 @@ check-asan: asan $(BUILD)/pt
 
 analyze:
 	$(Q)for f in $(INIT_SRC) $(INIT_MAIN); do \
-		$(CC) $(ALL_CFLAGS) -fanalyzer -fsyntax-only $$f || exit 1; done
+		$(CC) $(ALL_CFLAGS) -fanalyzer -c -o /dev/null $$f || exit 1; done
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
-		init
+		init config
 
 install: pouch-init
 	install -d $(DESTDIR)$(PREFIX)/sbin

@@ -44,52 +44,40 @@ int spawn_exec_status(int err)
 	return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }
 
-/* Every path execve should try, in PATH order, as execvp would. */
+/* Every path execve should try, in PATH order, as execvp would: one
+ * allocation holding the NULL-terminated array and the strings. */
 static char **path_candidates(const char *file)
 {
 	const char *path = getenv("PATH");
 	size_t flen = strlen(file), n = 1, i = 0;
-	char **list;
+	char **list, *str;
 
-	if (strchr(file, '/')) {
-		list = calloc(2, sizeof(*list));
-		if (list && !(list[0] = strdup(file))) {
-			free(list);
-			return NULL;
-		}
-		return list;
-	}
-	if (!path || !*path)
+	if (strchr(file, '/'))
+		path = "";
+	else if (!path || !*path)
 		path = DEFAULT_PATH;
 	for (const char *p = path; *p; p++)
 		n += *p == ':';
-	list = calloc(n + 1, sizeof(*list));
+	list = malloc((n + 1) * sizeof(*list) + strlen(path) + n * (flen + 2));
 	if (!list)
 		return NULL;
+	str = (char *)(list + n + 1);
 	for (const char *p = path;; p++) {
 		const char *end = strchrnul(p, ':');
 		size_t dlen = (size_t)(end - p);
 
-		list[i] = malloc(dlen + flen + 2);
-		if (!list[i])
-			break;
-		memcpy(list[i], p, dlen);
+		list[i++] = str;
+		memcpy(str, p, dlen);
 		if (dlen)
-			list[i][dlen++] = '/';
-		memcpy(list[i] + dlen, file, flen + 1);
-		i++;
+			str[dlen++] = '/';
+		memcpy(str + dlen, file, flen + 1);
+		str += dlen + flen + 1;
 		if (!*end)
 			break;
 		p = end;
 	}
+	list[i] = NULL;
 	return list;
-}
-
-static void free_list(char **list)
-{
-	for (size_t i = 0; list && list[i]; i++)
-		free(list[i]);
-	free(list);
 }
 
 static void child_signals(const struct spawn_spec *sp)
@@ -204,7 +192,7 @@ out_close:
 	if (fds[1] >= 0)
 		close(fds[1]);
 out_free:
-	free_list(cands);
+	free(cands);
 	free(sh_argv);
 	return ret;
 }
