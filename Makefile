@@ -61,16 +61,25 @@ $(BUILD)/unit/%: $(BUILD)/test/unit/%.o $(INIT_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(LIBS)
 
+TEST_ENV = POUCH_INIT=$(CURDIR)/pouch-init PT=$(CURDIR)/$(BUILD)/pt \
+           POUCH_INIT_DYN=$(CURDIR)/$(BUILD)/pouch-init-dyn
+E2E_TESTS := $(wildcard test/e2e/t_*.sh)
+RUNC_TESTS := $(wildcard test/runc/t_*.sh)
+
 unit: $(UNIT_BIN)
-	$(Q)sh test/unit/run.sh $(UNIT_BIN)
+	$(Q)sh test/run.sh $(UNIT_BIN)
 
 e2e: pouch-init $(BUILD)/pt $(BUILD)/pouch-init-dyn
-	$(Q)POUCH_INIT=$(CURDIR)/pouch-init PT=$(CURDIR)/$(BUILD)/pt \
-		POUCH_INIT_DYN=$(CURDIR)/$(BUILD)/pouch-init-dyn \
-		sh test/e2e/run.sh
+	$(Q)$(TEST_ENV) sh test/run.sh $(E2E_TESTS)
 
-check: deps-build deps-test
-	$(Q)$(MAKE) --no-print-directory unit e2e
+runc-test: deps-runc deps-docker pouch-init $(BUILD)/pt
+	$(Q)$(TEST_ENV) sh test/run.sh $(RUNC_TESTS)
+
+# everything, one runner, one closing line
+check: deps-build deps-test deps-runc deps-docker
+	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt \
+		$(BUILD)/pouch-init-dyn $(UNIT_BIN)
+	$(Q)$(TEST_ENV) sh test/run.sh $(UNIT_BIN) $(E2E_TESTS) $(RUNC_TESTS)
 
 # ASan + UBSan: a dynamic build of the same sources, same e2e suite.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -82,10 +91,10 @@ asan:
 build-asan/pouch-init-asan: $(INIT_OBJ) $(BUILD)/init/main.o
 	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ $(LIBS)
 
-check-asan: asan $(BUILD)/pt
+check-asan: asan $(BUILD)/pt $(BUILD)/pouch-init-dyn
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		POUCH_INIT=$(CURDIR)/build-asan/pouch-init-asan \
-		PT=$(CURDIR)/$(BUILD)/pt sh test/e2e/run.sh
+		PT=$(CURDIR)/$(BUILD)/pt sh test/run.sh $(E2E_TESTS)
 
 analyze:
 	$(Q)for f in $(INIT_SRC) $(INIT_MAIN); do \

@@ -39,7 +39,7 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
 		exit(0);
 	}
 	if (r == OPTS_VERSION) {
-		puts("pouch-init " POUCH_VERSION);
+		puts("pouch-init version " POUCH_VERSION);
 		exit(0);
 	}
 	if (o->verbose)

@@ -57,7 +57,7 @@ expect_eq "bad -e exits 125" "$?" 125
 
 out=$("$POUCH_INIT" --version)
 expect_eq "--version prints one line" "$(echo "$out" | wc -l)" 1
-check "--version names the program" sh -c "echo '$out' | grep -q '^pouch-init [0-9]'"
+check "--version names the program" sh -c "echo '$out' | grep -q '^pouch-init version [0-9]'"
 "$POUCH_INIT" --help >"$T_TMP/help"
 expect_eq "--help exits 0" "$?" 0
 check "--help lists -r" grep -q -- "--rewrite" "$T_TMP/help"

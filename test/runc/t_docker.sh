@@ -1,0 +1,45 @@
+# Docker as a real client: dockerd --init-path runs pouch-init as
+# /sbin/docker-init -- CMD; exit statuses and signals pass through.
+
+. "$T_SRC/test/runc/rootfs.sh"
+if ! command -v dockerd >/dev/null; then
+	skip "docker tests: dockerd is not installed (apt-get install docker.io)"
+	return 0 2>/dev/null || exit 0
+fi
+dk=/tmp/pouch-dockerd.$$
+if ! docker_start "$dk" --init-path "$POUCH_INIT"; then
+	skip "docker tests: dockerd could not start here (log above)"
+	return 0 2>/dev/null || exit 0
+fi
+make_busybox_rootfs "$T_TMP/bb"
+tar -C "$T_TMP/bb" -c . | docker import - pouch-test-busybox >/dev/null
+img=pouch-test-busybox
+
+docker run --rm --init $img sh -c 'tr "\0" " " </proc/1/cmdline; echo; /sbin/docker-init --version' >"$T_TMP/out"
+check "docker --init runs pouch-init as pid 1" grep -q '^/sbin/docker-init -- sh -c' "$T_TMP/out"
+check "... and it is pouch-init" grep -q '^pouch-init version' "$T_TMP/out"
+docker run --rm --init $img sh -c 'exit 7'
+expect_eq "docker run --init: CMD's status 7" "$?" 7
+docker run --rm --init $img sh -c 'kill -TERM $$'
+expect_eq "docker run --init: a SIGTERM death is 143" "$?" 143
+docker run --rm --init $img /no/such/thing 2>/dev/null
+expect_eq "docker run --init: a missing CMD is 127" "$?" 127
+n=$(docker run --rm --init $img sh -c 'for i in $(seq 100); do (sleep 0 &); done; sleep 1; grep -l "^[0-9]* ([^)]*) Z" /proc/[0-9]*/stat 2>/dev/null | wc -l')
+expect_eq "docker run --init: no zombie is left of 100 orphans" "$n" 0
+
+docker run -d --name pouch-test-sig --init $img sh -c 'trap "exit 3" USR1; while :; do sleep 0.1; done' >/dev/null
+sleep 0.5
+docker kill -s USR1 pouch-test-sig >/dev/null
+rc=$(docker wait pouch-test-sig)
+expect_eq "docker kill -s USR1 reaches CMD (it exits 3)" "$rc" 3
+docker rm -f pouch-test-sig >/dev/null 2>&1
+
+docker run -d --name pouch-test-stop --init $img sleep 1000 >/dev/null
+t0=$(now_ms); docker stop pouch-test-stop >/dev/null; t1=$(now_ms)
+rc=$(docker inspect -f '{{.State.ExitCode}}' pouch-test-stop)
+expect_eq "docker stop: sleep as CMD gives 143" "$rc" 143
+check "docker stop is prompt ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 3000 ]
+docker rm -f pouch-test-stop >/dev/null 2>&1
+
+docker rmi -f $img >/dev/null 2>&1
+docker_stop "$dk"
