@@ -110,7 +110,8 @@ install: pouch-init
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/pouch-init
 
-bench: pouch-init $(BUILD)/pt
+bench: deps-build deps-test deps-bench
+	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
 
 demo: deps-build deps-test

@@ -67,15 +67,15 @@ static void become_reaper(struct loop *l)
 
 static void start_cmd(struct loop *l)
 {
-	struct spawn_spec sp = {
-		.argv = l->opts->cmd,
-		.mask = &l->inh->mask,
-		.ignored = &l->inh->ignored,
-		.group = SPAWN_PGRP,
-		.tty_foreground = 1,
-	};
+	struct spawn_spec sp;
 	int r, err;
 
+	spawn_spec_init(&sp);
+	sp.argv = l->opts->cmd;
+	sp.mask = &l->inh->mask;
+	sp.ignored = &l->inh->ignored;
+	sp.group = SPAWN_PGRP;
+	sp.tty_foreground = 1;
 	r = spawn_start(&sp, &l->cmd_pid, &err);
 	if (r < 0) {
 		errno = -r;

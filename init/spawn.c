@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -105,6 +108,93 @@ static void child_group(const struct spawn_spec *sp)
 		(void)tcsetpgrp(STDIN_FILENO, getpgrp());
 }
 
+enum child_step {
+	STEP_EXEC = 0, STEP_FDS, STEP_RLIMIT, STEP_CHDIR, STEP_CAPS,
+	STEP_GROUPS, STEP_SETGID, STEP_SETUID, STEP_AMBIENT, STEP_NNP,
+};
+
+static const char *const step_names[] = {
+	"exec", "set up stdio for", "set rlimits for", "chdir for",
+	"set capabilities for", "setgroups for", "setgid for", "setuid for",
+	"raise ambient capabilities for", "set no_new_privs for",
+};
+
+static __attribute__((noreturn)) void child_fail(int errfd, int step, int err)
+{
+	int msg[2] = { err, step };
+
+	while (write(errfd, msg, sizeof(msg)) < 0 && errno == EINTR)
+		;
+	_exit(spawn_exec_status(step == STEP_EXEC ? err : EPERM));
+}
+
+static int child_fds(const struct spawn_spec *sp)
+{
+	for (int i = 0; i < 3; i++) {
+		if (sp->fds[i] < 0)
+			continue;
+		if (sp->fds[i] == i) {
+			if (fcntl(i, F_SETFD, 0) < 0)
+				return -1;
+		} else if (dup2(sp->fds[i], i) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int child_drop_bounding(const struct spawn_spec *sp)
+{
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		int keep = 0;
+
+		for (size_t i = 0; i < sp->ncaps; i++)
+			keep |= sp->caps[i] == cap;
+		if (!keep && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
+		    errno != EINVAL)
+			return -1;
+	}
+	return 0;
+}
+
+/* Everything between fork and exec, in the order the kernel needs:
+ * limits and directory first, bounding set while still privileged,
+ * then groups, gid, uid (keeping capabilities across), then ambient. */
+static void child_setup(const struct spawn_spec *sp, int errfd)
+{
+	if (child_fds(sp) < 0)
+		child_fail(errfd, STEP_FDS, errno);
+	for (size_t i = 0; i < sp->nrlimits; i++)
+		if (setrlimit(sp->rlimits[i].resource, &sp->rlimits[i].lim) < 0)
+			child_fail(errfd, STEP_RLIMIT, errno);
+	if (sp->has_umask)
+		umask(sp->umask);
+	if (sp->workdir && chdir(sp->workdir) < 0)
+		child_fail(errfd, STEP_CHDIR, errno);
+	if (sp->has_caps && child_drop_bounding(sp) < 0)
+		child_fail(errfd, STEP_CAPS, errno);
+	if (sp->set_ids) {
+		if (sp->has_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+			child_fail(errfd, STEP_CAPS, errno);
+		if (setgroups(sp->ngroups, sp->groups) < 0)
+			child_fail(errfd, STEP_GROUPS, errno);
+		if (setgid(sp->gid) < 0)
+			child_fail(errfd, STEP_SETGID, errno);
+		if (setuid(sp->uid) < 0)
+			child_fail(errfd, STEP_SETUID, errno);
+	}
+	if (sp->has_caps) {
+		if (cap_set_proc((cap_t)sp->capset) < 0)
+			child_fail(errfd, STEP_CAPS, errno);
+		for (size_t i = 0; i < sp->ncaps; i++)
+			if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
+				  sp->caps[i], 0, 0) < 0)
+				child_fail(errfd, STEP_AMBIENT, errno);
+	}
+	if (sp->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(errfd, STEP_NNP, errno);
+}
+
 static __attribute__((noreturn)) void
 child_exec(const struct spawn_spec *sp, char **cands, char **sh_argv, int errfd)
 {
@@ -112,6 +202,7 @@ child_exec(const struct spawn_spec *sp, char **cands, char **sh_argv, int errfd)
 	int err = ENOENT, e;
 
 	child_group(sp);
+	child_setup(sp, errfd);
 	child_signals(sp);
 	for (size_t i = 0; cands[i]; i++) {
 		execve(cands[i], sp->argv, envp);
@@ -127,9 +218,7 @@ child_exec(const struct spawn_spec *sp, char **cands, char **sh_argv, int errfd)
 			break;
 		}
 	}
-	while (write(errfd, &err, sizeof(err)) < 0 && errno == EINTR)
-		;
-	_exit(spawn_exec_status(err));
+	child_fail(errfd, STEP_EXEC, err);
 }
 
 static char **sh_argv_for(char *const *argv)
@@ -148,27 +237,65 @@ static char **sh_argv_for(char *const *argv)
 	return sh;
 }
 
-static int wait_exec(int fd, int *exec_errno)
+static int wait_exec(int fd, int *exec_errno, const char **step)
 {
 	ssize_t r;
-	int err = 0;
+	int msg[2] = { 0, 0 };
 
 	do
-		r = read(fd, &err, sizeof(err));
+		r = read(fd, msg, sizeof(msg));
 	while (r < 0 && errno == EINTR);
-	*exec_errno = r == (ssize_t)sizeof(err) ? err : 0;
+	*exec_errno = r == (ssize_t)sizeof(msg) ? msg[0] : 0;
+	if (*exec_errno && msg[1] >= 0 &&
+	    msg[1] < (int)(sizeof(step_names) / sizeof(*step_names)))
+		*step = step_names[msg[1]];
 	return 0;
+}
+
+void spawn_spec_init(struct spawn_spec *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->fds[0] = sp->fds[1] = sp->fds[2] = -1;
 }
 
 int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)
 {
+	const char *step;
+
+	return spawn_start_step(sp, pid, exec_errno, &step);
+}
+
+static cap_t make_capset(const struct spawn_spec *sp)
+{
+	cap_t c = cap_init();
+	cap_value_t v;
+
+	for (size_t i = 0; c && i < sp->ncaps; i++) {
+		v = sp->caps[i];
+		if (cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
+		    cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 ||
+		    cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET) < 0) {
+			cap_free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
+		     int *exec_errno, const char **step)
+{
+	struct spawn_spec copy = *sp_in, *sp = &copy;
 	char **cands = path_candidates(sp->argv[0]);
 	char **sh_argv = sh_argv_for(sp->argv);
 	int fds[2], ret = -ENOMEM;
 	pid_t p;
 
 	*exec_errno = 0;
+	*step = "exec";
 	if (!cands || !sh_argv)
+		goto out_free;
+	if (sp->has_caps && !(sp->capset = make_capset(sp)))
 		goto out_free;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		ret = -errno;
@@ -186,12 +313,14 @@ int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)
 	close(fds[1]);
 	fds[1] = -1;
 	*pid = p;
-	ret = wait_exec(fds[0], exec_errno);
+	ret = wait_exec(fds[0], exec_errno, step);
 out_close:
 	close(fds[0]);
 	if (fds[1] >= 0)
 		close(fds[1]);
 out_free:
+	if (sp->capset)
+		cap_free(sp->capset);
 	free(cands);
 	free(sh_argv);
 	return ret;

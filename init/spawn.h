@@ -11,11 +11,18 @@
 #define POUCH_SPAWN_H
 
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 enum spawn_group {
 	SPAWN_PGRP = 0,  /* own process group, same session */
 	SPAWN_SESSION,   /* own session (setsid) */
+};
+
+struct spawn_rlimit {
+	int resource;
+	struct rlimit lim;
 };
 
 struct spawn_spec {
@@ -25,6 +32,22 @@ struct spawn_spec {
 	const sigset_t *ignored;    /* signals to set back to SIG_IGN */
 	enum spawn_group group;
 	int tty_foreground;	    /* make it the terminal's foreground group */
+	int fds[3];		    /* stdin, stdout, stderr; -1: inherit */
+	const char *workdir;
+	int has_umask;
+	mode_t umask;
+	const struct spawn_rlimit *rlimits;
+	size_t nrlimits;
+	int set_ids;		    /* switch to uid/gid/groups */
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t ngroups;
+	int has_caps;		    /* keep only caps[] (bounding, ambient) */
+	const int *caps;
+	size_t ncaps;
+	void *capset;		    /* cap_t prepared by spawn_start */
+	int no_new_privs;
 };
 
 /* The signal state pid 1 inherited, captured before it blocks anything. */
@@ -38,11 +61,17 @@ struct sig_inherit {
 int spawn_sig_setup(struct sig_inherit *si, sigset_t *blocked)
 	__attribute__((warn_unused_result));
 
-/* Fork and exec. On success returns 0 with *pid set; when exec failed,
- * also returns 0 and sets *exec_errno (the child exits 126 or 127).
+/* Fork and exec. On success returns 0 with *pid set; when exec (or a
+ * setup step before it) failed, also returns 0 and sets *exec_errno and
+ * *step (what failed: "exec", "setuid", ...); the child exits 126/127.
  * Returns -errno when no child could be made. */
 int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)
 	__attribute__((warn_unused_result));
+int spawn_start_step(const struct spawn_spec *sp, pid_t *pid, int *exec_errno,
+		     const char **step) __attribute__((warn_unused_result));
+
+/* A spec with nothing set: every fd inherited. */
+void spawn_spec_init(struct spawn_spec *sp);
 
 /* Exit status of a child whose exec failed with err: 127 not found, else 126. */
 int spawn_exec_status(int err);

@@ -13,6 +13,10 @@
  *   pt ignore-term         ignore SIGTERM and sleep forever
  *   pt sleep SEC           sleep (0 = forever)
  *   pt mask N,N -- CMD...  run CMD with signals N,N blocked
+ *   pt runtime N -- CMD... run CMD N times; print min median max in us
+ *   pt siglat-recv FILE    append the CLOCK_MONOTONIC ns of each SIGUSR1
+ *   pt siglat-send PID FILE N  send N SIGUSR1 to PID, print min median max
+ *                          of send-to-handler latency in us
  *   pt pty WAIT KEYS -- CMD...   run CMD on a new terminal; after WAIT is
  *                          printed, type KEYS (\xNN escapes); exit with
  *                          CMD's status
@@ -175,6 +179,122 @@ static int orphans(int n)
 	return 0;
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void print_stats(long long *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_ll);
+	printf("%lld %lld %lld\n", v[0], v[n / 2], v[n - 1]);
+}
+
+static int runtime(int n, char **cmd)
+{
+	long long *v = calloc((size_t)n, sizeof(*v));
+	int st;
+
+	if (!v || n < 1)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		long long t0 = now_us();
+		pid_t p = fork();
+		if (p == 0) {
+			int fd = open("/dev/null", O_WRONLY);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			execvp(cmd[0], cmd);
+			_exit(127);
+		}
+		if (p < 0 || waitpid(p, &st, 0) < 0)
+			return 2;
+		v[i] = now_us() - t0;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			return 1;
+	}
+	if (getenv("PT_RAW")) {
+		for (int i = 0; i < n; i++)
+			printf("%lld\n", v[i]);
+		return 0;
+	}
+	print_stats(v, n);
+	return 0;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void on_usr1_stamp(int sig)
+{
+	char buf[32];
+	long long t = now_ns();
+	int n = 0;
+	char tmp[32];
+	int k = 0;
+
+	(void)sig;
+	while (t) {
+		tmp[k++] = (char)('0' + t % 10);
+		t /= 10;
+	}
+	while (k)
+		buf[n++] = tmp[--k];
+	buf[n++] = '\n';
+	if (write(out_fd, buf, (size_t)n) < 0)
+		_exit(3);
+}
+
+static int siglat_recv(const char *file)
+{
+	out_fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (out_fd < 0)
+		return 2;
+	signal(SIGUSR1, on_usr1_stamp);
+	for (;;)
+		pause();
+}
+
+static int siglat_send(pid_t pid, const char *file, int n)
+{
+	long long *v = calloc((size_t)n, sizeof(*v));
+	char line[64];
+
+	if (!v || n < 1)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		long long t0 = now_ns(), t1 = 0, deadline = t0 + 2000000000LL;
+		FILE *f;
+		int lines;
+
+		if (kill(pid, SIGUSR1) < 0)
+			return 2;
+		do {
+			lines = 0;
+			f = fopen(file, "r");
+			while (f && fgets(line, sizeof(line), f)) {
+				lines++;
+				t1 = atoll(line);
+			}
+			if (f)
+				fclose(f);
+			if (now_ns() > deadline)
+				return 1;
+		} while (lines <= i);
+		v[i] = (t1 - t0) / 1000;
+		usleep(2000);
+	}
+	print_stats(v, n);
+	return 0;
+}
+
 static size_t unescape(const char *s, char *out)
 {
 	size_t n = 0;
@@ -276,6 +396,12 @@ int main(int argc, char **argv)
 		sleep((unsigned)s);
 		return 0;
 	}
+	if (!strcmp(c, "runtime") && argc > 4 && !strcmp(argv[3], "--"))
+		return runtime(atoi(argv[2]), argv + 4);
+	if (!strcmp(c, "siglat-recv") && argc > 2)
+		return siglat_recv(argv[2]);
+	if (!strcmp(c, "siglat-send") && argc > 4)
+		return siglat_send(atoi(argv[2]), argv[3], atoi(argv[4]));
 	if (!strcmp(c, "pty"))
 		return pty_run(argc, argv);
 	fprintf(stderr, "pt: unknown command\n");

@@ -1,0 +1,141 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# make bench: pouch-init beside tini, tini-static, dumb-init and catatonit,
+# each as pid 1 of a fresh pid namespace, in the same run. Writes
+# bench/RESULTS.md. A benchmark, not a test: numbers, no verdicts.
+set -eu
+: "${POUCH_INIT:?}" "${PT:?}"
+RUNS=${RUNS:-200}
+REAP_RUNS=${REAP_RUNS:-5}
+IDLE_S=${IDLE_S:-10}
+out=${OUT:-bench/RESULTS.md}
+tmp=$(mktemp -d /tmp/pouch-bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+NS="unshare --pid --fork --mount-proc --kill-child"
+
+inits="pouch-init"
+for p in tini tini-static dumb-init catatonit; do
+	command -v $p >/dev/null && inits="$inits $p"
+done
+bin() { if [ "$1" = pouch-init ]; then echo "$POUCH_INIT"; else command -v "$1"; fi; }
+median() { echo "$1" | awk '{print $2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
+
+stats() { sort -n "$1" | awk '{v[NR]=$1} END {printf "%d %d %d", v[1], v[int((NR+1)/2)], v[NR]}'; }
+echo "bench: startup ($RUNS runs each, interleaved in rounds of 10)" >&2
+r=0
+while [ $r -lt "$RUNS" ]; do
+	PT_RAW=1 $PT runtime 10 -- $NS /bin/true >>"$tmp/start.direct.raw"
+	for i in $inits; do
+		PT_RAW=1 $PT runtime 10 -- $NS "$(bin $i)" -- /bin/true >>"$tmp/start.$i.raw"
+	done
+	r=$((r + 10))
+done
+base=$(stats "$tmp/start.direct.raw")
+for i in $inits; do stats "$tmp/start.$i.raw" >"$tmp/start.$i"; done
+
+echo "bench: reaping 10,000 orphans ($REAP_RUNS runs each)" >&2
+for i in $inits; do
+	: >"$tmp/reap.$i"
+	r=0
+	while [ $r -lt "$REAP_RUNS" ]; do
+		$NS "$(bin $i)" -- "$PT" orphans 10000 >>"$tmp/reap.$i"
+		r=$((r + 1))
+	done
+done
+
+echo "bench: signal latency (200 signals each)" >&2
+: >"$tmp/lat.direct.f"
+"$PT" siglat-recv "$tmp/lat.direct.f" & rp=$!
+sleep 0.2
+$PT siglat-send $rp "$tmp/lat.direct.f" 200 >"$tmp/lat.direct"
+kill $rp; wait $rp 2>/dev/null || true
+for i in $inits; do
+	: >"$tmp/lat.$i.f"
+	$NS "$(bin $i)" -- "$PT" siglat-recv "$tmp/lat.$i.f" 2>/dev/null & bg=$!
+	sleep 0.3
+	p1=$(pgrep -P $bg | head -n 1)
+	$PT siglat-send "$p1" "$tmp/lat.$i.f" 200 >"$tmp/lat.$i"
+	kill -KILL "$p1"; wait $bg 2>/dev/null || true
+done
+
+echo "bench: memory and idle wakeups (${IDLE_S}s, all at once)" >&2
+for i in $inits; do
+	$NS "$(bin $i)" -- "$PT" sleep 0 2>/dev/null & echo $! >"$tmp/bg.$i"
+done
+sleep 1
+cs() { awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ {s += $2} END {print s}' "/proc/$1/status"; }
+for i in $inits; do
+	p1=$(pgrep -P "$(cat "$tmp/bg.$i")" | head -n 1)
+	echo "$p1" >"$tmp/pid.$i"
+	awk '/^VmRSS/ {r=$2} /^VmHWM/ {h=$2} END {print r, h}' "/proc/$p1/status" >"$tmp/rss.$i"
+	awk '/^Anonymous/ {print $2}' "/proc/$p1/smaps_rollup" >"$tmp/anon.$i"
+	cs "$p1" >"$tmp/cs0.$i"
+done
+sleep "$IDLE_S"
+for i in $inits; do
+	p1=$(cat "$tmp/pid.$i")
+	echo $(( $(cs "$p1") - $(cat "$tmp/cs0.$i") )) >"$tmp/wake.$i"
+	kill -KILL "$p1"; wait "$(cat "$tmp/bg.$i")" 2>/dev/null || true
+done
+
+# --- report
+reap_stats() { stats "$1"; }
+pi_reap=$(reap_stats "$tmp/reap.pouch-init" | awk '{print $2}')
+pi_rss=$(awk '{print $1}' "$tmp/rss.pouch-init")
+pi_anon=$(cat "$tmp/anon.pouch-init")
+{
+echo "# Benchmark results"
+echo
+echo "Produced by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+echo "kernel $(uname -r). Every init runs as pid 1 of a fresh pid namespace"
+echo "(\`unshare --pid --fork --mount-proc\`), all in the same run."
+echo "Versions: $(for i in $inits; do printf '%s: %s; ' "$i" "$("$(bin $i)" --version 2>&1 | head -n 1)"; done)"
+echo
+echo "## Startup: \`INIT -- /bin/true\` vs \`/bin/true\` ($RUNS runs, microseconds)"
+echo
+echo "| init | min | median | max | overhead (median) | ratio to direct |"
+echo "|---|---|---|---|---|---|"
+echo "| direct exec | $(echo $base | tr ' ' '|' | sed 's/|/ | /g') | - | 1.00 |"
+for i in $inits; do
+	s=$(cat "$tmp/start.$i")
+	echo "| $i | $(echo $s | sed 's/ / | /g') | $(( $(median "$s") - $(median "$base") )) | $(ratio "$(median "$s")" "$(median "$base")") |"
+done
+echo
+echo "## Reaping: time until 10,000 orphans are reaped ($REAP_RUNS runs, ms)"
+echo
+echo "| init | min | median | max | ratio to pouch-init |"
+echo "|---|---|---|---|---|"
+for i in $inits; do
+	set -- $(reap_stats "$tmp/reap.$i")
+	echo "| $i | $(ms $1) | $(ms $2) | $(ms $3) | $(ratio "$2" "$pi_reap") |"
+done
+echo
+echo "## Signal forwarding: kill(2) to pid 1 until CMD's handler runs (200 signals, us)"
+echo
+echo "| init | min | median | max |"
+echo "|---|---|---|---|"
+echo "| direct (no init) | $(sed 's/ / | /g' "$tmp/lat.direct") |"
+for i in $inits; do
+	echo "| $i | $(sed 's/ / | /g' "$tmp/lat.$i") |"
+done
+echo
+echo "## Memory and idle wakeups of pid 1 supervising a sleeping child"
+echo
+echo "RSS counts the binary's own file pages, shared by every container that"
+echo "bind-mounts the same host binary; Anonymous (from smaps_rollup) is the"
+echo "per-container cost. Wakeups: voluntary + involuntary context switches of"
+echo "pid 1 over ${IDLE_S} s of idleness."
+echo
+echo "| init | binary size (KiB) | RSS (KiB) | peak RSS (KiB) | Anonymous (KiB) | RSS ratio | Anonymous ratio | wakeups in ${IDLE_S} s |"
+echo "|---|---|---|---|---|---|---|---|"
+for i in $inits; do
+	set -- $(cat "$tmp/rss.$i")
+	size=$(( $(stat -L -c %s "$(bin $i)") / 1024 ))
+	echo "| $i | $size | $1 | $2 | $(cat "$tmp/anon.$i") | $(ratio "$1" "$pi_rss") | $(ratio "$(cat "$tmp/anon.$i")" "$pi_anon") | $(cat "$tmp/wake.$i") |"
+done
+echo
+echo "Ratios in the last tables are each init's figure over pouch-init's."
+} >"$out"
+cat "$out"
