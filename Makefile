@@ -22,7 +22,11 @@ else
 Q := @
 endif
 
-INIT_SRC := config/values.c init/log.c init/signames.c init/opts.c init/spawn.c init/loop.c
+CONFIG_SRC := config/values.c config/words.c config/users.c config/load.c \
+              config/keys.c config/config.c
+SERVICES_SRC := services/svc.c
+INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) init/log.c init/signames.c \
+            init/opts.c init/spawn.c init/loop.c
 INIT_MAIN := init/main.c
 HELPER_SRC := test/helpers/pt.c
 UNIT_SRC := $(wildcard test/unit/test_*.c)
@@ -101,7 +105,7 @@ analyze:
 		$(CC) $(ALL_CFLAGS) -fanalyzer -c -o /dev/null $$f || exit 1; done
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
-		init config
+		init config services
 
 install: pouch-init
 	install -d $(DESTDIR)$(PREFIX)/sbin

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to config/: the parsing context shared by the line reader
+ * (load.c) and the key table (keys.c).
+ */
+#ifndef POUCH_CONFIG_INTERNAL_H
+#define POUCH_CONFIG_INTERNAL_H
+
+#include "config.h"
+
+struct cfg_ctx {
+	struct cfg *cfg;
+	const struct cfg_sources *src;
+	const char *file;
+	const char *text;
+	size_t pos;
+	int line;
+	int cont;		/* this line continues the previous key */
+	int skip;		/* inside an unknown section */
+	char prev_key[64];
+	char section[64];
+	struct cfg_service *svc; /* NULL for init.ini */
+	int seen_service;
+};
+
+void cfg_error(struct cfg *cfg, const char *file, int line, const char *fmt,
+	       ...) __attribute__((format(printf, 4, 5)));
+int cfg_parse_text(struct cfg_ctx *c);
+char *cfg_read_file(const char *path, int *err);
+void cfg_section(struct cfg_ctx *c, const char *name);
+void cfg_key(struct cfg_ctx *c, const char *name, const char *value);
+
+/* users.c */
+int cfg_lookup_user(const struct cfg_sources *src, const char *name,
+		    struct cfg_service *s, const char **why);
+int cfg_lookup_group(const struct cfg_sources *src, const char *name,
+		     gid_t *gid);
+int cfg_user_groups(const struct cfg_sources *src, struct cfg_service *s);
+
+#endif

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The configuration root: init.ini and services.d/NAME.ini, loaded with
+ * inih into typed structs. Every problem is collected as "FILE:LINE:
+ * message" so that `pouch-init check` can report all of them at once.
+ * Users and groups are resolved from the container's own /etc/passwd and
+ * /etc/group (no NSS).
+ */
+#ifndef POUCH_CONFIG_H
+#define POUCH_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+enum cfg_type { TYPE_SIMPLE = 0, TYPE_FORKING, TYPE_ONESHOT, TYPE_NOTIFY };
+enum cfg_restart { RESTART_ALWAYS = 0, RESTART_ON_FAILURE, RESTART_NEVER };
+enum cfg_ready { READY_NONE = 0, READY_NOTIFY, READY_TCP, READY_FILE,
+		 READY_EXEC };
+enum cfg_out { OUT_PREFIX = 0, OUT_INHERIT, OUT_NULL, OUT_FILE };
+enum cfg_prestart_failure { PRESTART_ABORT = 0, PRESTART_CONTINUE };
+
+#define CFG_NRLIMITS 5 /* nofile, nproc, core, memlock, as */
+
+struct cfg_rlimit {
+	int set;
+	int resource;
+	struct rlimit lim;
+};
+
+struct cfg_output {
+	enum cfg_out kind;
+	char *path;
+};
+
+struct cfg_service {
+	char *name;
+	char *file;
+	int line;		/* of [service], for messages */
+	char **argv;		/* exec */
+	enum cfg_type type;
+	char *pidfile;
+	int has_user, has_group;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;		/* supplementary groups of the user */
+	size_t ngroups;
+	char *user_name, *home, *shell;
+	char *workdir;
+	char **env;		/* KEY=VALUE */
+	char *env_file;		/* leading '-': may be missing */
+	int has_umask;
+	mode_t umask;
+	enum cfg_restart restart;
+	int has_restart;
+	int64_t restart_delay_ms, restart_delay_max_ms;
+	int start_limit;
+	int64_t start_limit_window_ms;
+	int essential;
+	char **after, **requires;
+	int after_line, requires_line;
+	enum cfg_ready ready;
+	int ready_port;
+	char *ready_path;
+	char **ready_argv;
+	int64_t ready_timeout_ms;
+	int stop_signal, reload_signal;
+	int64_t stop_timeout_ms;
+	struct cfg_output out, err;
+	uint64_t log_max_size;
+	int log_max_files;
+	int has_caps;
+	int *caps;		/* cap_value_t values */
+	size_t ncaps;
+	int no_new_privs;
+	struct cfg_rlimit rlimits[CFG_NRLIMITS];
+	char **health_argv;
+	int64_t health_interval_ms;
+	int health_retries;
+	int enabled;
+	int seen[64];		/* keys already set, for duplicates */
+};
+
+struct cfg_init {
+	int64_t shutdown_timeout_ms;
+	int log_level;		/* enum log_level; -1 when unset */
+	char *control_socket;
+	int reload_signal;	/* 0: unset */
+	char **cmd_after;
+	int cmd_after_line;
+	int64_t cmd_ready_timeout_ms;
+	enum cfg_restart cmd_restart;
+	int cmd_stop_signal;
+	int64_t hook_timeout_ms;
+	enum cfg_prestart_failure prestart_failure;
+	char *file;
+	int seen[32];
+};
+
+struct cfg {
+	char *dir;
+	struct cfg_init init;
+	struct cfg_service *svcs;
+	size_t nsvcs;
+	char **errors;		/* "FILE:LINE: message" */
+	size_t nerrors;
+};
+
+/* Where users and groups come from; NULL means /etc/passwd, /etc/group. */
+struct cfg_sources {
+	const char *passwd;
+	const char *group;
+};
+
+/* Load DIR/init.ini and DIR/services.d/ *.ini. Returns 0 when the
+ * configuration is valid, -EINVAL when cfg->errors holds problems, or
+ * another -errno. A missing DIR is an empty, valid configuration. */
+int cfg_load(const char *dir, const struct cfg_sources *src, struct cfg *cfg)
+	__attribute__((warn_unused_result));
+
+/* Parse one service file from memory (tests, fuzzing); errors as above. */
+int cfg_load_service_string(struct cfg *cfg, const char *file, const char *text,
+			    const struct cfg_sources *src)
+	__attribute__((warn_unused_result));
+int cfg_load_init_string(struct cfg *cfg, const char *file, const char *text)
+	__attribute__((warn_unused_result));
+/* Cross-service checks: dependencies exist, no cycles. */
+void cfg_validate(struct cfg *cfg);
+
+void cfg_defaults(struct cfg *cfg);
+void cfg_free(struct cfg *cfg);
+struct cfg_service *cfg_find(const struct cfg *cfg, const char *name);
+
+/* Shell-style word splitting (quotes, backslashes; no expansion).
+ * Returns a NULL-terminated array, or NULL with errno EINVAL and *why. */
+char **cfg_split_words(const char *s, const char **why);
+void cfg_free_words(char **w);
+size_t cfg_count_words(char *const *w);
+
+/* Parse an env file's text: KEY=VALUE lines, '#' comments, optional
+ * "export ", single or double quotes. Appends to *env (NULL-terminated,
+ * later keys win). Returns 0, or the 1-based number of the first bad line. */
+int cfg_parse_env_text(const char *text, char ***env)
+	__attribute__((warn_unused_result));
+/* Set KEY=VALUE in a NULL-terminated env array, replacing KEY. */
+int cfg_env_set(char ***env, const char *kv) __attribute__((warn_unused_result));
+
+#endif

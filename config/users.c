@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Users and groups from the container's own /etc/passwd and /etc/group,
+ * read with fgetpwent/fgetgrent: a static pid 1 must not call NSS.
+ */
+#include "config-internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int numeric(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return !errno && !*end && *v < 0xffffffffUL;
+}
+
+static int set_user(struct cfg_service *s, const struct passwd *pw)
+{
+	free(s->user_name);
+	free(s->home);
+	free(s->shell);
+	s->uid = pw->pw_uid;
+	s->gid = pw->pw_gid;
+	s->user_name = strdup(pw->pw_name);
+	s->home = strdup(pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/");
+	s->shell = strdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell
+							 : "/bin/sh");
+	return s->user_name && s->home && s->shell ? 0 : -ENOMEM;
+}
+
+int cfg_lookup_user(const struct cfg_sources *src, const char *name,
+		    struct cfg_service *s, const char **why)
+{
+	const char *path = src && src->passwd ? src->passwd : "/etc/passwd";
+	FILE *f = fopen(path, "re");
+	struct passwd *pw, num;
+	unsigned long v;
+	int isnum = numeric(name, &v), r = -ENOENT;
+
+	*why = "no such user in /etc/passwd";
+	while (f && (pw = fgetpwent(f))) {
+		if (strcmp(pw->pw_name, name) == 0 ||
+		    (isnum && pw->pw_uid == (uid_t)v)) {
+			r = set_user(s, pw);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (r == -ENOENT && isnum) {
+		memset(&num, 0, sizeof(num));
+		num.pw_name = (char *)name;
+		num.pw_uid = (uid_t)v;
+		num.pw_gid = (gid_t)v;
+		r = set_user(s, &num);
+	}
+	return r;
+}
+
+int cfg_lookup_group(const struct cfg_sources *src, const char *name,
+		     gid_t *gid)
+{
+	const char *path = src && src->group ? src->group : "/etc/group";
+	FILE *f = fopen(path, "re");
+	struct group *gr;
+	unsigned long v;
+	int isnum = numeric(name, &v), r = -ENOENT;
+
+	while (f && (gr = fgetgrent(f))) {
+		if (strcmp(gr->gr_name, name) == 0 ||
+		    (isnum && gr->gr_gid == (gid_t)v)) {
+			*gid = gr->gr_gid;
+			r = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (r == -ENOENT && isnum) {
+		*gid = (gid_t)v;
+		r = 0;
+	}
+	return r;
+}
+
+static int add_gid(struct cfg_service *s, gid_t g)
+{
+	gid_t *n;
+
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (s->groups[i] == g)
+			return 0;
+	n = realloc(s->groups, (s->ngroups + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n[s->ngroups++] = g;
+	s->groups = n;
+	return 0;
+}
+
+/* The groups that list the user as a member, and its primary group. */
+int cfg_user_groups(const struct cfg_sources *src, struct cfg_service *s)
+{
+	const char *path = src && src->group ? src->group : "/etc/group";
+	FILE *f;
+	struct group *gr;
+	int r = add_gid(s, s->gid);
+
+	if (r < 0 || !s->has_user)
+		return r;
+	f = fopen(path, "re");
+	while (f && (gr = fgetgrent(f)) && r == 0)
+		for (char **m = gr->gr_mem; m && *m; m++)
+			if (strcmp(*m, s->user_name) == 0)
+				r = add_gid(s, gr->gr_gid);
+	if (f)
+		fclose(f);
+	return r;
+}

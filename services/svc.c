@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The state x event table of a service. Every transition is here and is
+ * unit-tested; nothing here touches the system.
+ */
+#include "svc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static const char *const state_names[SVC_NSTATES] = {
+	[SVC_WAITING] = "starting", /* not yet spawned, shown as starting */
+	[SVC_STARTING] = "starting",
+	[SVC_RUNNING] = "running",
+	[SVC_STOPPING] = "stopping",
+	[SVC_STOPPED] = "stopped",
+	[SVC_BACKOFF] = "backoff",
+	[SVC_FAILED] = "failed",
+	[SVC_BLOCKED] = "blocked",
+	[SVC_DONE] = "done",
+};
+
+static const char *const event_names[EV_NEVENTS] = {
+	"go", "start", "stop", "spawned", "spawn-failed", "ready", "forked",
+	"exited", "group-empty", "timer", "dep-failed", "unhealthy",
+};
+
+const char *svc_state_name(enum svc_state st)
+{
+	return st < SVC_NSTATES ? state_names[st] : "?";
+}
+
+const char *svc_event_name(enum svc_event ev)
+{
+	return ev < EV_NEVENTS ? event_names[ev] : "?";
+}
+
+int svc_init(struct svc *s, const struct cfg_service *cfg)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->state = cfg->enabled ? SVC_WAITING : SVC_STOPPED;
+	s->delay_ms = cfg->restart_delay_ms;
+	s->last_status = -1;
+	s->starts = calloc((size_t)cfg->start_limit, sizeof(*s->starts));
+	return s->starts ? 0 : -ENOMEM;
+}
+
+void svc_free(struct svc *s)
+{
+	free(s->starts);
+	s->starts = NULL;
+}
+
+int svc_settled(const struct svc *s)
+{
+	return s->state != SVC_WAITING && s->state != SVC_STARTING;
+}
+
+int svc_up(const struct svc *s)
+{
+	return (s->state == SVC_RUNNING && s->ready) || s->state == SVC_DONE;
+}
+
+int svc_final(const struct svc *s)
+{
+	return s->state == SVC_STOPPED || s->state == SVC_FAILED ||
+	       s->state == SVC_DONE || s->state == SVC_BLOCKED;
+}
+
+int svc_starts_in_window(const struct svc *s, int64_t now)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->cfg->start_limit && i < s->nstarts; i++)
+		if (now - s->starts[i] < s->cfg->start_limit_window_ms)
+			n++;
+	return n;
+}
+
+static struct svc_action none(void)
+{
+	struct svc_action a = { 0, 0 };
+
+	return a;
+}
+
+/* Spawn now, unless the start limit says this would be one too many. */
+static struct svc_action spawn(struct svc *s, int64_t now)
+{
+	struct svc_action a = none();
+
+	if (svc_starts_in_window(s, now) >= s->cfg->start_limit) {
+		s->state = SVC_FAILED;
+		s->why = "start limit reached";
+		s->timer_at = 0;
+		return a;
+	}
+	s->starts[s->nstarts % s->cfg->start_limit] = now;
+	s->nstarts++;
+	s->state = SVC_STARTING;
+	s->ready = 0;
+	s->pid = 0;
+	s->started_at = now;
+	s->stop_wanted = 0;
+	s->restart_after_stop = 0;
+	s->killed = 0;
+	s->timer_at = 0;
+	a.spawn = 1;
+	return a;
+}
+
+static struct svc_action begin_stop(struct svc *s, int64_t now, int wanted)
+{
+	struct svc_action a = none();
+
+	s->stop_wanted = wanted;
+	s->restart_after_stop = !wanted;
+	s->state = SVC_STOPPING;
+	s->killed = 0;
+	s->timer_at = now + s->cfg->stop_timeout_ms;
+	a.signal = s->cfg->stop_signal;
+	return a;
+}
+
+static int success(const struct svc *s, int status)
+{
+	(void)s;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The main process is gone and nothing asked for that: restart or not. */
+static struct svc_action after_exit(struct svc *s, int ok, int64_t now)
+{
+	enum cfg_restart r = s->cfg->restart;
+	struct svc_action a = none();
+
+	s->pid = 0;
+	s->timer_at = 0;
+	if (now - s->started_at >= SVC_STABLE_MS)
+		s->delay_ms = s->cfg->restart_delay_ms;
+	if (!(r == RESTART_ALWAYS || (r == RESTART_ON_FAILURE && !ok))) {
+		if (!ok) {
+			s->state = SVC_FAILED;
+			s->why = "exited with failure";
+		} else {
+			s->state = s->cfg->type == TYPE_ONESHOT ? SVC_DONE
+								: SVC_STOPPED;
+		}
+		return a;
+	}
+	s->restarts++;
+	if (svc_starts_in_window(s, now) >= s->cfg->start_limit) {
+		s->state = SVC_FAILED;
+		s->why = "start limit reached";
+		return a;
+	}
+	if (s->delay_ms == 0)
+		return spawn(s, now);
+	s->state = SVC_BACKOFF;
+	s->timer_at = now + s->delay_ms;
+	s->delay_ms = s->delay_ms * 2 > s->cfg->restart_delay_max_ms
+			      ? s->cfg->restart_delay_max_ms
+			      : s->delay_ms * 2;
+	return a;
+}
+
+static struct svc_action stop_done(struct svc *s, int64_t now)
+{
+	if (s->restart_after_stop)
+		return after_exit(s, 0, now);
+	s->pid = 0;
+	s->timer_at = 0;
+	s->state = SVC_STOPPED;
+	return none();
+}
+
+static struct svc_action on_exit_running(struct svc *s, int status, int64_t now)
+{
+	int ok = success(s, status);
+
+	s->last_status = status;
+	if (s->state == SVC_STARTING && s->cfg->type == TYPE_ONESHOT && ok &&
+	    s->cfg->restart != RESTART_ALWAYS) {
+		s->pid = 0;
+		s->timer_at = 0;
+		s->ready = 1;
+		s->state = SVC_DONE;
+		return none();
+	}
+	return after_exit(s, ok, now);
+}
+
+static struct svc_action on_spawned(struct svc *s, long pid, int64_t now)
+{
+	s->pid = (pid_t)pid;
+	if (s->cfg->type == TYPE_ONESHOT)
+		return none();
+	if (s->cfg->ready == READY_NONE && s->cfg->type == TYPE_SIMPLE) {
+		s->state = SVC_RUNNING;
+		s->ready = 1;
+		return none();
+	}
+	s->timer_at = now + s->cfg->ready_timeout_ms;
+	return none();
+}
+
+static struct svc_action step_starting(struct svc *s, enum svc_event ev,
+				       long arg, int64_t now)
+{
+	switch (ev) {
+	case EV_SPAWNED:
+		return on_spawned(s, arg, now);
+	case EV_SPAWN_FAILED:
+		return on_exit_running(s, (int)arg, now);
+	case EV_FORKED:
+		s->pid = (pid_t)arg;
+		if (s->cfg->ready != READY_NONE)
+			return none();
+		/* the pidfile is the readiness */
+		__attribute__((fallthrough));
+	case EV_READY:
+		if (s->cfg->type == TYPE_ONESHOT)
+			return none();
+		s->state = SVC_RUNNING;
+		s->ready = 1;
+		s->timer_at = 0;
+		return none();
+	case EV_EXITED:
+		return on_exit_running(s, (int)arg, now);
+	case EV_TIMER:
+		s->why = "not ready in time";
+		return begin_stop(s, now, 0);
+	case EV_STOP:
+		return begin_stop(s, now, 1);
+	default:
+		return none();
+	}
+}
+
+static struct svc_action step_running(struct svc *s, enum svc_event ev,
+				      long arg, int64_t now)
+{
+	switch (ev) {
+	case EV_EXITED:
+		return on_exit_running(s, (int)arg, now);
+	case EV_FORKED:
+		s->pid = (pid_t)arg;
+		return none();
+	case EV_STOP:
+		return begin_stop(s, now, 1);
+	case EV_UNHEALTHY:
+		s->why = "unhealthy";
+		return begin_stop(s, now, 0);
+	default:
+		return none();
+	}
+}
+
+static struct svc_action step_stopping(struct svc *s, enum svc_event ev,
+				       long arg, int64_t now)
+{
+	struct svc_action a = none();
+
+	switch (ev) {
+	case EV_EXITED:
+		s->last_status = (int)arg;
+		s->pid = 0;
+		if (s->group_alive && !s->killed)
+			return a; /* the rest of its group still runs */
+		return stop_done(s, now);
+	case EV_GROUP_EMPTY:
+		return s->pid ? a : stop_done(s, now);
+	case EV_TIMER:
+		if (s->killed)
+			return stop_done(s, now);
+		s->killed = 1;
+		s->timer_at = now + SVC_KILL_GRACE_MS;
+		a.signal = SIGKILL;
+		return a;
+	case EV_STOP:
+		s->stop_wanted = 1;
+		s->restart_after_stop = 0;
+		return a;
+	default:
+		return a;
+	}
+}
+
+static struct svc_action step_idle(struct svc *s, enum svc_event ev,
+				   int64_t now)
+{
+	switch (ev) {
+	case EV_GO:
+		return s->state == SVC_WAITING || s->state == SVC_BACKOFF
+			       ? spawn(s, now)
+			       : none();
+	case EV_TIMER:
+		return s->state == SVC_BACKOFF ? spawn(s, now) : none();
+	case EV_START:
+		if (s->state == SVC_WAITING || s->state == SVC_BACKOFF)
+			return none();
+		s->state = SVC_WAITING; /* an operator's start resets limits */
+		s->nstarts = 0;
+		s->delay_ms = s->cfg->restart_delay_ms;
+		s->why = NULL;
+		s->timer_at = 0;
+		return none();
+	case EV_STOP:
+		s->state = s->state == SVC_FAILED ? SVC_FAILED : SVC_STOPPED;
+		s->timer_at = 0;
+		return none();
+	case EV_DEP_FAILED:
+		if (s->state == SVC_WAITING) {
+			s->state = SVC_BLOCKED;
+			s->why = "a required service failed";
+		}
+		return none();
+	default:
+		return none();
+	}
+}
+
+struct svc_action svc_step(struct svc *s, enum svc_event ev, long arg,
+			   int64_t now)
+{
+	switch (s->state) {
+	case SVC_STARTING:
+		return step_starting(s, ev, arg, now);
+	case SVC_RUNNING:
+		return step_running(s, ev, arg, now);
+	case SVC_STOPPING:
+		return step_stopping(s, ev, arg, now);
+	default:
+		return step_idle(s, ev, now);
+	}
+}

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests: INI loading from strings, every key's bad values reported as
+ * FILE:LINE, word splitting, env files, dependency checks.
+ */
+#include "t.h"
+
+#include "config/config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/capability.h>
+
+static struct cfg_sources src = { "test/unit/passwd", "test/unit/group" };
+
+static int has_error(const struct cfg *c, const char *want)
+{
+	for (size_t i = 0; i < c->nerrors; i++)
+		if (strstr(c->errors[i], want))
+			return 1;
+	fprintf(stderr, "  no error containing '%s'; got:\n", want);
+	for (size_t i = 0; i < c->nerrors; i++)
+		fprintf(stderr, "    %s\n", c->errors[i]);
+	return 0;
+}
+
+static struct cfg svc(const char *name, const char *text)
+{
+	struct cfg c;
+
+	cfg_defaults(&c);
+	CHECK_EQ(cfg_load_service_string(&c, name, text, &src), 0);
+	return c;
+}
+
+static void test_words(void)
+{
+	const char *why;
+	char **w = cfg_split_words("/usr/sbin/sshd -D  -e 'a b' \"c \\\"d\\\"\" e\\ f", &why);
+
+	CHECK(w != NULL);
+	CHECK_EQ(cfg_count_words(w), 6);
+	CHECK_STR(w[0], "/usr/sbin/sshd");
+	CHECK_STR(w[3], "a b");
+	CHECK_STR(w[4], "c \"d\"");
+	CHECK_STR(w[5], "e f");
+	cfg_free_words(w);
+	w = cfg_split_words("'it''s' \"$HOME\"", &why);
+	CHECK_STR(w[0], "its");
+	CHECK_STR(w[1], "$HOME"); /* no expansion */
+	cfg_free_words(w);
+	CHECK(cfg_split_words("a 'b", &why) == NULL);
+	CHECK_STR(why, "unterminated single quote");
+	CHECK(cfg_split_words("a \"b", &why) == NULL);
+	w = cfg_split_words("   ", &why);
+	CHECK(w && !w[0]);
+	cfg_free_words(w);
+}
+
+static void test_env_file(void)
+{
+	char **env = NULL;
+
+	CHECK_EQ(cfg_parse_env_text("# comment\n\nA=1\nexport B=two words\n"
+				    "C=\"quoted # not a comment\"\nD='single'\n"
+				    "E=x # comment\nA=override\nF=\"a\\nb\"\r\n",
+				    &env),
+		 0);
+	CHECK_EQ(cfg_count_words(env), 6);
+	CHECK_STR(env[0], "A=override");
+	CHECK_STR(env[1], "B=two words");
+	CHECK_STR(env[2], "C=quoted # not a comment");
+	CHECK_STR(env[3], "D=single");
+	CHECK_STR(env[4], "E=x");
+	CHECK_STR(env[5], "F=a\nb");
+	cfg_free_words(env);
+	env = NULL;
+	CHECK_EQ(cfg_parse_env_text("A=1\nnot a line\n", &env), 2);
+	cfg_free_words(env);
+	env = NULL;
+	CHECK_EQ(cfg_parse_env_text("1A=x\n", &env), 1);
+	cfg_free_words(env);
+	env = NULL;
+	CHECK_EQ(cfg_parse_env_text("A=\"open\n", &env), 1);
+	cfg_free_words(env);
+}
+
+static void test_full_service(void)
+{
+	struct cfg c = svc("/c/services.d/sshd.ini",
+		"; sshd\n"
+		"[service]\n"
+		"exec = /usr/sbin/sshd -D -e\n"
+		"type = forking\n"
+		"pidfile = /run/sshd.pid\n"
+		"user = alice\n"
+		"group = staff\n"
+		"workdir = /srv\n"
+		"env = LANG=C.UTF-8 \"GREETING=hello world\"\n"
+		"env_file = -/etc/default/ssh\n"
+		"umask = 0027\n"
+		"restart = on-failure\n"
+		"restart_delay = 250ms\n"
+		"restart_delay_max = 1m\n"
+		"start_limit = 5/10s\n"
+		"essential = yes\n"
+		"after = syslogd\n"
+		"requires = syslogd\n"
+		"ready = tcp:2222\n"
+		"ready_timeout = 5s\n"
+		"stop_signal = QUIT\n"
+		"stop_timeout = 2s\n"
+		"reload_signal = USR1\n"
+		"stdout = file:/var/log/sshd.log\n"
+		"stderr = null\n"
+		"log_max_size = 1M\n"
+		"log_max_files = 3\n"
+		"capabilities = cap_net_bind_service,cap_chown\n"
+		"no_new_privs = yes\n"
+		"rlimit_nofile = 1024:4096\n"
+		"rlimit_core = infinity\n"
+		"health = exec:/bin/check --quick\n"
+		"health_interval = 5s\n"
+		"health_retries = 2\n"
+		"enabled = no\n");
+	struct cfg_service *s = &c.svcs[0];
+
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_STR(s->name, "sshd");
+	CHECK_STR(s->argv[2], "-e");
+	CHECK_EQ(s->type, TYPE_FORKING);
+	CHECK_EQ(s->uid, 1000);
+	CHECK_EQ(s->gid, 50);
+	CHECK_STR(s->home, "/home/alice");
+	CHECK_EQ(s->ngroups, 2); /* staff, and audio where alice is a member */
+	CHECK_STR(s->env[1], "GREETING=hello world");
+	CHECK_EQ(s->umask, 027);
+	CHECK_EQ(s->restart, RESTART_ON_FAILURE);
+	CHECK_EQ(s->restart_delay_ms, 250);
+	CHECK_EQ(s->restart_delay_max_ms, 60000);
+	CHECK_EQ(s->start_limit, 5);
+	CHECK_EQ(s->start_limit_window_ms, 10000);
+	CHECK_EQ(s->essential, 1);
+	CHECK_STR(s->after[0], "syslogd");
+	CHECK_EQ(s->ready, READY_TCP);
+	CHECK_EQ(s->ready_port, 2222);
+	CHECK_EQ(s->stop_signal, SIGQUIT);
+	CHECK_EQ(s->reload_signal, SIGUSR1);
+	CHECK_EQ(s->out.kind, OUT_FILE);
+	CHECK_STR(s->out.path, "/var/log/sshd.log");
+	CHECK_EQ(s->err.kind, OUT_NULL);
+	CHECK_EQ(s->log_max_size, 1 << 20);
+	CHECK_EQ(s->ncaps, 2);
+	CHECK_EQ(s->caps[0], CAP_NET_BIND_SERVICE);
+	CHECK_EQ(s->no_new_privs, 1);
+	CHECK_EQ(s->rlimits[0].lim.rlim_cur, 1024);
+	CHECK_EQ(s->rlimits[0].lim.rlim_max, 4096);
+	CHECK(s->rlimits[2].lim.rlim_cur == RLIM_INFINITY);
+	CHECK_STR(s->health_argv[1], "--quick");
+	CHECK_EQ(s->enabled, 0);
+	cfg_free(&c);
+}
+
+static void test_defaults(void)
+{
+	struct cfg c = svc("/c/services.d/a.ini", "[service]\nexec = /bin/a\n");
+	struct cfg_service *s = &c.svcs[0];
+
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(s->type, TYPE_SIMPLE);
+	CHECK_EQ(s->restart, RESTART_ALWAYS);
+	CHECK_EQ(s->restart_delay_ms, 100);
+	CHECK_EQ(s->restart_delay_max_ms, 30000);
+	CHECK_EQ(s->start_limit, 10);
+	CHECK_EQ(s->start_limit_window_ms, 60000);
+	CHECK_EQ(s->stop_signal, SIGTERM);
+	CHECK_EQ(s->stop_timeout_ms, 5000);
+	CHECK_EQ(s->ready, READY_NONE);
+	CHECK_EQ(s->ready_timeout_ms, 30000);
+	CHECK_EQ(s->out.kind, OUT_PREFIX);
+	CHECK_EQ(s->err.kind, OUT_PREFIX);
+	CHECK_EQ(s->essential, 0);
+	CHECK_EQ(s->enabled, 1);
+	cfg_free(&c);
+	c = svc("/c/services.d/o.ini", "[service]\nexec = /bin/o\ntype = oneshot\n");
+	CHECK_EQ(c.svcs[0].restart, RESTART_NEVER);
+	cfg_free(&c);
+	c = svc("/c/services.d/n.ini", "[service]\nexec = /bin/n\ntype = notify\n");
+	CHECK_EQ(c.svcs[0].ready, READY_NOTIFY);
+	cfg_free(&c);
+}
+
+/* Each bad value gives FILE:LINE and names the key. */
+static void test_bad_values(void)
+{
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{ "type = daemon", ":3: type = daemon: bad value" },
+		{ "pidfile = run/x.pid", ":3: pidfile = run/x.pid: needs an absolute" },
+		{ "user = nobody-here", ":3: user = nobody-here: unknown user" },
+		{ "group = nogroup-here", ":3: group = nogroup-here: unknown group" },
+		{ "workdir = srv", ":3: workdir = srv: needs an absolute" },
+		{ "env = NOEQUALS", ":3: env = NOEQUALS: 'NOEQUALS' is not KEY=VALUE" },
+		{ "env = \"A=b", ":3: env = \"A=b: unterminated double quote" },
+		{ "env_file = etc/x", ":3: env_file = etc/x: needs an absolute" },
+		{ "umask = 999", ":3: umask = 999: bad umask" },
+		{ "restart = sometimes", ":3: restart = sometimes: bad value" },
+		{ "restart_delay = fast", ":3: restart_delay = fast: bad duration" },
+		{ "restart_delay_max = 1y", ":3: restart_delay_max = 1y: bad duration" },
+		{ "start_limit = 10", ":3: start_limit = 10: bad start limit" },
+		{ "start_limit = 0/10s", ":3: start_limit = 0/10s: bad start limit" },
+		{ "start_limit = 5/soon", ":3: start_limit = 5/soon: bad start limit window" },
+		{ "essential = maybe", ":3: essential = maybe: bad boolean" },
+		{ "after = bad/name", ":3: after = bad/name: bad service name" },
+		{ "ready = tcp:99999", ":3: ready = tcp:99999: bad port" },
+		{ "ready = file:rel", ":3: ready = file:rel: file:PATH needs" },
+		{ "ready = exec:", ":3: ready = exec:: needs a command" },
+		{ "ready = sometime", ":3: ready = sometime: bad value" },
+		{ "ready_timeout = -1s", ":3: ready_timeout = -1s: bad duration" },
+		{ "stop_signal = KILL", ":3: stop_signal = KILL: bad signal" },
+		{ "stop_signal = NOPE", ":3: stop_signal = NOPE: bad signal" },
+		{ "stop_timeout = 5x", ":3: stop_timeout = 5x: bad duration" },
+		{ "reload_signal = 99", ":3: reload_signal = 99: bad signal" },
+		{ "stdout = syslog", ":3: stdout = syslog: bad value" },
+		{ "stderr = file:rel", ":3: stderr = file:rel: bad value" },
+		{ "log_max_size = 10", ":3: log_max_size = 10: bad size" },
+		{ "log_max_files = 0", ":3: log_max_files = 0: bad count" },
+		{ "capabilities = cap_fly", ":3: capabilities = cap_fly: unknown capability" },
+		{ "no_new_privs = perhaps", ":3: no_new_privs = perhaps: bad boolean" },
+		{ "rlimit_nofile = lots", ":3: rlimit_nofile = lots: bad limit" },
+		{ "rlimit_nproc = 10:5", ":3: rlimit_nproc = 10:5: soft limit above" },
+		{ "rlimit_core = x", ":3: rlimit_core = x: bad limit" },
+		{ "rlimit_memlock = 1Q", ":3: rlimit_memlock = 1Q: bad limit" },
+		{ "rlimit_as = -1", ":3: rlimit_as = -1: bad limit" },
+		{ "health = /bin/check", ":3: health = /bin/check: bad value" },
+		{ "health_interval = 1ms", ":3: health_interval = 1ms: bad duration" },
+		{ "health_retries = 0", ":3: health_retries = 0: bad count" },
+		{ "enabled = sure", ":3: enabled = sure: bad boolean" },
+		{ "colour = blue", ":3: unknown key 'colour' in [service]" },
+		{ "exec = /bin/other", ":3: duplicate key 'exec'" },
+		{ "just words", ":3: expected 'key = value'" },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct cfg c;
+
+		snprintf(text, sizeof(text), "[service]\nexec = /bin/x\n%s\n",
+			 cases[i].line);
+		c = svc("/c/services.d/x.ini", text);
+		CHECK(c.nerrors == 1 && has_error(&c, cases[i].want));
+		CHECK(has_error(&c, "/c/services.d/x.ini:3: "));
+		cfg_free(&c);
+	}
+}
+
+static void test_structure_errors(void)
+{
+	struct cfg c;
+	char longline[400];
+
+	c = svc("/c/services.d/x.ini", "exec = /bin/x\n");
+	CHECK(has_error(&c, "x.ini:1: key 'exec' outside of [service]"));
+	CHECK(has_error(&c, "x.ini:1: no [service] section"));
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\ntype = simple\n");
+	CHECK(has_error(&c, "x.ini:1: [service] needs 'exec ='"));
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\n[extra]\nfoo = 1\n[service]\n");
+	CHECK(has_error(&c, "x.ini:3: unknown section [extra]"));
+	CHECK(has_error(&c, "x.ini:5: duplicate section [service]"));
+	CHECK_EQ(c.nerrors, 2);
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\ntype = forking\n");
+	CHECK(has_error(&c, "x.ini:1: type = forking needs 'pidfile ='"));
+	cfg_free(&c);
+	c = svc("/c/services.d/cmd.ini", "[service]\nexec = /x\n");
+	CHECK(has_error(&c, "cmd.ini: service name 'cmd' is reserved"));
+	cfg_free(&c);
+	memset(longline, 'a', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = '\0';
+	memcpy(longline, "env = A=", 8);
+	snprintf(longline + 300, 20, "\n");
+	{
+		char text[512];
+
+		snprintf(text, sizeof(text), "[service]\nexec = /x\n%s", longline);
+		c = svc("/c/services.d/x.ini", text);
+		CHECK(has_error(&c, "x.ini:3: line too long"));
+		cfg_free(&c);
+	}
+	/* several errors at once, all reported */
+	c = svc("/c/services.d/x.ini",
+		"[service]\nexec = /x\nrestart = x\nready = y\nbogus = 1\n");
+	CHECK_EQ(c.nerrors, 3);
+	cfg_free(&c);
+	/* inline comments and continuation of list keys */
+	c = svc("/c/services.d/x.ini",
+		"[service]\nexec = /x a ; comment\nafter = a\n  b\nenv = A=1\n  B=2\n");
+	CHECK_EQ(c.nerrors, 0); /* a and b not existing: cfg_validate's job */
+	CHECK_STR(c.svcs[0].argv[1], "a");
+	CHECK(c.svcs[0].argv[2] == NULL);
+	CHECK_STR(c.svcs[0].after[1], "b");
+	CHECK_STR(c.svcs[0].env[1], "B=2");
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\n  more\n");
+	CHECK(has_error(&c, "x.ini:3: 'exec' does not continue"));
+	cfg_free(&c);
+}
+
+static void test_init_ini(void)
+{
+	struct cfg c;
+
+	cfg_defaults(&c);
+	CHECK_EQ(c.init.shutdown_timeout_ms, 10000);
+	CHECK_EQ(c.init.cmd_restart, RESTART_NEVER);
+	CHECK_EQ(c.init.hook_timeout_ms, 30000);
+	CHECK_EQ(c.init.prestart_failure, PRESTART_ABORT);
+	CHECK_EQ(cfg_load_init_string(&c, "/c/init.ini",
+		"[init]\nshutdown_timeout = 3s\nlog_level = debug\n"
+		"control_socket = /run/p.sock\nreload_signal = USR2\n"
+		"[cmd]\nafter = a b\nready_timeout = 1s\nrestart = on-failure\n"
+		"stop_signal = QUIT\n[hooks]\ntimeout = 2s\nprestart_failure = continue\n"),
+		0);
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(c.init.shutdown_timeout_ms, 3000);
+	CHECK_EQ(c.init.log_level, 3);
+	CHECK_STR(c.init.control_socket, "/run/p.sock");
+	CHECK_EQ(c.init.reload_signal, SIGUSR2);
+	CHECK_STR(c.init.cmd_after[1], "b");
+	CHECK_EQ(c.init.cmd_restart, RESTART_ON_FAILURE);
+	CHECK_EQ(c.init.cmd_stop_signal, SIGQUIT);
+	CHECK_EQ(c.init.hook_timeout_ms, 2000);
+	CHECK_EQ(c.init.prestart_failure, PRESTART_CONTINUE);
+	cfg_validate(&c);
+	CHECK(has_error(&c, "/c/init.ini:7: after: no service 'a'"));
+	cfg_free(&c);
+	cfg_defaults(&c);
+	CHECK_EQ(cfg_load_init_string(&c, "/c/init.ini",
+		"[init]\nshutdown_timeout = never\nreload_signal =\n[bogus]\nx = 1\n"
+		"[hooks]\nprestart_failure = retry\n[cmd]\nrestart = x\n"),
+		0);
+	CHECK(has_error(&c, "init.ini:2: shutdown_timeout = never: bad duration"));
+	CHECK(has_error(&c, "init.ini:4: unknown section [bogus]"));
+	CHECK(has_error(&c, "init.ini:7: prestart_failure = retry: bad value"));
+	CHECK(has_error(&c, "init.ini:9: restart = x: bad value"));
+	CHECK_EQ(c.nerrors, 4);
+	cfg_free(&c);
+}
+
+static void test_dependencies(void)
+{
+	struct cfg c;
+
+	cfg_defaults(&c);
+	CHECK_EQ(cfg_load_service_string(&c, "/c/s/a.ini", "[service]\nexec = /a\nafter = b\n", &src), 0);
+	CHECK_EQ(cfg_load_service_string(&c, "/c/s/b.ini", "[service]\nexec = /b\nrequires = c\n", &src), 0);
+	CHECK_EQ(cfg_load_service_string(&c, "/c/s/c.ini", "[service]\nexec = /c\n\nafter = a\n", &src), 0);
+	CHECK_EQ(cfg_load_service_string(&c, "/c/s/d.ini", "[service]\nexec = /d\nafter = nope d\n", &src), 0);
+	CHECK_EQ(cfg_load_service_string(&c, "/c/s/a.ini", "[service]\nexec = /a\n", &src), 0);
+	cfg_validate(&c);
+	CHECK(has_error(&c, "a.ini: duplicate service 'a'"));
+	CHECK(has_error(&c, "d.ini:3: after: no service 'nope'"));
+	CHECK(has_error(&c, "d.ini:3: after: 'd' depends on itself"));
+	CHECK(has_error(&c, "dependency cycle: a -> b -> c -> a"));
+	cfg_free(&c);
+}
+
+int main(void)
+{
+	test_words();
+	test_env_file();
+	test_full_service();
+	test_defaults();
+	test_bad_values();
+	test_structure_errors();
+	test_init_ini();
+	test_dependencies();
+	return t_done("test_config");
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests of the supervision state machine: every (state, event) pair,
+ * backoff arithmetic, start limits, oneshot, forking, stop and kill.
+ */
+#include "t.h"
+
+#include "services/svc.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#define EXIT(n) ((n) << 8)
+
+static struct cfg_service base(void)
+{
+	struct cfg_service c;
+
+	memset(&c, 0, sizeof(c));
+	c.name = "t";
+	c.restart = RESTART_ALWAYS;
+	c.restart_delay_ms = 100;
+	c.restart_delay_max_ms = 1000;
+	c.start_limit = 10;
+	c.start_limit_window_ms = 60000;
+	c.ready_timeout_ms = 5000;
+	c.stop_signal = SIGTERM;
+	c.stop_timeout_ms = 500;
+	c.enabled = 1;
+	return c;
+}
+
+/* Put a fresh service into a given state. */
+static void into(struct svc *s, enum svc_state st, int64_t now)
+{
+	switch (st) {
+	case SVC_WAITING:
+		break;
+	case SVC_STARTING:
+		(void)svc_step(s, EV_GO, 0, now);
+		break;
+	case SVC_RUNNING:
+		(void)svc_step(s, EV_GO, 0, now);
+		(void)svc_step(s, EV_SPAWNED, 42, now);
+		break;
+	case SVC_STOPPING:
+		into(s, SVC_RUNNING, now);
+		(void)svc_step(s, EV_STOP, 0, now);
+		break;
+	default:
+		s->state = st;
+		break;
+	}
+}
+
+static void test_basic_lifecycle(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+	struct svc_action a;
+
+	CHECK_EQ(svc_init(&s, &c), 0);
+	CHECK_EQ(s.state, SVC_WAITING);
+	CHECK_STR(svc_state_name(s.state), "starting");
+	a = svc_step(&s, EV_GO, 0, 1000);
+	CHECK_EQ(a.spawn, 1);
+	CHECK_EQ(s.state, SVC_STARTING);
+	a = svc_step(&s, EV_SPAWNED, 42, 1000);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK_EQ(s.pid, 42);
+	CHECK(svc_up(&s));
+	/* crash: backoff 100ms, then 200, 400, 800, 1000 (max) */
+	int64_t now = 2000;
+	int64_t want[] = { 100, 200, 400, 800, 1000, 1000 };
+	for (int i = 0; i < 6; i++) {
+		a = svc_step(&s, EV_EXITED, EXIT(1), now);
+		CHECK_EQ(s.state, SVC_BACKOFF);
+		CHECK_EQ(s.timer_at - now, want[i]);
+		CHECK_EQ(s.pid, 0);
+		now = s.timer_at;
+		a = svc_step(&s, EV_TIMER, 0, now);
+		CHECK_EQ(a.spawn, 1);
+		(void)svc_step(&s, EV_SPAWNED, 50 + i, now);
+	}
+	CHECK_EQ(s.restarts, 6);
+	/* a stable run resets the delay */
+	(void)svc_step(&s, EV_EXITED, EXIT(1), now + SVC_STABLE_MS);
+	CHECK_EQ(s.timer_at - (now + SVC_STABLE_MS), 100);
+	svc_free(&s);
+}
+
+static void test_restart_policies(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+
+	c.restart = RESTART_NEVER;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(0), 10);
+	CHECK_EQ(s.state, SVC_STOPPED);
+	svc_free(&s);
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, SIGKILL, 10);
+	CHECK_EQ(s.state, SVC_FAILED);
+	CHECK_EQ(s.last_status, SIGKILL);
+	svc_free(&s);
+	c.restart = RESTART_ON_FAILURE;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(0), 10);
+	CHECK_EQ(s.state, SVC_STOPPED);
+	svc_free(&s);
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(3), 10);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	svc_free(&s);
+	c.restart = RESTART_ALWAYS;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(0), 10);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	svc_free(&s);
+	/* restart_delay = 0 spawns at once */
+	c.restart_delay_ms = 0;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	CHECK_EQ(svc_step(&s, EV_EXITED, EXIT(1), 10).spawn, 1);
+	CHECK_EQ(s.state, SVC_STARTING);
+	svc_free(&s);
+}
+
+static void test_start_limit(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+	int64_t now = 0;
+	int spawns = 0;
+
+	c.start_limit = 3;
+	c.start_limit_window_ms = 10000;
+	c.restart_delay_ms = 0;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	spawns += svc_step(&s, EV_GO, 0, now).spawn;
+	for (int i = 0; i < 5 && s.state != SVC_FAILED; i++) {
+		(void)svc_step(&s, EV_SPAWNED, 10 + i, now);
+		now += 100;
+		spawns += svc_step(&s, EV_EXITED, EXIT(1), now).spawn;
+	}
+	CHECK_EQ(spawns, 3); /* the first start included */
+	CHECK_EQ(s.state, SVC_FAILED);
+	CHECK(svc_final(&s));
+	CHECK_STR(s.why, "start limit reached");
+	/* an operator's start resets the limit */
+	(void)svc_step(&s, EV_START, 0, now);
+	CHECK_EQ(s.state, SVC_WAITING);
+	CHECK_EQ(svc_step(&s, EV_GO, 0, now).spawn, 1);
+	svc_free(&s);
+	/* outside the window, starts no longer count */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	now = 0;
+	for (int i = 0; i < 6; i++) {
+		if (i == 0)
+			CHECK_EQ(svc_step(&s, EV_GO, 0, now).spawn, 1);
+		CHECK_EQ(s.state, SVC_STARTING); /* delay 0: respawned at once */
+		(void)svc_step(&s, EV_SPAWNED, 10 + i, now);
+		now += 6000;
+		(void)svc_step(&s, EV_EXITED, EXIT(1), now);
+	}
+	CHECK(s.state != SVC_FAILED);
+	svc_free(&s);
+}
+
+static void test_oneshot(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+
+	c.type = TYPE_ONESHOT;
+	c.restart = RESTART_NEVER;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0); /* spawned, but a oneshot stays starting */
+	CHECK_EQ(s.state, SVC_STARTING);
+	CHECK(!svc_settled(&s));
+	CHECK_EQ(s.timer_at, 0); /* no ready timeout for a oneshot */
+	(void)svc_step(&s, EV_EXITED, EXIT(0), 10);
+	CHECK_EQ(s.state, SVC_DONE);
+	CHECK(svc_up(&s));
+	CHECK_STR(svc_state_name(s.state), "done");
+	svc_free(&s);
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(2), 10);
+	CHECK_EQ(s.state, SVC_FAILED);
+	CHECK(svc_settled(&s) && !svc_up(&s));
+	svc_free(&s);
+	c.restart = RESTART_ON_FAILURE;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(2), 10);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	svc_free(&s);
+}
+
+static void test_readiness(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+	struct svc_action a;
+
+	c.ready = READY_TCP;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 1000);
+	CHECK_EQ(s.state, SVC_STARTING);
+	CHECK_EQ(s.timer_at, 6000);
+	(void)svc_step(&s, EV_READY, 0, 1500);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK_EQ(s.timer_at, 0);
+	svc_free(&s);
+	/* not ready in time: stopped with its stop signal, then restarted */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 1000);
+	a = svc_step(&s, EV_TIMER, 0, 6000);
+	CHECK_EQ(a.signal, SIGTERM);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	CHECK_STR(s.why, "not ready in time");
+	s.group_alive = 0;
+	(void)svc_step(&s, EV_EXITED, SIGTERM, 6100);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	svc_free(&s);
+	/* forking: the pidfile's pid becomes main, and is the readiness */
+	c.ready = READY_NONE;
+	c.type = TYPE_FORKING;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	CHECK_EQ(s.state, SVC_STARTING);
+	(void)svc_step(&s, EV_FORKED, 777, 10);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK_EQ(s.pid, 777);
+	svc_free(&s);
+}
+
+static void test_stop(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+	struct svc_action a;
+
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	a = svc_step(&s, EV_STOP, 0, 100);
+	CHECK_EQ(a.signal, SIGTERM);
+	CHECK_EQ(s.timer_at, 600);
+	a = svc_step(&s, EV_TIMER, 0, 600);
+	CHECK_EQ(a.signal, SIGKILL);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	(void)svc_step(&s, EV_EXITED, SIGKILL, 610);
+	CHECK_EQ(s.state, SVC_STOPPED);
+	CHECK_EQ(s.restarts, 0); /* a wanted stop is no restart */
+	svc_free(&s);
+	/* the main process exits but its group lingers: wait for it */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_STOPPING, 0);
+	s.group_alive = 1;
+	(void)svc_step(&s, EV_EXITED, SIGTERM, 50);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	(void)svc_step(&s, EV_GROUP_EMPTY, 0, 60);
+	CHECK_EQ(s.state, SVC_STOPPED);
+	svc_free(&s);
+	/* stop from backoff and from waiting is immediate */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(1), 10);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	a = svc_step(&s, EV_STOP, 0, 20);
+	CHECK_EQ(s.state, SVC_STOPPED);
+	CHECK_EQ(a.signal, 0);
+	CHECK_EQ(s.timer_at, 0);
+	svc_free(&s);
+	/* unhealthy: stop, then restart per policy */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	a = svc_step(&s, EV_UNHEALTHY, 0, 10);
+	CHECK_EQ(a.signal, SIGTERM);
+	(void)svc_step(&s, EV_EXITED, SIGTERM, 20);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	svc_free(&s);
+}
+
+/* Every state x event pair: never crashes, never leaves the state set,
+ * and the final states only move on an operator's start. */
+static void test_every_pair(void)
+{
+	struct cfg_service c = base();
+
+	for (int st = 0; st < SVC_NSTATES; st++) {
+		for (int ev = 0; ev < EV_NEVENTS; ev++) {
+			struct svc s;
+			struct svc_action a;
+			int was_final;
+
+			CHECK_EQ(svc_init(&s, &c), 0);
+			into(&s, (enum svc_state)st, 0);
+			was_final = svc_final(&s);
+			a = svc_step(&s, (enum svc_event)ev, EXIT(1), 1000);
+			CHECK(s.state < SVC_NSTATES);
+			CHECK(svc_event_name((enum svc_event)ev)[0] != '?');
+			if (was_final && ev != EV_START && ev != EV_STOP)
+				CHECK_EQ(s.state, (enum svc_state)st);
+			if (a.spawn)
+				CHECK_EQ(s.state, SVC_STARTING);
+			if (s.state == SVC_STOPPED || s.state == SVC_FAILED ||
+			    s.state == SVC_DONE)
+				CHECK(s.timer_at == 0 || s.pid == 0);
+			svc_free(&s);
+		}
+	}
+}
+
+int main(void)
+{
+	test_basic_lifecycle();
+	test_restart_policies();
+	test_start_limit();
+	test_oneshot();
+	test_readiness();
+	test_stop();
+	test_every_pair();
+	return t_done("test_svc");
+}
