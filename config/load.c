@@ -175,57 +175,43 @@ char *cfg_read_file(const char *path, int *err)
 	return buf;
 }
 
-static int name_cmp(const void *a, const void *b)
+static int is_ini(const struct dirent *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	size_t len = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && len >= 5 &&
+	       strcmp(e->d_name + len - 4, ".ini") == 0;
 }
 
-/* The *.ini names in services.d, sorted; NULL-terminated. */
-static char **list_services(const char *dir, int *err)
+/* The *.ini entries of services.d in byte order; NULL when unreadable. */
+static struct dirent **list_services(const char *dir, int *n, int *err)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL, **n2;
-	size_t n = 0, len;
+	struct dirent **list = NULL;
 
 	*err = 0;
-	if (!d) {
+	*n = scandir(dir, &list, is_ini, alphasort);
+	if (*n < 0) {
 		*err = errno;
+		*n = 0;
 		return NULL;
 	}
-	while ((e = readdir(d))) {
-		len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len < 5 ||
-		    strcmp(e->d_name + len - 4, ".ini"))
-			continue;
-		n2 = realloc(names, (n + 2) * sizeof(*names));
-		if (!n2 || !(n2[n] = strdup(e->d_name))) {
-			names = n2 ? n2 : names;
-			*err = ENOMEM;
-			break;
-		}
-		names = n2;
-		names[++n] = NULL;
-	}
-	closedir(d);
-	if (names)
-		qsort(names, n, sizeof(*names), name_cmp);
-	return names;
+	return list;
 }
 
 static int load_services(const char *dir, const struct cfg_sources *src,
 			 struct cfg *cfg)
 {
-	char *sdir, *path, *text, **names;
-	int err, r = 0;
+	char *sdir, *path, *text;
+	struct dirent **names;
+	int err, n, r = 0;
 
 	if (asprintf(&sdir, "%s/services.d", dir) < 0)
 		return -ENOMEM;
-	names = list_services(sdir, &err);
+	names = list_services(sdir, &n, &err);
 	if (err && err != ENOENT)
 		cfg_error(cfg, sdir, 0, "unable to read: %s", strerror(err));
-	for (size_t i = 0; names && names[i] && r >= 0; i++) {
-		if (asprintf(&path, "%s/%s", sdir, names[i]) < 0) {
+	for (int i = 0; i < n && r >= 0; i++) {
+		if (asprintf(&path, "%s/%s", sdir, names[i]->d_name) < 0) {
 			r = -ENOMEM;
 			break;
 		}
@@ -238,7 +224,9 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 		free(text);
 		free(path);
 	}
-	cfg_free_words(names);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	free(sdir);
 	return r;
 }
