@@ -210,7 +210,7 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 	names = list_services(sdir, &n, &err);
 	if (err && err != ENOENT)
 		cfg_error(cfg, sdir, 0, "unable to read: %s", strerror(err));
-	for (int i = 0; i < n && r >= 0; i++) {
+	for (int i = 0; names && i < n && r >= 0; i++) {
 		if (asprintf(&path, "%s/%s", sdir, names[i]->d_name) < 0) {
 			r = -ENOMEM;
 			break;
