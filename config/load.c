@@ -224,7 +224,7 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 		free(text);
 		free(path);
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; names && i < n; i++)
 		free(names[i]);
 	free(names);
 	free(sdir);
