@@ -26,7 +26,8 @@ CONFIG_SRC := config/values.c config/words.c config/users.c config/load.c \
               config/keys.c config/config.c
 SERVICES_SRC := services/svc.c
 INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) init/log.c init/signames.c \
-            init/opts.c init/spawn.c init/loop.c
+            init/opts.c init/spawn.c init/loop.c init/output.c \
+            init/svcrun.c init/super.c
 INIT_MAIN := init/main.c
 HELPER_SRC := test/helpers/pt.c
 UNIT_SRC := $(wildcard test/unit/test_*.c)

@@ -26,7 +26,7 @@ struct cfg_ctx {
 void cfg_error(struct cfg *cfg, const char *file, int line, const char *fmt,
 	       ...) __attribute__((format(printf, 4, 5)));
 int cfg_parse_text(struct cfg_ctx *c);
-char *cfg_read_file(const char *path, int *err);
+
 void cfg_section(struct cfg_ctx *c, const char *name);
 void cfg_key(struct cfg_ctx *c, const char *name, const char *value);
 

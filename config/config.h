@@ -143,6 +143,9 @@ size_t cfg_count_words(char *const *w);
  * later keys win). Returns 0, or the 1-based number of the first bad line. */
 int cfg_parse_env_text(const char *text, char ***env)
 	__attribute__((warn_unused_result));
+/* A whole small file (at most 1 MiB, no NUL bytes); NULL with *err set. */
+char *cfg_read_file(const char *path, int *err);
+
 /* Set KEY=VALUE in a NULL-terminated env array, replacing KEY. */
 int cfg_env_set(char ***env, const char *kv) __attribute__((warn_unused_result));
 

@@ -8,6 +8,8 @@
 #include "loop.h"
 #include "opts.h"
 #include "spawn.h"
+#include "super.h"
+#include "config/config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -49,8 +51,61 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
 		       opts_mode_name(o->mode));
 	if (o->initscript)
 		fatalx(EXIT_SETUP, "--initscript is not available in this build");
-	if (!o->cmd)
-		fatalx(EXIT_SETUP, "no command given (see --help)");
+}
+
+/* `pouch-init check [-c DIR]`: report every problem, exit 1 if any. */
+static int cmd_check(int argc, char **argv)
+{
+	const char *dir = getenv("POUCH_CONFIG_DIR");
+	struct cfg cfg;
+	int r;
+
+	if (!dir || !*dir)
+		dir = "/etc/pouch";
+	for (int i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) &&
+		    i + 1 < argc) {
+			dir = argv[++i];
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			dir = argv[i] + 9;
+		} else {
+			log_errorx("check: unknown argument '%s' (usage: pouch-init check [-c DIR])",
+				   argv[i]);
+			return 2;
+		}
+	}
+	r = cfg_load(dir, NULL, &cfg);
+	for (size_t i = 0; i < cfg.nerrors; i++)
+		fprintf(stderr, "%s\n", cfg.errors[i]);
+	if (r == 0)
+		printf("%s: %zu service%s, configuration OK\n", dir, cfg.nsvcs,
+		       cfg.nsvcs == 1 ? "" : "s");
+	else if (r != -EINVAL)
+		fprintf(stderr, "%s: unable to load: %s\n", dir, strerror(-r));
+	else
+		fprintf(stderr, "%s: %zu error%s\n", dir, cfg.nerrors,
+			cfg.nerrors == 1 ? "" : "s");
+	cfg_free(&cfg);
+	return r == 0 ? 0 : 1;
+}
+
+static void load_config(const struct init_opts *o, struct cfg *cfg)
+{
+	int r = cfg_load(o->config_dir, NULL, cfg);
+
+	if (r == 0) {
+		if (!o->verbose && cfg->init.log_level >= 0)
+			log_max_level = (enum log_level)cfg->init.log_level;
+		return;
+	}
+	for (size_t i = 0; i < cfg->nerrors; i++)
+		log_errorx("%s", cfg->errors[i]);
+	if (r == -EINVAL)
+		fatalx(EXIT_SETUP, "%s: %zu configuration error%s; not starting",
+		       o->config_dir, cfg->nerrors, cfg->nerrors == 1 ? "" : "s");
+	errno = -r;
+	log_error("unable to load %s", o->config_dir);
+	exit(EXIT_SETUP);
 }
 
 static void become_reaper(struct loop *l)
@@ -96,9 +151,12 @@ int main(int argc, char **argv)
 	static struct sig_inherit inh;
 	struct init_opts opts;
 	struct loop l = { .opts = &opts, .inh = &inh };
+	struct cfg cfg;
 	sigset_t all;
 	int r;
 
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
 	r = spawn_sig_setup(&inh, &all);
 	if (r < 0) {
 		errno = -r;
@@ -106,6 +164,12 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	parse_args(argc, argv, &opts);
+	cfg_defaults(&cfg);
+	if (opts.mode == MODE_POUCH)
+		load_config(&opts, &cfg);
+	if (!opts.cmd && cfg.nsvcs == 0)
+		fatalx(EXIT_SETUP, "no command given and no services in %s/services.d (see --help)",
+		       opts.config_dir);
 	become_reaper(&l);
 	l.sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (l.sigfd < 0) {
@@ -113,9 +177,18 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	if (opts.stop_timeout_ms >= 0)
-		l.stop_timeout_ms = opts.stop_timeout_ms;
-	else if (opts.mode != MODE_DUMB_INIT)
-		l.stop_timeout_ms = 10000;
+		cfg.init.shutdown_timeout_ms = opts.stop_timeout_ms;
+	if (cfg.nsvcs > 0) {
+		const char *reason;
+		int sig;
+
+		r = super_run(&opts, &inh, &cfg, l.sigfd, NULL, &reason, &sig);
+		cfg_free(&cfg);
+		return r;
+	}
+	if (opts.mode != MODE_DUMB_INIT || opts.stop_timeout_ms >= 0)
+		l.stop_timeout_ms = cfg.init.shutdown_timeout_ms;
+	cfg_free(&cfg);
 	start_cmd(&l);
 	return loop_run(&l);
 }

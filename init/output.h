@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Service output: each service's stdout and stderr come through a pipe to
+ * pid 1, which writes whole lines, prefixed "name| ", to its own stdout or
+ * stderr, or to a file with size-based rotation. pid 1 never blocks on
+ * output: its own stdout/stderr are written without blocking, a stalled
+ * reader fills a bounded queue, and what does not fit is counted, dropped
+ * and reported once the reader is back.
+ */
+#ifndef POUCH_OUTPUT_H
+#define POUCH_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OUT_QUEUE_MAX (256 * 1024) /* bytes kept while a reader stalls */
+#define OUT_LINE_MAX 4096	   /* a longer line is cut here */
+
+/* pid 1's own stdout or stderr, written without blocking. */
+struct outq {
+	int fd;
+	int is_socket;
+	char *buf;
+	size_t len;
+	uint64_t dropped;
+	int want_pollout;	/* set when the queue holds data */
+};
+
+/* A log file with rotation: PATH, PATH.1 ... PATH.(max_files-1). */
+struct outfile {
+	char *path;
+	int fd;
+	uint64_t size, max_size;
+	int max_files;
+	uint64_t dropped;
+	int refs;
+};
+
+/* One stream of one service: the read end of its pipe. */
+struct outsrc {
+	int fd;
+	char prefix[72];	/* "name| " */
+	struct outq *q;		/* prefix mode */
+	struct outfile *file;	/* file mode */
+	char line[OUT_LINE_MAX];
+	size_t len;
+};
+
+int outq_open(struct outq *q, int fd) __attribute__((warn_unused_result));
+/* Queue or write one line (already formatted, ending in '\n'). */
+void outq_put(struct outq *q, const char *data, size_t len);
+/* Write what is queued; returns 1 when the queue is empty. */
+int outq_flush(struct outq *q);
+
+struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
+			    uint64_t max_size, int max_files);
+void outfile_put(struct outfile *f);
+
+/* Read what is in the pipe and pass on whole lines. Returns 0 while the
+ * pipe is open, 1 at end of file (partial line flushed). */
+int outsrc_read(struct outsrc *s);
+void outsrc_flush(struct outsrc *s);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the supervisor: its runtime state, shared by super.c (loop,
+ * scheduling, shutdown) and svcrun.c (spawning, reaping, readiness).
+ */
+#ifndef POUCH_SUPER_INTERNAL_H
+#define POUCH_SUPER_INTERNAL_H
+
+#include "output.h"
+#include "services/svc.h"
+#include "super.h"
+
+#include <stdint.h>
+#include <sys/types.h>
+
+enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR };
+
+struct watch {
+	enum watch_kind kind;
+	size_t idx;
+};
+
+/* One service (or CMD) at run time. */
+struct rt {
+	struct svc svc;
+	struct cfg_service *cfg;
+	int is_cmd;
+	pid_t pgid;		/* process group (= session) of the run */
+	pid_t launcher;		/* forking: the process that daemonizes */
+	int await_pidfile;
+	pid_t probe_pid;	/* readiness exec probe */
+	int64_t probe_at;	/* next readiness check; 0 none */
+	struct outsrc out, err;
+	int out_w, err_w;	/* pipe write ends given to each run */
+	struct watch wout, werr;
+	enum svc_state logged;	/* last state we reported */
+	char status[128];	/* STATUS= from sd_notify */
+};
+
+enum phase { PH_RUN = 0, PH_STOP_CMD, PH_STOP_SERVICES, PH_STOP_REST,
+	     PH_DONE };
+
+struct super {
+	const struct init_opts *opts;
+	const struct sig_inherit *inh;
+	struct cfg *cfg;
+	struct cfg_service cmd_cfg;
+	struct rt *rt;
+	size_t n;		/* services, then CMD last when there is one */
+	size_t cmd;		/* index of CMD, or (size_t)-1 */
+	int epfd, sigfd, notifyfd;
+	char notify_name[64];
+	struct watch wsig, wnotify, wqout, wqerr;
+	struct outq qout, qerr;
+	int qout_polled, qerr_polled;
+	struct outfile **files;
+	size_t nfiles;
+	char **base_env;
+	struct rlimit nofile;	/* inherited, given back to children */
+	int is_pid1;
+	pid_t self;
+	int64_t now;
+	int64_t cmd_wait_until;	/* [cmd] ready_timeout for its `after` */
+	/* shutdown */
+	enum phase phase;
+	const char *reason;
+	int stop_signal;	/* the signal that stopped us, 0 none */
+	int essential_failed;
+	int64_t deadline;
+	int killed_all;
+};
+
+#define NO_CMD ((size_t)-1)
+
+/* svcrun.c */
+void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg);
+void run_reap(struct super *sp);
+void run_probe(struct super *sp, struct rt *r);
+void run_notify(struct super *sp);
+void run_drain(struct super *sp, struct rt *r);
+int run_setup_output(struct super *sp, struct rt *r);
+void run_signal_group(struct rt *r, int sig);
+
+/* super.c */
+int super_watch_fd(struct super *sp, int fd, struct watch *w);
+void super_note(struct super *sp, struct rt *r);
+void super_shutdown(struct super *sp, const char *reason);
+
+#endif

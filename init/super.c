@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The supervisor's loop, scheduling and shutdown; see super.h.
+ * Nothing here blocks but epoll_wait(); nothing here exits.
+ */
+#include "log.h"
+#include "loop.h"
+#include "signames.h"
+#include "super-internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int super_watch_fd(struct super *sp, int fd, struct watch *w)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+
+	return epoll_ctl(sp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static void set_pollout(struct super *sp, struct outq *q, struct watch *w,
+			int *polled)
+{
+	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = w };
+
+	if (q->fd < 0 || q->want_pollout == *polled)
+		return;
+	if (epoll_ctl(sp->epfd, q->want_pollout ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
+		      q->fd, &ev) == 0)
+		*polled = q->want_pollout;
+}
+
+static const char *name_of(const struct rt *r)
+{
+	return r->is_cmd ? "CMD" : r->cfg->name;
+}
+
+static int dep_index(const struct super *sp, const char *name)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (!sp->rt[i].is_cmd && strcmp(sp->rt[i].cfg->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Log what changed, once per change; react to final failures. */
+void super_note(struct super *sp, struct rt *r)
+{
+	enum svc_state st = r->svc.state;
+
+	if (st == r->logged)
+		return;
+	r->logged = st;
+	switch (st) {
+	case SVC_RUNNING:
+		log_info("%s %s: running (pid %d)", r->is_cmd ? "" : "service",
+			 name_of(r), (int)r->svc.pid);
+		break;
+	case SVC_BACKOFF:
+		log_warnx("service %s: restarting in %lld ms", name_of(r),
+			  (long long)(r->svc.timer_at - sp->now));
+		break;
+	case SVC_FAILED:
+		if (!r->is_cmd)
+			log_errorx("service %s: failed (%s)", name_of(r),
+				   r->svc.why ? r->svc.why : "?");
+		break;
+	case SVC_BLOCKED:
+		log_warnx("service %s: blocked (%s)", name_of(r),
+			  r->svc.why ? r->svc.why : "?");
+		break;
+	default:
+		log_debug("service %s: %s", name_of(r), svc_state_name(st));
+		break;
+	}
+	if (r->is_cmd && svc_final(&r->svc) && sp->phase == PH_RUN)
+		super_shutdown(sp, "cmd-exited");
+	if (!r->is_cmd && st == SVC_FAILED && r->cfg->essential &&
+	    sp->phase == PH_RUN) {
+		log_errorx("essential service %s failed: stopping the container",
+			   name_of(r));
+		sp->essential_failed = 1;
+		super_shutdown(sp, "service-failed");
+	}
+}
+
+/* May a waiting service start? 1 yes, 0 wait, -1 blocked. */
+static int deps_allow(const struct super *sp, const struct rt *r)
+{
+	char **lists[2] = { r->cfg->after, r->cfg->requires };
+
+	for (int l = 0; l < 2; l++) {
+		for (size_t k = 0; lists[l] && lists[l][k]; k++) {
+			int j = dep_index(sp, lists[l][k]);
+			const struct svc *d;
+
+			if (j < 0)
+				continue;
+			d = &sp->rt[j].svc;
+			if (l == 1 && (d->state == SVC_FAILED ||
+				       d->state == SVC_BLOCKED ||
+				       d->state == SVC_STOPPED))
+				return -1;
+			if (l == 1 ? !svc_up(d) : !svc_settled(d))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int cmd_may_start(struct super *sp, struct rt *r)
+{
+	int ok = deps_allow(sp, r);
+
+	if (ok != 0)
+		return 1; /* [cmd] after orders only */
+	if (sp->now < sp->cmd_wait_until)
+		return 0;
+	log_warnx("CMD: its 'after' services are not ready after %lld ms, starting it anyway",
+		  (long long)sp->cfg->init.cmd_ready_timeout_ms);
+	return 1;
+}
+
+/* Start every waiting service whose dependencies allow it; unblock
+ * blocked ones whose requirements came up. Repeats until nothing moves. */
+static void schedule(struct super *sp)
+{
+	int moved = 1;
+
+	while (moved && sp->phase == PH_RUN) {
+		moved = 0;
+		for (size_t i = 0; i < sp->n && sp->phase == PH_RUN; i++) {
+			struct rt *r = &sp->rt[i];
+			int ok;
+
+			if (r->svc.state == SVC_BLOCKED && deps_allow(sp, r) > 0) {
+				run_drive(sp, r, EV_START, 0);
+				moved = 1;
+			}
+			if (r->svc.state != SVC_WAITING)
+				continue;
+			ok = r->is_cmd ? cmd_may_start(sp, r) : deps_allow(sp, r);
+			if (ok < 0)
+				run_drive(sp, r, EV_DEP_FAILED, 0);
+			else if (ok > 0)
+				run_drive(sp, r, EV_GO, 0);
+			moved |= ok != 0;
+		}
+	}
+}
+
+/* ---- shutdown ---- */
+
+static void kill_rest(struct super *sp, int sig)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (sp->is_pid1) {
+		(void)kill(-1, sig);
+		return;
+	}
+	/* a subreaper signals only what descends from it */
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->rt[i].pgid > 0)
+			(void)kill(-sp->rt[i].pgid, sig);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+		 (int)sp->self);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (char *p = buf, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (pid > 1)
+			(void)kill((pid_t)pid, sig);
+	}
+}
+
+void super_shutdown(struct super *sp, const char *reason)
+{
+	if (sp->phase != PH_RUN)
+		return;
+	sp->reason = reason;
+	sp->phase = PH_STOP_CMD;
+	sp->deadline = sp->now + sp->cfg->init.shutdown_timeout_ms;
+	log_info("stopping (%s)", reason);
+	if (sp->cmd != NO_CMD && !svc_final(&sp->rt[sp->cmd].svc))
+		run_drive(sp, &sp->rt[sp->cmd], EV_STOP, 0);
+}
+
+/* Services nobody live depends on any more may stop now. */
+static int has_live_dependent(const struct super *sp, const struct rt *r)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct rt *o = &sp->rt[i];
+		char **lists[2] = { o->cfg->after, o->cfg->requires };
+
+		if (o == r || svc_final(&o->svc))
+			continue;
+		for (int l = 0; l < 2; l++)
+			for (size_t k = 0; lists[l] && lists[l][k]; k++)
+				if (strcmp(lists[l][k], r->cfg->name) == 0)
+					return 1;
+	}
+	return 0;
+}
+
+static int all_final(const struct super *sp)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (!svc_final(&sp->rt[i].svc))
+			return 0;
+	return 1;
+}
+
+static void shutdown_step(struct super *sp)
+{
+	if (sp->phase == PH_STOP_CMD && (sp->cmd == NO_CMD ||
+					 svc_final(&sp->rt[sp->cmd].svc)))
+		sp->phase = PH_STOP_SERVICES;
+	if (sp->phase == PH_STOP_SERVICES) {
+		for (size_t i = 0; i < sp->n; i++) {
+			struct rt *r = &sp->rt[i];
+
+			if (!svc_final(&r->svc) && r->svc.state != SVC_STOPPING &&
+			    !has_live_dependent(sp, r))
+				run_drive(sp, r, EV_STOP, 0);
+		}
+		if (!all_final(sp))
+			return;
+		sp->phase = PH_STOP_REST;
+		kill_rest(sp, SIGTERM);
+	}
+	if (sp->phase == PH_STOP_REST) {
+		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			sp->phase = PH_DONE;
+	}
+}
+
+static void deadline_passed(struct super *sp)
+{
+	if (sp->killed_all) {
+		log_warnx("processes survived SIGKILL; giving up on them");
+		sp->phase = PH_DONE;
+		return;
+	}
+	log_warnx("shutdown_timeout of %lld ms passed: killing what is left",
+		  (long long)sp->cfg->init.shutdown_timeout_ms);
+	for (size_t i = 0; i < sp->n; i++)
+		if (!svc_final(&sp->rt[i].svc))
+			run_signal_group(&sp->rt[i], SIGKILL);
+	kill_rest(sp, SIGKILL);
+	sp->killed_all = 1;
+	sp->deadline = sp->now + SVC_KILL_GRACE_MS;
+	sp->phase = PH_STOP_REST;
+}
+
+/* ---- signals ---- */
+
+static void forward(struct super *sp, int sig)
+{
+	struct rt *c;
+	char buf[16];
+
+	if (sp->cmd == NO_CMD)
+		return;
+	c = &sp->rt[sp->cmd];
+	if (c->svc.pid <= 0)
+		return;
+	log_debug("forwarding SIG%s to CMD", sig_name(sig, buf, sizeof(buf)));
+	(void)kill(sp->opts->kill_group ? -c->svc.pid : c->svc.pid, sig);
+}
+
+static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo, fwd;
+
+	if (sig == SIGCHLD)
+		return; /* reaped after every batch */
+	if ((sig == SIGPIPE || sig == SIGXFSZ) && si->ssi_code == SI_USER &&
+	    (pid_t)si->ssi_pid == sp->self)
+		return;
+	fwd = opts_forward_sig(sp->opts, sig);
+	if (sig != SIGTERM && sig != SIGINT) {
+		if (fwd)
+			forward(sp, fwd);
+		return;
+	}
+	if (sp->phase != PH_RUN) {
+		if (fwd)
+			forward(sp, fwd);
+		return;
+	}
+	if (!sp->stop_signal)
+		sp->stop_signal = sig;
+	/* SIGTERM becomes CMD's stop_signal; SIGINT goes on as itself */
+	if (sig == SIGINT && fwd)
+		forward(sp, fwd);
+	if (fwd == 0 && sp->cmd != NO_CMD)
+		return; /* rewritten to nothing: the operator keeps us up */
+	super_shutdown(sp, "signal");
+}
+
+static void read_signals(struct super *sp)
+{
+	struct signalfd_siginfo si[16];
+	ssize_t n;
+
+	do {
+		n = read(sp->sigfd, si, sizeof(si));
+		for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(*si); i++)
+			on_signal(sp, &si[i]);
+	} while (n == (ssize_t)sizeof(si));
+	run_reap(sp);
+}
+
+/* ---- the loop ---- */
+
+static int64_t next_deadline(const struct super *sp)
+{
+	int64_t at = 0;
+
+#define EARLIER(t) \
+	do { if ((t) > 0 && (at == 0 || (t) < at)) at = (t); } while (0)
+	for (size_t i = 0; i < sp->n; i++) {
+		EARLIER(sp->rt[i].svc.timer_at);
+		EARLIER(sp->rt[i].probe_at);
+	}
+	if (sp->phase == PH_RUN && sp->cmd != NO_CMD &&
+	    sp->rt[sp->cmd].svc.state == SVC_WAITING)
+		EARLIER(sp->cmd_wait_until);
+	if (sp->phase != PH_RUN)
+		EARLIER(sp->deadline);
+#undef EARLIER
+	return at;
+}
+
+static void run_timers(struct super *sp)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if (r->svc.timer_at && r->svc.timer_at <= sp->now)
+			run_drive(sp, r, EV_TIMER, 0);
+		if (r->probe_at && r->probe_at <= sp->now)
+			run_probe(sp, r);
+	}
+	if (sp->phase != PH_RUN && sp->phase != PH_DONE &&
+	    sp->now >= sp->deadline)
+		deadline_passed(sp);
+}
+
+static void on_event(struct super *sp, struct epoll_event *ev)
+{
+	struct watch *w = ev->data.ptr;
+	struct rt *r;
+
+	switch (w->kind) {
+	case W_SIGNAL:
+		read_signals(sp);
+		break;
+	case W_NOTIFY:
+		run_notify(sp);
+		break;
+	case W_OUT:
+	case W_ERR:
+		r = &sp->rt[w->idx];
+		(void)outsrc_read(w->kind == W_OUT ? &r->out : &r->err);
+		break;
+	case W_QOUT:
+		(void)outq_flush(&sp->qout);
+		break;
+	case W_QERR:
+		(void)outq_flush(&sp->qerr);
+		break;
+	}
+}
+
+static void loop(struct super *sp)
+{
+	struct epoll_event evs[64];
+	int64_t at;
+	int n, timeout;
+
+	for (;;) {
+		sp->now = loop_now_ms();
+		schedule(sp);
+		if (sp->phase != PH_RUN)
+			shutdown_step(sp);
+		if (sp->phase == PH_DONE)
+			return;
+		set_pollout(sp, &sp->qout, &sp->wqout, &sp->qout_polled);
+		set_pollout(sp, &sp->qerr, &sp->wqerr, &sp->qerr_polled);
+		at = next_deadline(sp);
+		timeout = at == 0 ? -1 : at <= sp->now ? 0 : (int)(at - sp->now);
+		n = epoll_wait(sp->epfd, evs, 64, timeout);
+		if (n < 0 && errno != EINTR)
+			log_warn("epoll_wait");
+		sp->now = loop_now_ms();
+		for (int i = 0; i < n; i++)
+			on_event(sp, &evs[i]);
+		run_timers(sp);
+	}
+}
+
+/* ---- setup ---- */
+
+static void cmd_config(struct super *sp)
+{
+	struct cfg_service *c = &sp->cmd_cfg;
+	const struct cfg_init *in = &sp->cfg->init;
+
+	memset(c, 0, sizeof(*c));
+	c->name = "cmd";
+	c->argv = sp->opts->cmd;
+	c->restart = in->cmd_restart;
+	c->restart_delay_ms = 100;
+	c->restart_delay_max_ms = 30000;
+	c->start_limit = 10;
+	c->start_limit_window_ms = 60000;
+	c->stop_signal = in->cmd_stop_signal;
+	c->stop_timeout_ms = in->shutdown_timeout_ms;
+	c->out.kind = c->err.kind = OUT_INHERIT;
+	c->after = in->cmd_after;
+	c->enabled = 1;
+}
+
+static int open_notify(struct super *sp)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int one = 1;
+	size_t len;
+
+	snprintf(sp->notify_name, sizeof(sp->notify_name),
+		 "@pouch-init/notify/%d/%d", (int)getpid(), (int)sp->self);
+	len = strlen(sp->notify_name);
+	memcpy(a.sun_path, sp->notify_name, len);
+	a.sun_path[0] = '\0';
+	sp->notifyfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (sp->notifyfd < 0 ||
+	    setsockopt(sp->notifyfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	    bind(sp->notifyfd, (struct sockaddr *)&a,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0) {
+		log_warn("unable to open the notify socket");
+		return -1;
+	}
+	sp->wnotify.kind = W_NOTIFY;
+	return super_watch_fd(sp, sp->notifyfd, &sp->wnotify);
+}
+
+static int setup(struct super *sp, int sigfd, char **extra_env)
+{
+	int need_notify = 0;
+	struct rlimit hard;
+
+	sp->self = getpid();
+	sp->is_pid1 = sp->self == 1;
+	sp->sigfd = sigfd;
+	sp->notifyfd = -1;
+	sp->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sp->epfd < 0)
+		return -errno;
+	sp->wsig.kind = W_SIGNAL;
+	sp->wqout.kind = W_QOUT;
+	sp->wqerr.kind = W_QERR;
+	if (super_watch_fd(sp, sigfd, &sp->wsig) < 0)
+		return -errno;
+	if (outq_open(&sp->qout, 1) < 0)
+		sp->qout.fd = -1;
+	if (outq_open(&sp->qerr, 2) < 0)
+		sp->qerr.fd = -1;
+	/* many services, many pipes: take the hard limit for ourselves and
+	 * give children back what we inherited */
+	getrlimit(RLIMIT_NOFILE, &sp->nofile);
+	hard = sp->nofile;
+	hard.rlim_cur = hard.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &hard);
+	sp->base_env = environ;
+	if (extra_env) {
+		char **env = NULL;
+
+		for (char **e = environ; *e; e++)
+			if (strchr(*e, '=') && cfg_env_set(&env, *e) < 0)
+				return -ENOMEM;
+		for (char **e = extra_env; *e; e++)
+			if (cfg_env_set(&env, *e) < 0)
+				return -ENOMEM;
+		sp->base_env = env;
+	}
+	sp->n = sp->cfg->nsvcs + (sp->opts->cmd ? 1 : 0);
+	sp->rt = calloc(sp->n ? sp->n : 1, sizeof(*sp->rt));
+	if (!sp->rt)
+		return -ENOMEM;
+	sp->cmd = sp->opts->cmd ? sp->cfg->nsvcs : NO_CMD;
+	if (sp->opts->cmd)
+		cmd_config(sp);
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		r->is_cmd = i == sp->cmd;
+		r->cfg = r->is_cmd ? &sp->cmd_cfg : &sp->cfg->svcs[i];
+		r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
+		r->wout = (struct watch){ W_OUT, i };
+		r->werr = (struct watch){ W_ERR, i };
+		if (svc_init(&r->svc, r->cfg) < 0)
+			return -ENOMEM;
+		r->logged = r->svc.state;
+		need_notify |= r->cfg->ready == READY_NOTIFY;
+	}
+	if (need_notify)
+		(void)open_notify(sp);
+	return 0;
+}
+
+static int exit_status(const struct super *sp)
+{
+	const struct rt *c = sp->cmd != NO_CMD ? &sp->rt[sp->cmd] : NULL;
+
+	if (c && c->svc.last_status >= 0)
+		return opts_exit_status(sp->opts, c->svc.last_status);
+	if (sp->essential_failed)
+		return 1;
+	if (c && sp->stop_signal)
+		return 128 + sp->stop_signal; /* stopped before CMD ran */
+	return 0;
+}
+
+int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
+	      struct cfg *cfg, int sigfd, char **extra_env,
+	      const char **stop_reason, int *exit_signal)
+{
+	struct super sp;
+	const struct rt *c;
+	int code;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.opts = opts;
+	sp.inh = inh;
+	sp.cfg = cfg;
+	if (setup(&sp, sigfd, extra_env) < 0) {
+		log_error("unable to set up the supervisor");
+		return 125;
+	}
+	sp.now = loop_now_ms();
+	sp.cmd_wait_until = sp.now + cfg->init.cmd_ready_timeout_ms;
+	run_reap(&sp);
+	loop(&sp);
+	for (size_t i = 0; i < sp.n; i++)
+		run_drain(&sp, &sp.rt[i]);
+	(void)outq_flush(&sp.qout);
+	(void)outq_flush(&sp.qerr);
+	code = exit_status(&sp);
+	c = sp.cmd != NO_CMD ? &sp.rt[sp.cmd] : NULL;
+	*stop_reason = sp.reason ? sp.reason : "shutdown";
+	*exit_signal = c && c->svc.last_status >= 0 &&
+				       WIFSIGNALED(c->svc.last_status)
+			       ? WTERMSIG(c->svc.last_status)
+			       : 0;
+	return code;
+}

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Running services: building each run's environment and spawn spec,
+ * carrying out the state machine's actions, routing reaped pids, and the
+ * readiness checks (notify, tcp, file, exec, forking pidfiles).
+ */
+#include "log.h"
+#include "signames.h"
+#include "super-internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PROBE_MS 100	/* readiness re-check while a service starts */
+#define PIDFILE_MS 50
+
+extern char **environ;
+
+void run_signal_group(struct rt *r, int sig)
+{
+	if (r->pgid > 0 && kill(-r->pgid, sig) == 0)
+		return;
+	if (r->svc.pid > 0)
+		(void)kill(r->svc.pid, sig);
+}
+
+static int env_add(char ***env, const char *key, const char *val)
+{
+	char *kv;
+	int ret;
+
+	if (asprintf(&kv, "%s=%s", key, val) < 0)
+		return -ENOMEM;
+	ret = cfg_env_set(env, kv);
+	free(kv);
+	return ret;
+}
+
+static int env_file(const char *spec, char ***env)
+{
+	int optional = spec[0] == '-', err, bad;
+	const char *path = spec + optional;
+	char *text = NULL;
+
+	text = cfg_read_file(path, &err);
+	if (!text) {
+		if (optional && err == ENOENT)
+			return 0;
+		errno = err;
+		log_error("unable to read env_file %s", path);
+		return -err;
+	}
+	bad = cfg_parse_env_text(text, env);
+	free(text);
+	if (bad) {
+		log_errorx("%s:%d: expected KEY=VALUE", path, bad);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The container's env, the hooks' additions, then the service's own. */
+static char **build_env(struct super *sp, struct rt *r)
+{
+	const struct cfg_service *c = r->cfg;
+	char **env = NULL, num[32];
+	int ok = 0;
+
+	for (char **e = sp->base_env; e && *e; e++)
+		if (strchr(*e, '=') && cfg_env_set(&env, *e) < 0)
+			goto fail;
+	if (c->has_user) {
+		ok |= env_add(&env, "HOME", c->home);
+		ok |= env_add(&env, "USER", c->user_name);
+		ok |= env_add(&env, "LOGNAME", c->user_name);
+		ok |= env_add(&env, "SHELL", c->shell);
+	}
+	if (c->ready == READY_NOTIFY && sp->notifyfd >= 0)
+		ok |= env_add(&env, "NOTIFY_SOCKET", sp->notify_name);
+	if (ok < 0 || (c->env_file && env_file(c->env_file, &env) < 0))
+		goto fail;
+	for (char **e = c->env; e && *e; e++)
+		if (cfg_env_set(&env, *e) < 0)
+			goto fail;
+	if (!r->is_cmd) {
+		snprintf(num, sizeof(num), "%s", c->name);
+		if (env_add(&env, "POUCH_SERVICE", num) < 0)
+			goto fail;
+	}
+	if (!env)
+		env = calloc(1, sizeof(*env));
+	return env;
+fail:
+	cfg_free_words(env);
+	return NULL;
+}
+
+static int pipe_for(struct super *sp, struct rt *r, const struct cfg_output *o,
+		    struct outsrc *src, int *wend, struct watch *w,
+		    struct outq *q)
+{
+	int p[2];
+
+	if (src->fd >= 0)
+		return 0; /* kept across restarts */
+	if (o->kind != OUT_PREFIX && o->kind != OUT_FILE)
+		return 0;
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	/* the service end blocks, as a daemon expects of its stdout */
+	(void)fcntl(p[1], F_SETFL, 0);
+	src->fd = p[0];
+	*wend = p[1];
+	snprintf(src->prefix, sizeof(src->prefix), "%s| ", r->cfg->name);
+	src->q = q;
+	if (o->kind == OUT_FILE) {
+		src->file = outfile_get(&sp->files, &sp->nfiles, o->path,
+					r->cfg->log_max_size,
+					r->cfg->log_max_files);
+		if (!src->file)
+			return -ENOMEM;
+	}
+	return super_watch_fd(sp, src->fd, w);
+}
+
+int run_setup_output(struct super *sp, struct rt *r)
+{
+	int ret;
+
+	ret = pipe_for(sp, r, &r->cfg->out, &r->out, &r->out_w, &r->wout,
+		       &sp->qout);
+	if (ret == 0)
+		ret = pipe_for(sp, r, &r->cfg->err, &r->err, &r->err_w,
+			       &r->werr, &sp->qerr);
+	return ret;
+}
+
+static int out_fd(const struct cfg_output *o, int wend, int devnull, int self)
+{
+	switch (o->kind) {
+	case OUT_INHERIT:
+		return self;
+	case OUT_NULL:
+		return devnull;
+	default:
+		return wend;
+	}
+}
+
+static void fill_rlimits(struct super *sp, const struct cfg_service *c,
+			 struct spawn_rlimit *rl, size_t *n)
+{
+	*n = 0;
+	rl[(*n)++] = (struct spawn_rlimit){ RLIMIT_NOFILE, sp->nofile };
+	for (int i = 0; i < CFG_NRLIMITS; i++) {
+		if (!c->rlimits[i].set)
+			continue;
+		if (c->rlimits[i].resource == RLIMIT_NOFILE)
+			*n = 0;
+		rl[(*n)++] = (struct spawn_rlimit){ c->rlimits[i].resource,
+						    c->rlimits[i].lim };
+	}
+}
+
+static void fill_spec(struct super *sp, struct rt *r, struct spawn_spec *s,
+		      struct spawn_rlimit *rl, int devnull)
+{
+	const struct cfg_service *c = r->cfg;
+
+	spawn_spec_init(s);
+	s->argv = c->argv;
+	s->mask = &sp->inh->mask;
+	s->ignored = &sp->inh->ignored;
+	fill_rlimits(sp, c, rl, &s->nrlimits);
+	s->rlimits = rl;
+	if (r->is_cmd) {
+		s->group = SPAWN_PGRP;
+		s->tty_foreground = 1;
+		return;
+	}
+	s->group = SPAWN_SESSION;
+	s->fds[0] = devnull;
+	s->fds[1] = out_fd(&c->out, r->out_w, devnull, 1);
+	s->fds[2] = out_fd(&c->err, r->err_w, devnull, 2);
+	s->workdir = c->workdir;
+	s->has_umask = c->has_umask;
+	s->umask = c->umask;
+	s->set_ids = c->has_user || c->has_group;
+	s->uid = c->has_user ? c->uid : 0;
+	s->gid = c->gid;
+	s->groups = c->groups;
+	s->ngroups = c->ngroups;
+	s->has_caps = c->has_caps;
+	s->caps = c->caps;
+	s->ncaps = c->ncaps;
+	s->no_new_privs = c->no_new_privs;
+}
+
+/* Start one run of r. Returns 0 with *pid, or -errno. */
+static int start(struct super *sp, struct rt *r, pid_t *pid)
+{
+	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
+	struct spawn_spec s;
+	const char *step;
+	char **env;
+	int devnull, err, ret;
+
+	if (!r->is_cmd && run_setup_output(sp, r) < 0)
+		log_warn("service %s: unable to set up its output",
+			 r->cfg->name);
+	env = build_env(sp, r);
+	if (!env)
+		return -EINVAL;
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	fill_spec(sp, r, &s, rl, devnull);
+	s.envp = env;
+	ret = spawn_start_step(&s, pid, &err, &step);
+	if (devnull >= 0)
+		close(devnull);
+	cfg_free_words(env);
+	if (ret < 0)
+		return ret;
+	if (err) {
+		errno = err;
+		if (r->is_cmd)
+			log_error("unable to %s %s", step, r->cfg->argv[0]);
+		else
+			log_error("service %s: unable to %s %s", r->cfg->name,
+				  step, r->cfg->argv[0]);
+	}
+	r->pgid = *pid;
+	if (r->cfg->type == TYPE_FORKING)
+		r->launcher = *pid;
+	r->probe_at = r->cfg->ready == READY_NONE ? 0 : sp->now;
+	r->status[0] = '\0';
+	return 0;
+}
+
+void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg)
+{
+	struct svc_action a = svc_step(&r->svc, ev, arg, sp->now);
+	pid_t pid;
+
+	for (int guard = 0; guard < 10001 && (a.spawn || a.signal); guard++) {
+		if (a.signal)
+			run_signal_group(r, a.signal);
+		if (!a.spawn)
+			break;
+		if (start(sp, r, &pid) < 0)
+			a = svc_step(&r->svc, EV_SPAWN_FAILED, 1 << 8, sp->now);
+		else
+			a = svc_step(&r->svc, EV_SPAWNED, pid, sp->now);
+	}
+	if (r->svc.state != SVC_STARTING) {
+		r->probe_at = 0;
+		r->await_pidfile = 0;
+	}
+	super_note(sp, r);
+}
+
+static struct rt *find_pid(struct super *sp, pid_t pid, int *what)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if (r->launcher == pid) {
+			*what = 1;
+			return r;
+		}
+		if (r->probe_pid == pid) {
+			*what = 2;
+			return r;
+		}
+		if (r->svc.pid == pid) {
+			*what = 0;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static int read_pidfile(const char *path, pid_t *pid)
+{
+	char buf[32];
+	ssize_t n;
+	long v;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EAGAIN;
+	buf[n] = '\0';
+	v = strtol(buf, NULL, 10);
+	if (v <= 1 || kill((pid_t)v, 0) < 0)
+		return -ESRCH;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+static void launcher_exited(struct super *sp, struct rt *r, int status)
+{
+	r->launcher = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		run_drive(sp, r, EV_EXITED, status);
+		return;
+	}
+	r->svc.pid = 0;
+	r->await_pidfile = 1;
+	r->probe_at = sp->now;
+	run_probe(sp, r);
+}
+
+static void probe_exited(struct super *sp, struct rt *r, int status)
+{
+	r->probe_pid = 0;
+	if (r->svc.state != SVC_STARTING)
+		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		run_drive(sp, r, EV_READY, 0);
+	else
+		r->probe_at = sp->now + PROBE_MS;
+}
+
+static void main_exited(struct super *sp, struct rt *r, int status)
+{
+	char buf[16];
+
+	run_drain(sp, r);
+	r->svc.group_alive = r->pgid > 0 && kill(-r->pgid, 0) == 0;
+	if (r->svc.state != SVC_STOPPING && !r->is_cmd) {
+		if (WIFSIGNALED(status))
+			log_warnx("service %s (pid %d) killed by SIG%s",
+				  r->cfg->name, (int)r->svc.pid,
+				  sig_name(WTERMSIG(status), buf, sizeof(buf)));
+		else if (WEXITSTATUS(status) != 0 ||
+			 r->cfg->type != TYPE_ONESHOT)
+			log_info("service %s (pid %d) exited with status %d",
+				 r->cfg->name, (int)r->svc.pid,
+				 WEXITSTATUS(status));
+	}
+	run_drive(sp, r, EV_EXITED, status);
+}
+
+/* After orphans were reaped: services whose stop waits for their group. */
+static void check_groups(struct super *sp)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if (r->svc.state == SVC_STOPPING && r->svc.pid == 0 &&
+		    r->pgid > 0 && kill(-r->pgid, 0) < 0 && errno == ESRCH)
+			run_drive(sp, r, EV_GROUP_EMPTY, 0);
+	}
+}
+
+void run_reap(struct super *sp)
+{
+	struct rt *r;
+	int status, what, orphans = 0;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		r = find_pid(sp, pid, &what);
+		if (!r) {
+			orphans++;
+			continue;
+		}
+		if (what == 1)
+			launcher_exited(sp, r, status);
+		else if (what == 2)
+			probe_exited(sp, r, status);
+		else
+			main_exited(sp, r, status);
+	}
+	if (orphans || sp->phase != PH_RUN)
+		check_groups(sp);
+}
+
+static int tcp_open(int port)
+{
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int ok;
+
+	if (fd < 0)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	return ok;
+}
+
+static void probe_exec(struct super *sp, struct rt *r)
+{
+	struct spawn_spec s;
+	int err;
+	pid_t pid;
+
+	if (r->probe_pid)
+		return;
+	spawn_spec_init(&s);
+	s.argv = r->cfg->ready_argv;
+	s.mask = &sp->inh->mask;
+	s.ignored = &sp->inh->ignored;
+	s.group = SPAWN_SESSION;
+	s.envp = sp->base_env;
+	if (spawn_start(&s, &pid, &err) < 0) {
+		r->probe_at = sp->now + PROBE_MS;
+		return;
+	}
+	r->probe_pid = pid;
+	r->probe_at = 0; /* its exit decides */
+}
+
+void run_probe(struct super *sp, struct rt *r)
+{
+	pid_t pid = 0;
+
+	r->probe_at = 0;
+	if (r->svc.state != SVC_STARTING)
+		return;
+	if (r->await_pidfile) {
+		if (read_pidfile(r->cfg->pidfile, &pid) == 0) {
+			r->await_pidfile = 0;
+			r->pgid = getpgid(pid) > 0 ? getpgid(pid) : pid;
+			run_drive(sp, r, EV_FORKED, pid);
+			if (r->svc.state == SVC_STARTING)
+				r->probe_at = sp->now;
+		} else {
+			r->probe_at = sp->now + PIDFILE_MS;
+		}
+		return;
+	}
+	if (r->launcher)
+		return; /* forking: readiness after the daemon is known */
+	switch (r->cfg->ready) {
+	case READY_TCP:
+		if (tcp_open(r->cfg->ready_port))
+			run_drive(sp, r, EV_READY, 0);
+		else
+			r->probe_at = sp->now + PROBE_MS;
+		break;
+	case READY_FILE:
+		if (access(r->cfg->ready_path, F_OK) == 0)
+			run_drive(sp, r, EV_READY, 0);
+		else
+			r->probe_at = sp->now + PROBE_MS;
+		break;
+	case READY_EXEC:
+		probe_exec(sp, r);
+		break;
+	default:
+		break;
+	}
+}
+
+static struct rt *notify_sender(struct super *sp, pid_t pid)
+{
+	pid_t sid = getsid(pid);
+
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if (r->svc.pid == pid || (sid > 0 && r->pgid == sid &&
+					  r->svc.pid > 0))
+			return r;
+	}
+	return NULL;
+}
+
+static void notify_msg(struct super *sp, struct rt *r, char *msg)
+{
+	char *save, *line;
+
+	for (line = strtok_r(msg, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strcmp(line, "READY=1") == 0) {
+			if (r->svc.state == SVC_STARTING)
+				run_drive(sp, r, EV_READY, 0);
+		} else if (strncmp(line, "STATUS=", 7) == 0) {
+			snprintf(r->status, sizeof(r->status), "%s", line + 7);
+			log_info("service %s: %s", r->cfg->name, r->status);
+		} else if (strncmp(line, "MAINPID=", 8) == 0) {
+			long v = strtol(line + 8, NULL, 10);
+
+			if (v > 1)
+				run_drive(sp, r, EV_FORKED, v);
+		}
+	}
+}
+
+void run_notify(struct super *sp)
+{
+	char buf[4096], ctl[CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = { buf, sizeof(buf) - 1 };
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	struct ucred *cred;
+	struct rt *r;
+	ssize_t n;
+
+	for (int i = 0; i < 64; i++) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = ctl;
+		mh.msg_controllen = sizeof(ctl);
+		n = recvmsg(sp->notifyfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n < 0)
+			return;
+		buf[n] = '\0';
+		cm = CMSG_FIRSTHDR(&mh);
+		if (!cm || cm->cmsg_type != SCM_CREDENTIALS)
+			continue;
+		cred = (struct ucred *)CMSG_DATA(cm);
+		r = notify_sender(sp, cred->pid);
+		if (r)
+			notify_msg(sp, r, buf);
+	}
+}
+
+void run_drain(struct super *sp, struct rt *r)
+{
+	(void)sp;
+	if (r->out.fd >= 0) {
+		(void)outsrc_read(&r->out);
+		outsrc_flush(&r->out);
+	}
+	if (r->err.fd >= 0) {
+		(void)outsrc_read(&r->err);
+		outsrc_flush(&r->err);
+	}
+}
