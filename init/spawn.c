@@ -143,6 +143,15 @@ static int child_fds(const struct spawn_spec *sp)
 	return 0;
 }
 
+static void close_fds_except(int keep)
+{
+	if (keep > 3)
+		(void)close_range(3, (unsigned)keep - 1, 0);
+	(void)close_range((unsigned)keep + 1, ~0U, 0);
+	if (keep < 3)
+		(void)close_range(3, ~0U, 0);
+}
+
 static int child_drop_bounding(const struct spawn_spec *sp)
 {
 	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
@@ -164,6 +173,9 @@ static void child_setup(const struct spawn_spec *sp, int errfd)
 {
 	if (child_fds(sp) < 0)
 		child_fail(errfd, STEP_FDS, errno);
+	/* errfd is close-on-exec; everything else inherited goes now */
+	if (sp->close_fds)
+		close_fds_except(errfd);
 	for (size_t i = 0; i < sp->nrlimits; i++)
 		if (setrlimit(sp->rlimits[i].resource, &sp->rlimits[i].lim) < 0)
 			child_fail(errfd, STEP_RLIMIT, errno);

@@ -48,6 +48,7 @@ struct spawn_spec {
 	size_t ncaps;
 	void *capset;		    /* cap_t prepared by spawn_start */
 	int no_new_privs;
+	int close_fds;		    /* close every fd above 2 */
 };
 
 /* The signal state pid 1 inherited, captured before it blocks anything. */

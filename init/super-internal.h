@@ -29,10 +29,13 @@ struct rt {
 	pid_t launcher;		/* forking: the process that daemonizes */
 	int await_pidfile;
 	pid_t probe_pid;	/* readiness exec probe */
+	int probe_fd;		/* readiness tcp connect in progress */
 	int64_t probe_at;	/* next readiness check; 0 none */
 	struct outsrc out, err;
 	int out_w, err_w;	/* pipe write ends given to each run */
-	struct watch wout, werr;
+	struct watch wout, werr, wnotify;
+	int notifyfd;		/* its own sd_notify socket, -1 none */
+	char notify_name[64];
 	enum svc_state logged;	/* last state we reported */
 	char status[128];	/* STATUS= from sd_notify */
 };
@@ -48,9 +51,8 @@ struct super {
 	struct rt *rt;
 	size_t n;		/* services, then CMD last when there is one */
 	size_t cmd;		/* index of CMD, or (size_t)-1 */
-	int epfd, sigfd, notifyfd;
-	char notify_name[64];
-	struct watch wsig, wnotify, wqout, wqerr;
+	int epfd, sigfd;
+	struct watch wsig, wqout, wqerr;
 	struct outq qout, qerr;
 	int qout_polled, qerr_polled;
 	struct outfile **files;
@@ -76,7 +78,7 @@ struct super {
 void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg);
 void run_reap(struct super *sp);
 void run_probe(struct super *sp, struct rt *r);
-void run_notify(struct super *sp);
+void run_notify(struct super *sp, struct rt *r);
 void run_drain(struct super *sp, struct rt *r);
 int run_setup_output(struct super *sp, struct rt *r);
 void run_signal_group(struct rt *r, int sig);

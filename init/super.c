@@ -66,7 +66,7 @@ void super_note(struct super *sp, struct rt *r)
 	r->logged = st;
 	switch (st) {
 	case SVC_RUNNING:
-		log_info("%s %s: running (pid %d)", r->is_cmd ? "" : "service",
+		log_info("%s%s: running (pid %d)", r->is_cmd ? "" : "service ",
 			 name_of(r), (int)r->svc.pid);
 		break;
 	case SVC_BACKOFF:
@@ -380,7 +380,7 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 		read_signals(sp);
 		break;
 	case W_NOTIFY:
-		run_notify(sp);
+		run_notify(sp, &sp->rt[w->idx]);
 		break;
 	case W_OUT:
 	case W_ERR:
@@ -445,38 +445,39 @@ static void cmd_config(struct super *sp)
 	c->enabled = 1;
 }
 
-static int open_notify(struct super *sp)
+/* Each notify service gets its own socket, so a message is known to be
+ * its own even when the sender has exited before we read it. */
+static int open_notify(struct super *sp, struct rt *r, size_t idx)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	int one = 1;
 	size_t len;
 
-	snprintf(sp->notify_name, sizeof(sp->notify_name),
-		 "@pouch-init/notify/%d/%d", (int)getpid(), (int)sp->self);
-	len = strlen(sp->notify_name);
-	memcpy(a.sun_path, sp->notify_name, len);
+	snprintf(r->notify_name, sizeof(r->notify_name),
+		 "@pouch-init/%d/notify/%zu", (int)sp->self, idx);
+	len = strlen(r->notify_name);
+	memcpy(a.sun_path, r->notify_name, len);
 	a.sun_path[0] = '\0';
-	sp->notifyfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (sp->notifyfd < 0 ||
-	    setsockopt(sp->notifyfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
-	    bind(sp->notifyfd, (struct sockaddr *)&a,
+	r->notifyfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (r->notifyfd < 0 ||
+	    setsockopt(r->notifyfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	    bind(r->notifyfd, (struct sockaddr *)&a,
 		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0) {
-		log_warn("unable to open the notify socket");
+		log_warn("service %s: unable to open its notify socket",
+			 r->cfg->name);
 		return -1;
 	}
-	sp->wnotify.kind = W_NOTIFY;
-	return super_watch_fd(sp, sp->notifyfd, &sp->wnotify);
+	r->wnotify = (struct watch){ W_NOTIFY, idx };
+	return super_watch_fd(sp, r->notifyfd, &r->wnotify);
 }
 
 static int setup(struct super *sp, int sigfd, char **extra_env)
 {
-	int need_notify = 0;
 	struct rlimit hard;
 
 	sp->self = getpid();
 	sp->is_pid1 = sp->self == 1;
 	sp->sigfd = sigfd;
-	sp->notifyfd = -1;
 	sp->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (sp->epfd < 0)
 		return -errno;
@@ -520,15 +521,16 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 		r->is_cmd = i == sp->cmd;
 		r->cfg = r->is_cmd ? &sp->cmd_cfg : &sp->cfg->svcs[i];
 		r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
+		r->probe_fd = -1;
 		r->wout = (struct watch){ W_OUT, i };
 		r->werr = (struct watch){ W_ERR, i };
 		if (svc_init(&r->svc, r->cfg) < 0)
 			return -ENOMEM;
 		r->logged = r->svc.state;
-		need_notify |= r->cfg->ready == READY_NOTIFY;
+		r->notifyfd = -1;
+		if (r->cfg->ready == READY_NOTIFY)
+			(void)open_notify(sp, r, i);
 	}
-	if (need_notify)
-		(void)open_notify(sp);
 	return 0;
 }
 
@@ -536,10 +538,10 @@ static int exit_status(const struct super *sp)
 {
 	const struct rt *c = sp->cmd != NO_CMD ? &sp->rt[sp->cmd] : NULL;
 
+	if (sp->essential_failed)
+		return 1; /* CMD had not exited, or the reason would be it */
 	if (c && c->svc.last_status >= 0)
 		return opts_exit_status(sp->opts, c->svc.last_status);
-	if (sp->essential_failed)
-		return 1;
 	if (c && sp->stop_signal)
 		return 128 + sp->stop_signal; /* stopped before CMD ran */
 	return 0;
@@ -569,6 +571,10 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 		run_drain(&sp, &sp.rt[i]);
 	(void)outq_flush(&sp.qout);
 	(void)outq_flush(&sp.qerr);
+	if (sp.qout.dropped + sp.qout.len || sp.qerr.dropped + sp.qerr.len)
+		log_warnx("%llu bytes of service output were lost: the reader of pouch-init's output stalled",
+			  (unsigned long long)(sp.qout.dropped + sp.qout.len +
+					       sp.qerr.dropped + sp.qerr.len));
 	code = exit_status(&sp);
 	c = sp.cmd != NO_CMD ? &sp.rt[sp.cmd] : NULL;
 	*stop_reason = sp.reason ? sp.reason : "shutdown";

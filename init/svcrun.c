@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,8 +86,8 @@ static char **build_env(struct super *sp, struct rt *r)
 		ok |= env_add(&env, "LOGNAME", c->user_name);
 		ok |= env_add(&env, "SHELL", c->shell);
 	}
-	if (c->ready == READY_NOTIFY && sp->notifyfd >= 0)
-		ok |= env_add(&env, "NOTIFY_SOCKET", sp->notify_name);
+	if (c->ready == READY_NOTIFY && r->notifyfd >= 0)
+		ok |= env_add(&env, "NOTIFY_SOCKET", r->notify_name);
 	if (ok < 0 || (c->env_file && env_file(c->env_file, &env) < 0))
 		goto fail;
 	for (char **e = c->env; e && *e; e++)
@@ -189,6 +190,7 @@ static void fill_spec(struct super *sp, struct rt *r, struct spawn_spec *s,
 		return;
 	}
 	s->group = SPAWN_SESSION;
+	s->close_fds = 1;
 	s->fds[0] = devnull;
 	s->fds[1] = out_fd(&c->out, r->out_w, devnull, 1);
 	s->fds[2] = out_fd(&c->err, r->err_w, devnull, 2);
@@ -389,20 +391,38 @@ void run_reap(struct super *sp)
 		check_groups(sp);
 }
 
-static int tcp_open(int port)
+/* A non-blocking connect to 127.0.0.1:port. 1 connected, 0 not (yet);
+ * a connect still in progress is kept in *fd for the next check. */
+static int tcp_check(int port, int *fd)
 {
 	struct sockaddr_in a;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	int ok;
+	struct pollfd p;
+	socklen_t len = sizeof(int);
+	int err = 0, ok;
 
-	if (fd < 0)
+	if (*fd >= 0) {
+		p.fd = *fd;
+		p.events = POLLOUT;
+		if (poll(&p, 1, 0) == 0)
+			return 0;
+		ok = getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+		     err == 0;
+		close(*fd);
+		*fd = -1;
+		return ok;
+	}
+	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (*fd < 0)
 		return 0;
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(fd);
+	ok = connect(*fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	if (ok || errno != EINPROGRESS) {
+		close(*fd);
+		*fd = -1;
+	}
 	return ok;
 }
 
@@ -451,7 +471,7 @@ void run_probe(struct super *sp, struct rt *r)
 		return; /* forking: readiness after the daemon is known */
 	switch (r->cfg->ready) {
 	case READY_TCP:
-		if (tcp_open(r->cfg->ready_port))
+		if (tcp_check(r->cfg->ready_port, &r->probe_fd))
 			run_drive(sp, r, EV_READY, 0);
 		else
 			r->probe_at = sp->now + PROBE_MS;
@@ -468,20 +488,6 @@ void run_probe(struct super *sp, struct rt *r)
 	default:
 		break;
 	}
-}
-
-static struct rt *notify_sender(struct super *sp, pid_t pid)
-{
-	pid_t sid = getsid(pid);
-
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
-
-		if (r->svc.pid == pid || (sid > 0 && r->pgid == sid &&
-					  r->svc.pid > 0))
-			return r;
-	}
-	return NULL;
 }
 
 static void notify_msg(struct super *sp, struct rt *r, char *msg)
@@ -505,14 +511,13 @@ static void notify_msg(struct super *sp, struct rt *r, char *msg)
 	}
 }
 
-void run_notify(struct super *sp)
+void run_notify(struct super *sp, struct rt *r)
 {
-	char buf[4096], ctl[CMSG_SPACE(sizeof(struct ucred))];
+	char buf[4096], ctl[CMSG_SPACE(sizeof(struct ucred)) +
+			    CMSG_SPACE(16 * sizeof(int))];
 	struct iovec iov = { buf, sizeof(buf) - 1 };
 	struct msghdr mh;
 	struct cmsghdr *cm;
-	struct ucred *cred;
-	struct rt *r;
 	ssize_t n;
 
 	for (int i = 0; i < 64; i++) {
@@ -521,16 +526,19 @@ void run_notify(struct super *sp)
 		mh.msg_iovlen = 1;
 		mh.msg_control = ctl;
 		mh.msg_controllen = sizeof(ctl);
-		n = recvmsg(sp->notifyfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		n = recvmsg(r->notifyfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0)
 			return;
 		buf[n] = '\0';
-		cm = CMSG_FIRSTHDR(&mh);
-		if (!cm || cm->cmsg_type != SCM_CREDENTIALS)
-			continue;
-		cred = (struct ucred *)CMSG_DATA(cm);
-		r = notify_sender(sp, cred->pid);
-		if (r)
+		/* close any descriptors sent along (FDSTORE is not kept) */
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			for (int *fd = (int *)CMSG_DATA(cm);
+			     (char *)fd < (char *)cm + cm->cmsg_len; fd++)
+				close(*fd);
+		}
+		if (r->svc.pid > 0 || r->svc.state == SVC_STARTING)
 			notify_msg(sp, r, buf);
 	}
 }

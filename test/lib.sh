@@ -68,5 +68,18 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # child_of PID: the first child of PID
 child_of() { pgrep -P "$1" | head -n 1; }
 
+# conf_new: a fresh config root in $C (services in $C/services.d)
+conf_new() {
+	C=$(mktemp -d "$T_TMP/conf.XXXXXX")
+	mkdir -p "$C/services.d"
+}
+
+# svc NAME: write $C/services.d/NAME.ini from stdin
+svc() { cat >"$C/services.d/$1.ini"; }
+
+# lines FILE: number of lines in FILE (0 when missing)
+lines() { if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi; }
+
 T_TMP=$(mktemp -d /tmp/pouch-e2e.XXXXXX)
+chmod 755 "$T_TMP" # services running as nobody write here
 trap 'rm -rf "$T_TMP"' EXIT

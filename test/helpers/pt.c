@@ -17,6 +17,8 @@
  *   pt siglat-recv FILE    append the CLOCK_MONOTONIC ns of each SIGUSR1
  *   pt siglat-send PID FILE N  send N SIGUSR1 to PID, print min median max
  *                          of send-to-handler latency in us
+ *   pt notify MSG          send MSG to $NOTIFY_SOCKET (sd_notify)
+ *   pt listen PORT [DELAY_MS]  listen on 127.0.0.1:PORT after DELAY_MS
  *   pt pty WAIT KEYS -- CMD...   run CMD on a new terminal; after WAIT is
  *                          printed, type KEYS (\xNN escapes); exit with
  *                          CMD's status
@@ -32,6 +34,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -295,6 +301,46 @@ static int siglat_send(pid_t pid, const char *file, int n)
 	return 0;
 }
 
+static int notify(const char *msg)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	size_t len;
+	int fd;
+
+	if (!path || !*path || strlen(path) >= sizeof(a.sun_path))
+		return 2;
+	len = strlen(path);
+	memcpy(a.sun_path, path, len);
+	if (a.sun_path[0] == '@')
+		a.sun_path[0] = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0 || sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&a,
+			     (socklen_t)(sizeof(a.sun_family) + len)) < 0)
+		return 1;
+	return 0;
+}
+
+static int listen_on(int port, int delay_ms)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int one = 1, fd;
+
+	usleep((useconds_t)delay_ms * 1000);
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 16) < 0)
+		return 1;
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+		if (c >= 0)
+			close(c);
+	}
+}
+
 static size_t unescape(const char *s, char *out)
 {
 	size_t n = 0;
@@ -402,6 +448,10 @@ int main(int argc, char **argv)
 		return siglat_recv(argv[2]);
 	if (!strcmp(c, "siglat-send") && argc > 4)
 		return siglat_send(atoi(argv[2]), argv[3], atoi(argv[4]));
+	if (!strcmp(c, "notify") && argc > 2)
+		return notify(argv[2]);
+	if (!strcmp(c, "listen") && argc > 2)
+		return listen_on(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0);
 	if (!strcmp(c, "pty"))
 		return pty_run(argc, argv);
 	fprintf(stderr, "pt: unknown command\n");
