@@ -21,6 +21,7 @@ int outq_open(struct outq *q, int fd)
 
 	memset(q, 0, sizeof(q[0]));
 	q->fd = -1;
+	q->buf = malloc(OUT_QUEUE_MAX);
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISSOCK(st.st_mode)) {
@@ -51,21 +52,15 @@ static ssize_t raw_write(struct outq *q, const char *p, size_t n)
 	return w;
 }
 
+/* The queue is allocated once, at its full size, by outq_open; only
+ * the pages it really uses count. */
 static void enqueue(struct outq *q, const char *p, size_t n)
 {
-	char *b;
-
-	if (q->len + n > OUT_QUEUE_MAX) {
+	if (!q->buf || q->len + n > OUT_QUEUE_MAX) {
 		q->dropped += n;
 		return;
 	}
-	b = realloc(q->buf, q->len + n);
-	if (!b) {
-		q->dropped += n;
-		return;
-	}
-	memcpy(b + q->len, p, n);
-	q->buf = b;
+	memcpy(q->buf + q->len, p, n);
 	q->len += n;
 	q->want_pollout = 1;
 }

@@ -547,6 +547,38 @@ static int exit_status(const struct super *sp)
 	return 0;
 }
 
+static void teardown(struct super *sp)
+{
+	for (size_t i = 0; sp->rt && i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+		int fds[] = { r->out.fd, r->err.fd, r->out_w, r->err_w,
+			      r->notifyfd, r->probe_fd };
+
+		for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
+			if (fds[k] >= 0)
+				close(fds[k]);
+		svc_free(&r->svc);
+	}
+	free(sp->rt);
+	for (size_t i = 0; i < sp->nfiles; i++) {
+		if (sp->files[i]->fd >= 0)
+			close(sp->files[i]->fd);
+		free(sp->files[i]->path);
+		free(sp->files[i]);
+	}
+	free(sp->files);
+	free(sp->qout.buf);
+	free(sp->qerr.buf);
+	if (sp->qout.fd >= 0)
+		close(sp->qout.fd);
+	if (sp->qerr.fd >= 0)
+		close(sp->qerr.fd);
+	if (sp->base_env != environ)
+		cfg_free_words(sp->base_env);
+	if (sp->epfd >= 0)
+		close(sp->epfd);
+}
+
 int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	      struct cfg *cfg, int sigfd, char **extra_env,
 	      const char **stop_reason, int *exit_signal)
@@ -559,8 +591,11 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	sp.opts = opts;
 	sp.inh = inh;
 	sp.cfg = cfg;
+	sp.epfd = -1;
+	sp.qout.fd = sp.qerr.fd = -1;
 	if (setup(&sp, sigfd, extra_env) < 0) {
 		log_error("unable to set up the supervisor");
+		teardown(&sp);
 		return 125;
 	}
 	sp.now = loop_now_ms();
@@ -582,5 +617,6 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 				       WIFSIGNALED(c->svc.last_status)
 			       ? WTERMSIG(c->svc.last_status)
 			       : 0;
+	teardown(&sp);
 	return code;
 }
