@@ -37,6 +37,7 @@ struct rt {
 	int notifyfd;		/* its own sd_notify socket, -1 none */
 	char notify_name[64];
 	enum svc_state logged;	/* last state we reported */
+	int quiet_stop;		/* next stop: the signal was already sent */
 	char status[128];	/* STATUS= from sd_notify */
 };
 

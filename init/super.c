@@ -252,7 +252,11 @@ static void shutdown_step(struct super *sp)
 		kill_rest(sp, SIGTERM);
 	}
 	if (sp->phase == PH_STOP_REST) {
-		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+		siginfo_t si;
+
+		/* only look: run_reap() collects, and records, every status */
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 &&
+		    errno == ECHILD)
 			sp->phase = PH_DONE;
 	}
 }
@@ -266,9 +270,15 @@ static void deadline_passed(struct super *sp)
 	}
 	log_warnx("shutdown_timeout of %lld ms passed: killing what is left",
 		  (long long)sp->cfg->init.shutdown_timeout_ms);
-	for (size_t i = 0; i < sp->n; i++)
-		if (!svc_final(&sp->rt[i].svc))
-			run_signal_group(&sp->rt[i], SIGKILL);
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if (svc_final(&r->svc))
+			continue;
+		r->quiet_stop = 1;
+		run_drive(sp, r, EV_STOP, 0); /* no restart from here on */
+		run_signal_group(r, SIGKILL);
+	}
 	kill_rest(sp, SIGKILL);
 	sp->killed_all = 1;
 	sp->deadline = sp->now + SVC_KILL_GRACE_MS;
@@ -314,8 +324,10 @@ static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 	if (!sp->stop_signal)
 		sp->stop_signal = sig;
 	/* SIGTERM becomes CMD's stop_signal; SIGINT goes on as itself */
-	if (sig == SIGINT && fwd)
+	if (sig == SIGINT && fwd && sp->cmd != NO_CMD) {
 		forward(sp, fwd);
+		sp->rt[sp->cmd].quiet_stop = 1;
+	}
 	if (fwd == 0 && sp->cmd != NO_CMD)
 		return; /* rewritten to nothing: the operator keeps us up */
 	super_shutdown(sp, "signal");

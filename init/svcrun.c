@@ -253,6 +253,9 @@ void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg)
 	struct svc_action a = svc_step(&r->svc, ev, arg, sp->now);
 	pid_t pid;
 
+	if (ev == EV_STOP && r->quiet_stop)
+		a.signal = 0;
+	r->quiet_stop = 0;
 	for (int guard = 0; guard < 10001 && (a.spawn || a.signal); guard++) {
 		if (a.signal)
 			run_signal_group(r, a.signal);
@@ -342,6 +345,11 @@ static void main_exited(struct super *sp, struct rt *r, int status)
 
 	run_drain(sp, r);
 	r->svc.group_alive = r->pgid > 0 && kill(-r->pgid, 0) == 0;
+	if (sp->phase != PH_RUN && !r->is_cmd && r->svc.state != SVC_STOPPING) {
+		/* shutting down: whatever ends now is not restarted */
+		r->quiet_stop = 1;
+		run_drive(sp, r, EV_STOP, 0);
+	}
 	if (r->svc.state != SVC_STOPPING && !r->is_cmd) {
 		if (WIFSIGNALED(status))
 			log_warnx("service %s (pid %d) killed by SIG%s",
