@@ -259,3 +259,68 @@ rc=$(cat "$T/rc" 2>/dev/null)
 t1=$(now_ms)
 check "stalled stdout reader: container still stops on time" [ $((t1 - t0)) -lt 4500 ]
 check "... and the lost bytes are reported" grep -q "bytes of service output were lost" "$T/err"
+
+# ---- readiness by exec:, and a readiness that never comes
+conf_new
+rm -f "$T/order2" "$T/probe.ok"
+svc probed <<EOF2
+[service]
+exec = sh -c 'sleep 0.3; touch $T/probe.ok; exec sleep 100'
+ready = exec:test -e $T/probe.ok
+EOF2
+svc late <<EOF2
+[service]
+exec = sh -c 'echo late >>$T/order2; exec sleep 100'
+after = probed
+EOF2
+printf '[cmd]\nafter = late\n' >"$C/init.ini"
+in_ns -c "$C" -- sh -c "echo cmd >>$T/order2; test -e $T/probe.ok"
+expect_eq "ready = exec:CMD orders its dependents" "$?" 0
+conf_new
+rm -f "$T/slow.starts"
+svc slow <<EOF2
+[service]
+exec = sh -c 'echo x >>$T/slow.starts; exec sleep 100'
+ready = file:$T/never-there
+ready_timeout = 300ms
+restart_delay = 50ms
+EOF2
+svc waiter <<EOF2
+[service]
+exec = sh -c 'echo waiter >>$T/slow.starts; exec sleep 100'
+after = slow
+EOF2
+in_ns -c "$C" -- sh -c 'sleep 1' 2>"$T/err"
+check "ready_timeout: the service is stopped and restarted" sh -c "[ \$(grep -c x '$T/slow.starts') -ge 2 ]"
+check "... its 'after' dependent starts anyway" grep -q waiter "$T/slow.starts"
+
+# ---- no_new_privs, inherit and null outputs, rlimit_core
+conf_new
+svc nnp <<EOF2
+[service]
+exec = sh -c 'grep NoNewPrivs /proc/self/status; ulimit -c'
+no_new_privs = yes
+rlimit_core = 0
+stdout = inherit
+restart = never
+EOF2
+svc quiet <<EOF2
+[service]
+exec = sh -c 'echo should-not-appear; echo nor-this >&2'
+stdout = null
+stderr = null
+restart = never
+EOF2
+in_ns -c "$C" -- sh -c 'sleep 0.3' >"$T/out" 2>"$T/err"
+check "no_new_privs = yes reaches the service" grep -q "NoNewPrivs:.*1" "$T/out"
+check "stdout = inherit: unprefixed" grep -qx "0" "$T/out"
+check "stdout/stderr = null: discarded" sh -c "! grep -q -e should-not -e nor-this '$T/out' '$T/err'"
+
+# ---- the shipped service definitions are valid
+for set in busybox debian; do
+	conf_new
+	cp "$T_SRC/contrib/services.d/$set/"*.ini "$C/services.d/"
+	[ "$set" = debian ] && cp "$T_SRC/contrib/services.d/examples/"*.ini "$C/services.d/"
+	"$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
+	expect_eq "contrib/services.d/$set passes pouch-init check" "$?" 0
+done
