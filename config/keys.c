@@ -112,7 +112,8 @@ static const char *bool_value(int *dst, const char *v)
 static const char *k_exec(struct cfg_ctx *c, struct cfg_service *s,
 			  const char *v)
 {
-	(void)c;
+	if (c->cont) /* a long command line goes on on indented lines */
+		return words_append(&s->argv, v);
 	return words_into(&s->argv, v, 1);
 }
 
@@ -559,7 +560,7 @@ static const struct {
 	svc_parser parse;
 	int list; /* continuation lines append */
 } svc_keys[] = {
-	{ "exec", k_exec, 0 },
+	{ "exec", k_exec, 1 },
 	{ "type", k_type, 0 },
 	{ "pidfile", k_pidfile, 0 },
 	{ "user", k_user, 0 },

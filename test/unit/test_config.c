@@ -306,8 +306,12 @@ static void test_structure_errors(void)
 	CHECK_STR(c.svcs[0].after[1], "b");
 	CHECK_STR(c.svcs[0].env[1], "B=2");
 	cfg_free(&c);
-	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\n  more\n");
-	CHECK(has_error(&c, "x.ini:3: 'exec' does not continue"));
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\n  more 'a b'\n");
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_STR(c.svcs[0].argv[2], "a b");
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\nuser = root\n  more\n");
+	CHECK(has_error(&c, "x.ini:4: 'user' does not continue"));
 	cfg_free(&c);
 }
 
