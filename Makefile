@@ -118,6 +118,7 @@ uninstall:
 bench: deps-build deps-test deps-bench
 	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
+	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh
 
 demo: deps-build deps-test
 	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt

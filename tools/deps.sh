@@ -11,7 +11,7 @@ for g in "$@"; do
 	analyze) pkgs="$pkgs cppcheck" ;;
 	runc) pkgs="$pkgs runc busybox-static jq iproute2" ;;
 	docker) pkgs="$pkgs docker.io" ;;
-	bench) pkgs="$pkgs tini dumb-init catatonit" ;;
+	bench) pkgs="$pkgs tini dumb-init catatonit runit s6 supervisor" ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;
 	esac
 done

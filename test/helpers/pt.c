@@ -19,6 +19,8 @@
  *                          of send-to-handler latency in us
  *   pt notify MSG          send MSG to $NOTIFY_SOCKET (sd_notify)
  *   pt listen PORT [DELAY_MS]  listen on 127.0.0.1:PORT after DELAY_MS
+ *   pt restartlat FILE N   N times: SIGKILL the pid on FILE's last line and
+ *                          time until a new pid is appended (min med max us)
  *   pt pty WAIT KEYS -- CMD...   run CMD on a new terminal; after WAIT is
  *                          printed, type KEYS (\xNN escapes); exit with
  *                          CMD's status
@@ -341,6 +343,47 @@ static int listen_on(int port, int delay_ms)
 	}
 }
 
+static long last_pid(const char *file)
+{
+	char line[64];
+	long pid = 0;
+	FILE *f = fopen(file, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		pid = atol(line);
+	if (f)
+		fclose(f);
+	return pid;
+}
+
+static int restartlat(const char *file, int n)
+{
+	long long *v = calloc((size_t)n, sizeof(*v));
+
+	for (int i = 0; v && i < n; i++) {
+		long pid = last_pid(file), np;
+		long long t0, deadline;
+
+		if (pid <= 1)
+			return 2;
+		t0 = now_us();
+		deadline = t0 + 20000000LL;
+		if (kill((pid_t)pid, SIGKILL) < 0)
+			return 2;
+		while ((np = last_pid(file)) == pid || np <= 1) {
+			if (now_us() > deadline)
+				return 1;
+			usleep(200);
+		}
+		v[i] = now_us() - t0;
+		usleep(100000);
+	}
+	if (!v)
+		return 2;
+	print_stats(v, n);
+	return 0;
+}
+
 static size_t unescape(const char *s, char *out)
 {
 	size_t n = 0;
@@ -452,6 +495,8 @@ int main(int argc, char **argv)
 		return notify(argv[2]);
 	if (!strcmp(c, "listen") && argc > 2)
 		return listen_on(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0);
+	if (!strcmp(c, "restartlat") && argc > 3)
+		return restartlat(argv[2], atoi(argv[3]));
 	if (!strcmp(c, "pty"))
 		return pty_run(argc, argv);
 	fprintf(stderr, "pt: unknown command\n");
