@@ -25,7 +25,8 @@ endif
 CONFIG_SRC := config/values.c config/words.c config/users.c config/load.c \
               config/keys.c config/config.c
 SERVICES_SRC := services/svc.c
-INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) init/log.c init/signames.c \
+HOOKS_SRC := hooks/hooks.c
+INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) init/log.c init/signames.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \
             init/svcrun.c init/super.c
 INIT_MAIN := init/main.c
@@ -106,7 +107,7 @@ analyze:
 		$(CC) $(ALL_CFLAGS) -fanalyzer -c -o /dev/null $$f || exit 1; done
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
-		init config services
+		init config services hooks
 
 install: pouch-init
 	install -d $(DESTDIR)$(PREFIX)/sbin

@@ -9,7 +9,9 @@
 #include "opts.h"
 #include "spawn.h"
 #include "super.h"
+#include "signames.h"
 #include "config/config.h"
+#include "hooks/hooks.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -49,8 +51,6 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
 	if (o->mode == MODE_SYSTEMD || o->mode == MODE_SBIN_INIT)
 		fatalx(EXIT_SETUP, "mode %s is not available in this build",
 		       opts_mode_name(o->mode));
-	if (o->initscript)
-		fatalx(EXIT_SETUP, "--initscript is not available in this build");
 }
 
 /* `pouch-init check [-c DIR]`: report every problem, exit 1 if any. */
@@ -106,6 +106,103 @@ static void load_config(const struct init_opts *o, struct cfg *cfg)
 	errno = -r;
 	log_error("unable to load %s", o->config_dir);
 	exit(EXIT_SETUP);
+}
+
+static char *hook_dir(const struct init_opts *o, const char *phase)
+{
+	char *d;
+
+	if (asprintf(&d, "%s/hooks/%s.d", o->config_dir, phase) < 0)
+		fatalx(EXIT_SETUP, "out of memory");
+	return d;
+}
+
+static int uses_hooks(const struct init_opts *o)
+{
+	char *pre = hook_dir(o, "prestart"), *post = hook_dir(o, "poststop");
+	int used = hook_dir_used(pre) || hook_dir_used(post);
+
+	free(pre);
+	free(post);
+	return used;
+}
+
+static int has_services(const struct init_opts *o)
+{
+	char *d;
+	int used;
+
+	if (asprintf(&d, "%s/services.d", o->config_dir) < 0)
+		return 0;
+	used = hook_dir_used(d);
+	free(d);
+	return used;
+}
+
+
+static int run_hooks(struct hook_run *h, const struct init_opts *o,
+		     const struct cfg *cfg, const char *phase, char **vars)
+{
+	char *dir = hook_dir(o, phase);
+	int r;
+
+	h->phase = phase;
+	h->dir = dir;
+	h->timeout_ms = cfg->init.hook_timeout_ms;
+	h->vars = vars;
+	r = hook_run_phase(h);
+	free(dir);
+	return r;
+}
+
+static void poststop(struct hook_run *h, const struct init_opts *o,
+		     const struct cfg *cfg, int code, int sig,
+		     const char *reason)
+{
+	char v1[64], v2[64], v3[64], sbuf[16];
+	char *vars[] = { "POUCH_HOOK=poststop", v1, v2, v3, NULL };
+
+	if (code != 128 + sig)
+		sig = 0; /* the signal name only when it is the status */
+	snprintf(v1, sizeof(v1), "POUCH_EXIT_CODE=%d", code);
+	snprintf(v2, sizeof(v2), "POUCH_EXIT_SIGNAL=%s",
+		 sig ? sig_name(sig, sbuf, sizeof(sbuf)) : "");
+	snprintf(v3, sizeof(v3), "POUCH_STOP_REASON=%s", reason);
+	h->stop_on_failure = 0;
+	h->initscript = NULL;
+	(void)run_hooks(h, o, cfg, "poststop", vars);
+}
+
+/* Prestart hooks, the supervisor, poststop hooks: the rich container. */
+static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
+		     struct cfg *cfg, int sigfd)
+{
+	struct hook_run h = { .sigfd = sigfd, .inh = inh };
+	char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
+	const char *reason = "shutdown";
+	int code, sig = 0, r;
+
+	h.initscript = o->initscript;
+	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
+	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
+	if (h.stop_signal) {
+		code = 128 + h.stop_signal;
+		reason = "signal";
+	} else if (r < 0 && h.stop_on_failure) {
+		log_errorx("a prestart hook failed: not starting (prestart_failure = abort)");
+		code = EXIT_SETUP;
+		reason = "prestart-failed";
+	} else {
+		if (r < 0)
+			log_warnx("%d prestart hook%s failed; going on (prestart_failure = continue)",
+				  h.failures, h.failures == 1 ? "" : "s");
+		code = super_run(o, inh, cfg, sigfd, h.env, &reason, &sig);
+	}
+	cfg_free_words(h.env);
+	h.env = NULL;
+	h.stop_signal = 0;
+	poststop(&h, o, cfg, code, sig, reason);
+	return code;
 }
 
 static void become_reaper(struct loop *l)
@@ -167,6 +264,10 @@ int main(int argc, char **argv)
 	cfg_defaults(&cfg);
 	if (opts.mode == MODE_POUCH)
 		load_config(&opts, &cfg);
+	if (opts.mode == MODE_DUMB_INIT && (uses_hooks(&opts) ||
+					    has_services(&opts)))
+		log_warnx("mode dumb-init: %s (services.d, hooks) is ignored",
+			  opts.config_dir);
 	if (!opts.cmd && cfg.nsvcs == 0)
 		fatalx(EXIT_SETUP, "no command given and no services in %s/services.d (see --help)",
 		       opts.config_dir);
@@ -178,13 +279,32 @@ int main(int argc, char **argv)
 	}
 	if (opts.stop_timeout_ms >= 0)
 		cfg.init.shutdown_timeout_ms = opts.stop_timeout_ms;
-	if (cfg.nsvcs > 0) {
-		const char *reason;
-		int sig;
-
-		r = super_run(&opts, &inh, &cfg, l.sigfd, NULL, &reason, &sig);
+	if (opts.mode == MODE_POUCH && (cfg.nsvcs > 0 || opts.initscript ||
+					uses_hooks(&opts))) {
+		r = rich_main(&opts, &inh, &cfg, l.sigfd);
 		cfg_free(&cfg);
 		return r;
+	}
+	if (opts.initscript) {
+		struct hook_run h = { .sigfd = l.sigfd, .inh = &inh };
+		char *vars[] = { "POUCH_HOOK=prestart", NULL };
+
+		h.initscript = opts.initscript;
+		h.stop_on_failure = 1;
+		h.dir = "/nonexistent";
+		h.phase = "prestart";
+		h.timeout_ms = cfg.init.hook_timeout_ms;
+		h.vars = vars;
+		if (hook_run_phase(&h) < 0 || h.stop_signal)
+			fatalx(h.stop_signal ? 128 + h.stop_signal : EXIT_SETUP,
+			       "--initscript failed: not starting");
+		for (char **e = h.env; e && *e; e++) {
+			char *kv = strdup(*e);
+
+			if (kv && putenv(kv) != 0)
+				free(kv);
+		}
+		cfg_free_words(h.env);
 	}
 	if (opts.mode != MODE_DUMB_INIT || opts.stop_timeout_ms >= 0)
 		l.stop_timeout_ms = cfg.init.shutdown_timeout_ms;

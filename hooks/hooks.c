@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hook runner; see hooks.h. A small loop of its own around ppoll():
+ * the signalfd (to reap and to notice a stop) and the hook's output pipe,
+ * with the hook's deadline as the timeout.
+ */
+#include "hooks.h"
+#include "config/config.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/output.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+const char *hook_skip_reason(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return "hidden file";
+	if (n && name[n - 1] == '~')
+		return "editor backup";
+	if (strstr(name, ".dpkg-") || strstr(name, ".rpmnew") ||
+	    strstr(name, ".rpmsave") || strstr(name, ".ucf-"))
+		return "package manager leftover";
+	return NULL;
+}
+
+static int is_file(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+}
+
+int hook_dir_used(const char *dir)
+{
+	struct dirent **list;
+	int n = scandir(dir, &list, is_file, alphasort);
+
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	if (n > 0)
+		free(list);
+	return n > 0;
+}
+
+/* One running hook. */
+struct hook_proc {
+	const char *name;
+	pid_t pid;
+	int status;
+	int done;
+	struct outsrc out;
+};
+
+static void read_env_file(struct hook_run *h, const char *path)
+{
+	int err, bad;
+	char *text = cfg_read_file(path, &err);
+
+	if (!text)
+		return;
+	bad = cfg_parse_env_text(text, &h->env);
+	if (bad)
+		log_warnx("%s:%d: expected KEY=VALUE; the line is ignored", path,
+			  bad);
+	free(text);
+}
+
+static char **hook_env(const struct hook_run *h)
+{
+	char **env = NULL;
+
+	for (char **e = environ; *e; e++)
+		if (strchr(*e, '=') && cfg_env_set(&env, *e) < 0)
+			goto fail;
+	for (char **e = h->env; e && *e; e++)
+		if (cfg_env_set(&env, *e) < 0)
+			goto fail;
+	for (char **e = h->vars; e && *e; e++)
+		if (cfg_env_set(&env, *e) < 0)
+			goto fail;
+	return env;
+fail:
+	cfg_free_words(env);
+	return NULL;
+}
+
+static void on_signals(struct hook_run *h, struct hook_proc *p)
+{
+	struct signalfd_siginfo si[16];
+	ssize_t n;
+	pid_t pid;
+	int st;
+
+	while ((n = read(h->sigfd, si, sizeof(si))) > 0) {
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(*si); i++) {
+			int sig = (int)si[i].ssi_signo;
+
+			if ((sig == SIGTERM || sig == SIGINT) && !h->stop_signal)
+				h->stop_signal = sig;
+		}
+	}
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == p->pid) {
+			p->status = st;
+			p->done = 1;
+		}
+	}
+}
+
+/* Wait for the hook with its deadline; kill its group when it overruns. */
+static void wait_hook(struct hook_run *h, struct hook_proc *p, int64_t deadline)
+{
+	struct pollfd pfd[2] = { { h->sigfd, POLLIN, 0 }, { p->out.fd, POLLIN, 0 } };
+	struct timespec ts;
+	int64_t left;
+	int killed = 0;
+
+	while (!p->done) {
+		left = deadline - loop_now_ms();
+		if (left <= 0 && !killed) {
+			log_warnx("%s hook %s: no result after %lld ms, killing its process group",
+				  h->phase, p->name, (long long)h->timeout_ms);
+			(void)kill(-p->pid, SIGKILL);
+			killed = 1;
+		}
+		if (left < 0)
+			left = 0;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000;
+		if (ppoll(pfd, p->out.fd >= 0 ? 2 : 1, killed ? NULL : &ts, NULL) < 0 &&
+		    errno != EINTR)
+			break;
+		if (pfd[1].revents && p->out.fd >= 0 && outsrc_read(&p->out)) {
+			close(p->out.fd);
+			p->out.fd = -1;
+			pfd[1].fd = -1;
+		}
+		on_signals(h, p);
+	}
+	if (p->out.fd >= 0) {
+		(void)outsrc_read(&p->out);
+		outsrc_flush(&p->out);
+		close(p->out.fd);
+		p->out.fd = -1;
+	}
+	if (killed)
+		p->status = SIGKILL;
+}
+
+static int run_one(struct hook_run *h, char **argv, const char *name,
+		   struct outq *q)
+{
+	struct hook_proc p = { .name = name };
+	struct spawn_spec sp;
+	char **env = hook_env(h);
+	int pipefd[2], err, devnull;
+
+	if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
+		cfg_free_words(env);
+		log_error("%s hook %s: unable to start", h->phase, name);
+		return -1;
+	}
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	spawn_spec_init(&sp);
+	sp.argv = argv;
+	sp.envp = env;
+	sp.mask = &h->inh->mask;
+	sp.ignored = &h->inh->ignored;
+	sp.group = SPAWN_SESSION;
+	sp.close_fds = 1;
+	sp.fds[0] = devnull;
+	sp.fds[1] = sp.fds[2] = pipefd[1];
+	p.out.fd = pipefd[0];
+	p.out.q = q;
+	snprintf(p.out.prefix, sizeof(p.out.prefix), "%s/%s| ", h->phase, name);
+	if (spawn_start(&sp, &p.pid, &err) < 0) {
+		log_error("%s hook %s: unable to start", h->phase, name);
+		p.done = 1;
+		p.status = 126 << 8;
+	} else if (err) {
+		errno = err;
+		log_error("%s hook %s: unable to exec %s", h->phase, name, argv[0]);
+	}
+	close(pipefd[1]);
+	if (devnull >= 0)
+		close(devnull);
+	cfg_free_words(env);
+	(void)fcntl(p.out.fd, F_SETFL, O_NONBLOCK);
+	if (!p.done)
+		wait_hook(h, &p, loop_now_ms() + h->timeout_ms);
+	if (p.out.fd >= 0)
+		close(p.out.fd);
+	(void)outq_flush(q);
+	if (WIFEXITED(p.status) && WEXITSTATUS(p.status) == 0)
+		return 0;
+	if (WIFSIGNALED(p.status))
+		log_errorx("%s hook %s: killed by signal %d", h->phase, name,
+			   WTERMSIG(p.status));
+	else
+		log_errorx("%s hook %s: failed with status %d", h->phase, name,
+			   WEXITSTATUS(p.status));
+	return -1;
+}
+
+/* After each prestart hook, what it wrote to POUCH_ENV_FILE is taken in. */
+static int after_hook(struct hook_run *h, int r, const char *envfile)
+{
+	if (envfile)
+		read_env_file(h, envfile);
+	if (r < 0)
+		h->failures++;
+	return r < 0 && h->stop_on_failure ? -1 : 0;
+}
+
+static int run_initscript(struct hook_run *h, struct outq *q,
+			  const char *envfile)
+{
+	const char *why;
+	char **argv = cfg_split_words(h->initscript, &why);
+	int r;
+
+	if (!argv || !argv[0]) {
+		log_errorx("--initscript '%s': %s", h->initscript,
+			   argv ? "empty" : why);
+		cfg_free_words(argv);
+		h->failures++;
+		return h->stop_on_failure ? -1 : 0;
+	}
+	r = run_one(h, argv, "initscript", q);
+	cfg_free_words(argv);
+	return after_hook(h, r, envfile);
+}
+
+static int run_dir(struct hook_run *h, struct outq *q, const char *envfile)
+{
+	struct dirent **list = NULL;
+	int n = scandir(h->dir, &list, is_file, alphasort), ret = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *name = list[i]->d_name, *why = hook_skip_reason(name);
+		char *path = NULL, *argv[2];
+		struct stat st;
+
+		if (ret == 0 && !h->stop_signal && asprintf(&path, "%s/%s", h->dir, name) >= 0) {
+			if (!why && (stat(path, &st) < 0 || !S_ISREG(st.st_mode)))
+				why = "not a regular file";
+			if (!why && access(path, X_OK) < 0)
+				why = "not executable";
+			if (why) {
+				log_warnx("%s hook %s skipped: %s", h->phase, name, why);
+			} else {
+				argv[0] = path;
+				argv[1] = NULL;
+				ret = after_hook(h, run_one(h, argv, name, q), envfile);
+			}
+		}
+		free(path);
+		free(list[i]);
+	}
+	free(list);
+	return ret;
+}
+
+static char *make_env_file(char **var)
+{
+	char tmpl[] = "/run/pouch/hook-env.XXXXXX", tmpl2[] = "/tmp/pouch-hook-env.XXXXXX";
+	char *path = tmpl;
+	int fd;
+
+	(void)mkdir("/run/pouch", 0755);
+	fd = mkostemp(tmpl, O_CLOEXEC);
+	if (fd < 0) {
+		path = tmpl2;
+		fd = mkostemp(tmpl2, O_CLOEXEC);
+	}
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	if (asprintf(var, "POUCH_ENV_FILE=%s", path) < 0)
+		return NULL;
+	return strdup(path);
+}
+
+int hook_run_phase(struct hook_run *h)
+{
+	char *envfile = NULL, *envvar = NULL, **vars = NULL;
+	struct outq q;
+	int ret = 0;
+
+	h->failures = 0;
+	if (outq_open(&q, 2) < 0)
+		q.fd = -1;
+	if (strcmp(h->phase, "prestart") == 0) {
+		envfile = make_env_file(&envvar);
+		if (!envfile)
+			log_warn("unable to create the prestart env file");
+		for (char **v = h->vars; v && *v; v++)
+			if (cfg_env_set(&vars, *v) < 0)
+				log_warnx("out of memory");
+		if (envvar && cfg_env_set(&vars, envvar) < 0)
+			log_warnx("out of memory");
+		{
+			char **keep = h->vars;
+
+			h->vars = vars;
+			if (h->initscript)
+				ret = run_initscript(h, &q, envfile);
+			if (ret == 0)
+				ret = run_dir(h, &q, envfile);
+			h->vars = keep;
+		}
+	} else {
+		ret = run_dir(h, &q, NULL);
+	}
+	if (envfile)
+		(void)unlink(envfile);
+	free(envfile);
+	free(envvar);
+	cfg_free_words(vars);
+	(void)outq_flush(&q);
+	free(q.buf);
+	if (q.fd >= 0)
+		close(q.fd);
+	return h->failures ? -1 : ret;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Prestart and poststop hooks: every executable in a hooks directory, in
+ * byte order of file name, each in its own process group with a deadline,
+ * its output prefixed on pouch-init's stderr. While hooks run, pid 1 keeps
+ * reaping and keeps reading its signals.
+ */
+#ifndef POUCH_HOOKS_H
+#define POUCH_HOOKS_H
+
+#include "init/spawn.h"
+
+#include <stdint.h>
+
+struct hook_run {
+	const char *phase;	  /* "prestart" or "poststop" */
+	const char *dir;	  /* CONFIG/hooks/PHASE.d */
+	const char *initscript;	  /* prestart: "PATH ARGS", run first */
+	int64_t timeout_ms;
+	int stop_on_failure;	  /* abort: stop at the first failure */
+	int sigfd;
+	const struct sig_inherit *inh;
+	char **vars;		  /* POUCH_* variables for this phase */
+	char **env;		  /* prestart: the env file's additions (out) */
+	int stop_signal;	  /* out: SIGTERM/SIGINT arrived meanwhile */
+	int failures;		  /* out */
+};
+
+/* Why a file in a hooks directory is skipped, or NULL to run it. */
+const char *hook_skip_reason(const char *name);
+
+/* Run the phase. Returns 0, or -1 when a hook failed (see failures). */
+int hook_run_phase(struct hook_run *h);
+
+/* Does CONFIG/hooks/PHASE.d hold any file? */
+int hook_dir_used(const char *dir);
+
+#endif
