@@ -41,7 +41,10 @@ UNIT_BIN := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 .PHONY: all clean check unit e2e asan check-asan analyze install uninstall \
         bench demo format runc-test
 
-all: pouch-init $(BUILD)/pt
+LCH_SRC := launcher/rewrite.c launcher/richrun.c launcher/main.c
+LCH_OBJ := $(LCH_SRC:%.c=$(BUILD)/%.o)
+
+all: pouch-init pouch-runc $(BUILD)/pt
 
 deps-%:
 	$(Q)sh tools/deps.sh $*
@@ -54,6 +57,10 @@ $(BUILD)/%.o: %.c
 pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ $(LIBS)
+
+pouch-runc: $(LCH_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -Wl,-z,relro,-z,now -o $@ $^ -ljansson
 
 # the same objects, linked dynamically, for valgrind (which cannot follow
 # malloc in a static binary)
@@ -103,18 +110,19 @@ check-asan: asan $(BUILD)/pt $(BUILD)/pouch-init-dyn
 		PT=$(CURDIR)/$(BUILD)/pt sh test/run.sh $(E2E_TESTS)
 
 analyze:
-	$(Q)for f in $(INIT_SRC) $(INIT_MAIN); do \
+	$(Q)for f in $(INIT_SRC) $(INIT_MAIN) $(LCH_SRC); do \
 		$(CC) $(ALL_CFLAGS) -fanalyzer -c -o /dev/null $$f || exit 1; done
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
-		init config services hooks
+		init config services hooks launcher
 
-install: pouch-init
+install: pouch-init pouch-runc
 	install -d $(DESTDIR)$(PREFIX)/sbin
-	install -m 0755 pouch-init $(DESTDIR)$(PREFIX)/sbin/pouch-init
+	install -m 0755 -s pouch-init $(DESTDIR)$(PREFIX)/sbin/pouch-init
+	install -m 0755 -s pouch-runc $(DESTDIR)$(PREFIX)/sbin/pouch-runc
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/pouch-init
+	rm -f $(DESTDIR)$(PREFIX)/sbin/pouch-init $(DESTDIR)$(PREFIX)/sbin/pouch-runc
 
 bench: deps-build deps-test deps-bench
 	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt
@@ -129,6 +137,6 @@ format:
 	clang-format -i $(INIT_SRC) $(INIT_MAIN) init/*.h
 
 clean:
-	rm -rf $(BUILD) build-asan pouch-init
+	rm -rf $(BUILD) build-asan pouch-init pouch-runc
 
 -include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

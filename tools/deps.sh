@@ -6,7 +6,7 @@ set -eu
 pkgs=
 for g in "$@"; do
 	case $g in
-	build) pkgs="$pkgs gcc make libc6-dev libinih-dev libcap-dev file" ;;
+	build) pkgs="$pkgs gcc make libc6-dev libinih-dev libcap-dev libjansson-dev file" ;;
 	test) pkgs="$pkgs util-linux procps file valgrind" ;;
 	analyze) pkgs="$pkgs cppcheck" ;;
 	runc) pkgs="$pkgs runc busybox-static jq iproute2" ;;
