@@ -75,6 +75,7 @@ $(BUILD)/unit/%: $(BUILD)/test/unit/%.o $(INIT_OBJ)
 	$(Q)$(CC) -o $@ $^ $(LIBS)
 
 TEST_ENV = POUCH_INIT=$(CURDIR)/pouch-init PT=$(CURDIR)/$(BUILD)/pt \
+           POUCH_RUNC=$(CURDIR)/pouch-runc \
            POUCH_INIT_DYN=$(CURDIR)/$(BUILD)/pouch-init-dyn
 E2E_TESTS := $(wildcard test/e2e/t_*.sh)
 RUNC_TESTS := $(wildcard test/runc/t_*.sh)
@@ -85,12 +86,12 @@ unit: $(UNIT_BIN)
 e2e: pouch-init $(BUILD)/pt $(BUILD)/pouch-init-dyn
 	$(Q)$(TEST_ENV) sh test/run.sh $(E2E_TESTS)
 
-runc-test: deps-runc deps-docker pouch-init $(BUILD)/pt
+runc-test: deps-runc deps-docker pouch-init pouch-runc $(BUILD)/pt
 	$(Q)$(TEST_ENV) sh test/run.sh $(RUNC_TESTS)
 
 # everything, one runner, one closing line
 check: deps-build deps-test deps-runc deps-docker
-	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt \
+	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt \
 		$(BUILD)/pouch-init-dyn $(UNIT_BIN)
 	$(Q)$(TEST_ENV) sh test/run.sh $(UNIT_BIN) $(E2E_TESTS) $(RUNC_TESTS)
 
@@ -129,8 +130,8 @@ bench: deps-build deps-test deps-bench
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh
 
-demo: deps-build deps-test
-	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt
+demo: deps-build deps-test deps-runc
+	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc
 	$(Q)sh demo/run.sh
 
 format:
