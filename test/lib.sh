@@ -11,8 +11,8 @@ skip() { echo "skip - $*"; echo skip >>"$T_RESULTS"; }
 
 # check NAME COMMAND...: pass when COMMAND succeeds
 check() {
-	name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
+	_check_name=$1; shift
+	if "$@"; then ok "$_check_name"; else not_ok "$_check_name"; fi
 }
 
 # expect_eq NAME GOT WANT

@@ -7,7 +7,7 @@ if ! command -v dockerd >/dev/null; then
 	return 0 2>/dev/null || exit 0
 fi
 dk=/tmp/pouch-dockerd.$$
-if ! docker_start "$dk" --init-path "$POUCH_INIT"; then
+if ! docker_start "$dk" --init-path "$POUCH_INIT" --add-runtime "pouch=$POUCH_RUNC"; then
 	skip "docker tests: dockerd could not start here (log above)"
 	return 0 2>/dev/null || exit 0
 fi
@@ -40,6 +40,19 @@ rc=$(docker inspect -f '{{.State.ExitCode}}' pouch-test-stop)
 expect_eq "docker stop: sleep as CMD gives 143" "$rc" 143
 check "docker stop is prompt ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 3000 ]
 docker rm -f pouch-test-stop >/dev/null 2>&1
+
+# --add-runtime: pouch-runc as Docker's runtime makes a rich container
+docker run --rm --runtime pouch -e POUCH_RICH_MODE=pouch $img \
+	sh -c 'tr "\0" " " </proc/1/cmdline; echo; exit 6' >"$T_TMP/out"
+expect_eq "docker --runtime pouch: CMD's status 6" "$?" 6
+check "docker --runtime pouch: pouch-init is pid 1" grep -q "^/.pouch/init --mode pouch -- sh -c" "$T_TMP/out"
+docker run --rm --runtime pouch $img sh -c 'tr "\0" " " </proc/1/cmdline; echo; exit 4' >"$T_TMP/out"
+expect_eq "docker --runtime pouch without a rich mode: plain runc, status 4" "$?:$(cut -c1-5 "$T_TMP/out")" "4:sh -c"
+docker run -d --name pouch-test-rich --runtime pouch -e POUCH_RICH_MODE=pouch $img sleep 1000 >/dev/null
+t0=$(now_ms); docker stop pouch-test-rich >/dev/null; t1=$(now_ms)
+expect_eq "docker stop of a rich container: 143" "$(docker inspect -f '{{.State.ExitCode}}' pouch-test-rich)" 143
+check "... promptly ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 3000 ]
+docker rm -f pouch-test-rich >/dev/null 2>&1
 
 docker rmi -f $img >/dev/null 2>&1
 docker_stop "$dk"

@@ -1,0 +1,107 @@
+# pouch-runc with real runc: rich-run end to end on a busybox root
+# filesystem, the drop-in runc face, config.json preservation, bad input.
+. "$T_SRC/test/runc/rootfs.sh"
+T=$T_TMP
+if ! command -v runc >/dev/null || [ ! -x /bin/busybox ]; then
+	skip "launcher tests: runc or busybox-static missing"
+	return 0 2>/dev/null || exit 0
+fi
+: "${POUCH_RUNC:?}"
+rootfs="$T/rootfs"
+make_busybox_rootfs "$rootfs"
+mkdir -p "$rootfs/var/log" "$rootfs/var/spool/cron/crontabs" "$T/out"
+
+# ---- rich-run: services, hooks, CMD's status, nothing left behind
+conf_new
+mkdir -p "$C/hooks/prestart.d" "$C/hooks/poststop.d"
+cp "$T_SRC/contrib/services.d/busybox/"*.ini "$C/services.d/"
+svc agent <<'EOF2'
+[service]
+exec = /bin/sh -c 'while :; do logger -t agent heartbeat; sleep 0.2; done'
+after = syslogd
+EOF2
+printf '[cmd]\nafter = syslogd crond agent\n' >"$C/init.ini"
+printf '#!/bin/sh\nrm -f /dev/log\necho HOOK_SAYS=hi >>"$POUCH_ENV_FILE"\n' >"$C/hooks/prestart.d/10-env"
+printf '#!/bin/sh\necho "$POUCH_EXIT_CODE $POUCH_STOP_REASON" >/out/post\n' >"$C/hooks/poststop.d/10-rec"
+chmod +x "$C/hooks/prestart.d/10-env" "$C/hooks/poststop.d/10-rec"
+name=pouch-test-rr-$$
+"$POUCH_RUNC" rich-run --rootfs "$rootfs" --config "$C" --name "$name" \
+	-v "$T/out:/out" -e FROM_CLI=yes -- \
+	/bin/sh -c 'sleep 1; ps -o args >/out/ps; cat /var/log/messages >/out/messages; echo "$HOOK_SAYS $FROM_CLI $(hostname)" >/out/env; exit 5' \
+	>"$T/rr.out" 2>"$T/rr.err"
+expect_eq "rich-run: the container's status is CMD's" "$?" 5
+check "rich-run: pouch-init is pid 1" sh -c "head -n 2 '$T/out/ps' | grep -q '^/.pouch/init --mode pouch -- /bin/sh'"
+check "rich-run: busybox syslogd runs from services.d" grep -q "^/bin/syslogd -n" "$T/out/ps"
+check "rich-run: busybox crond runs from services.d" grep -q "^/bin/crond -f" "$T/out/ps"
+check "rich-run: the agent's messages reach syslog" grep -q "agent: heartbeat" "$T/out/messages"
+check "rich-run: crond logs to syslog" grep -q "crond.*started" "$T/out/messages"
+expect_eq "rich-run: prestart env, -e and the hostname reach CMD" "$(cat "$T/out/env")" "hi yes $name"
+expect_eq "rich-run: the poststop hook ran" "$(cat "$T/out/post")" "5 cmd-exited"
+expect_eq "rich-run: runc has no container left" "$(runc list -q | grep -c "^$name\$")" 0
+check "rich-run: the bundle is removed" sh -c "! ls -d /run/pouch-runc/$name.* /tmp/pouch-runc-$name.* 2>/dev/null | grep -q ."
+
+# signals pass through rich-run and runc to CMD
+"$POUCH_RUNC" rich-run --rootfs "$rootfs" --name "$name" -- /bin/sleep 1000 &
+bg=$!
+wait_for 10 sh -c "runc state $name 2>/dev/null | grep -q running"
+sleep 0.2
+kill -TERM "$bg"; wait "$bg"
+expect_eq "rich-run: SIGTERM reaches CMD: 143" "$?" 143
+expect_eq "... and nothing is left" "$(runc list -q | grep -c "^$name\$")" 0
+
+# ---- the drop-in face: create/run rewrite config.json, the rest passes
+b="$T/bundle"
+mkdir -p "$b"
+make_bundle "$b" /bin/sh -c 'tr "\0" " " </proc/1/cmdline >/out/cmdline; ls /etc/pouch/services.d >/out/conf; exit 9'
+jq --arg r "$rootfs" '.root.path = $r' "$b/config.json" >"$T/orig.json"
+jq --arg c "$C" --arg o "$T/out" '.annotations = {"io.pouch.rich-mode": "pouch", "io.pouch.config": $c}
+	| .mounts += [{"destination": "/out", "type": "bind", "source": $o, "options": ["rbind", "rw"]}]' \
+	"$T/orig.json" >"$b/config.json"
+cp "$b/config.json" "$T/before.json"
+id=pouch-test-drop-$$
+"$POUCH_RUNC" run --bundle "$b" "$id" </dev/null >/dev/null 2>&1
+expect_eq "drop-in run: the container's status passes through" "$?" 9
+check "drop-in run: pouch-init is pid 1 with the original args" grep -q "^/.pouch/init --mode pouch -- /bin/sh -c " "$T/out/cmdline"
+check "drop-in run: io.pouch.config is /etc/pouch" grep -q "syslogd.ini" "$T/out/conf"
+expect_eq "drop-in run: every other field of config.json is kept" \
+	"$(jq -S 'del(.process.args, .mounts)' "$b/config.json")" "$(jq -S 'del(.process.args, .mounts)' "$T/before.json")"
+expect_eq "drop-in run: the original mounts are all still there, in order" \
+	"$(jq -c '.mounts[:-2]' "$b/config.json")" "$(jq -c '.mounts' "$T/before.json")"
+runc delete -f "$id" >/dev/null 2>&1
+jq '.process.env += ["POUCH_RICH_MODE=dumb-init"]' "$T/orig.json" |
+	jq --arg o "$T/out" '.mounts += [{"destination": "/out", "type": "bind", "source": $o, "options": ["rbind", "rw"]}]' >"$b/config.json"
+"$POUCH_RUNC" run --bundle "$b" "$id" </dev/null >/dev/null 2>&1
+expect_eq "drop-in run: POUCH_RICH_MODE in process.env works too" "$(cut -d' ' -f1-3 "$T/out/cmdline")" "/.pouch/init --mode dumb-init"
+runc delete -f "$id" >/dev/null 2>&1
+cp "$T/orig.json" "$b/config.json"
+"$POUCH_RUNC" --root "$T/runc-root" run --bundle "$b" "$id" </dev/null >/dev/null 2>&1
+rc=$?
+expect_eq "drop-in: a plain bundle and global flags pass through untouched" "$(cmp -s "$T/orig.json" "$b/config.json" && echo same):$rc" "same:9"
+"$POUCH_RUNC" --root "$T/runc-root" delete -f "$id" >/dev/null 2>&1
+"$POUCH_RUNC" state no-such-container-$$ >/dev/null 2>&1
+expect_eq "drop-in: runc's own errors and statuses pass through" "$?" 1
+
+# ---- bad input: a clear error, no half-made container
+"$POUCH_RUNC" run --bundle "$T/no-such-bundle" "$id" </dev/null 2>"$T/err"
+check "missing bundle: non-zero" [ $? -ne 0 ]
+echo '{"ociVersion": "1.0.2", "process": ' >"$b/config.json"
+"$POUCH_RUNC" run --bundle "$b" "$id" </dev/null 2>"$T/err"
+expect_eq "broken config.json: exit 1" "$?" 1
+check "... naming the file and line" grep -q "pouch-runc: error: .*config.json:[0-9]*:" "$T/err"
+jq '.annotations = {"io.pouch.rich-mode": "bogus"}' "$T/orig.json" >"$b/config.json"
+"$POUCH_RUNC" run --bundle "$b" "$id" </dev/null 2>"$T/err"
+expect_eq "unknown mode: exit 1" "$?" 1
+check "... says so" grep -q "unknown rich mode 'bogus'" "$T/err"
+mkdir -p "$T/lonely"; cp "$POUCH_RUNC" "$T/lonely/pouch-runc"
+jq '.annotations = {"io.pouch.rich-mode": "pouch"}' "$T/orig.json" >"$b/config.json"
+POUCH_INIT_BINARY= "$T/lonely/pouch-runc" run --bundle "$b" "$id" </dev/null 2>"$T/err"
+expect_eq "no pouch-init binary: exit 1" "$?" 1
+check "... says so" grep -q "no pouch-init next to pouch-runc" "$T/err"
+POUCH_INIT_BINARY="$POUCH_INIT" "$T/lonely/pouch-runc" --version >"$T/ver" 2>&1
+check "POUCH_INIT_BINARY is used, and --version says which" grep -q "pouch-init: $POUCH_INIT" "$T/ver"
+expect_eq "bad input leaves no container behind" "$(runc list -q | grep -c "^$id\$")" 0
+"$POUCH_RUNC" rich-run --rootfs "$rootfs" --mode bogus -- true 2>"$T/err"
+expect_eq "rich-run: unknown mode: 125" "$?" 125
+"$POUCH_RUNC" rich-run -- true 2>"$T/err"
+expect_eq "rich-run: no --rootfs: 125" "$?" 125
+true
