@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# A Debian bookworm root filesystem with cron, rsyslog, openssh-server,
+# systemd and procps, built once with debootstrap and cached outside the
+# repository. Prints its path. The mirror is the machine's own (its apt
+# sources); nothing here names a host.
+set -eu
+cache=${POUCH_ROOTFS_CACHE:-/var/cache/pouch-init}
+dir=$cache/debian-bookworm
+if [ -f "$dir/.complete" ]; then
+	echo "$dir"
+	exit 0
+fi
+command -v debootstrap >/dev/null || {
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null
+}
+mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -n 1)
+[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+[ -n "$mirror" ] || { echo "debian-rootfs: no mirror in the apt sources" >&2; exit 1; }
+rm -rf "$dir"
+mkdir -p "$dir"
+debootstrap --variant=minbase --include=cron,rsyslog,openssh-server,systemd,procps \
+	bookworm "$dir" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
+	tail -n 20 "$cache/debootstrap.log" >&2
+	exit 1
+}
+touch "$dir/.complete"
+echo "$dir"
