@@ -9,6 +9,7 @@
 #include "opts.h"
 #include "spawn.h"
 #include "super.h"
+#include "sysd.h"
 #include "signames.h"
 #include "config/config.h"
 #include "hooks/hooks.h"
@@ -48,9 +49,12 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
 	}
 	if (o->verbose)
 		log_max_level = o->verbose > 1 ? LOG_LVL_DEBUG : LOG_LVL_INFO;
-	if (o->mode == MODE_SYSTEMD || o->mode == MODE_SBIN_INIT)
+	if (o->mode == MODE_SBIN_INIT)
 		fatalx(EXIT_SETUP, "mode %s is not available in this build",
 		       opts_mode_name(o->mode));
+	if (o->mode == MODE_SYSTEMD && access("/lib/systemd/systemd", X_OK) &&
+	    access("/usr/lib/systemd/systemd", X_OK))
+		fatalx(EXIT_SETUP, "mode systemd: the image has no /lib/systemd/systemd");
 }
 
 /* `pouch-init check [-c DIR]`: report every problem, exit 1 if any. */
@@ -173,6 +177,46 @@ static void poststop(struct hook_run *h, const struct init_opts *o,
 	(void)run_hooks(h, o, cfg, "poststop", vars);
 }
 
+/* systemd mode: prestart hooks as pid 1, then units, then exec systemd. */
+static int systemd_main(const struct init_opts *o,
+			const struct sig_inherit *inh, struct cfg *cfg, int sigfd)
+{
+	struct hook_run h = { .sigfd = sigfd, .inh = inh };
+	char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
+	char self[4096], **env = NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int r;
+
+	self[n > 0 ? n : 0] = '\0';
+	if (!o->cmd)
+		fatalx(EXIT_SETUP, "mode systemd needs a CMD");
+	h.initscript = o->initscript;
+	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
+	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
+	if (h.stop_signal || (r < 0 && h.stop_on_failure)) {
+		int code = h.stop_signal ? 128 + h.stop_signal : EXIT_SETUP;
+
+		poststop(&h, o, cfg, code, 0,
+			 h.stop_signal ? "signal" : "prestart-failed");
+		return code;
+	}
+	for (char **e = environ; *e; e++)
+		if (strchr(*e, '=') && cfg_env_set(&env, *e) < 0)
+			fatalx(EXIT_SETUP, "out of memory");
+	for (char **e = h.env; e && *e; e++)
+		if (cfg_env_set(&env, *e) < 0)
+			fatalx(EXIT_SETUP, "out of memory");
+	r = sysd_write_units("/run/systemd/system", o, cfg, self, env);
+	if (r < 0) {
+		errno = -r;
+		log_error("mode systemd: unable to write units to /run/systemd/system");
+		return EXIT_SETUP;
+	}
+	close(sigfd);
+	sysd_exec(o, "/run/pouch");
+	return EXIT_SETUP;
+}
+
 /* Prestart hooks, the supervisor, poststop hooks: the rich container. */
 static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 		     struct cfg *cfg, int sigfd)
@@ -254,6 +298,9 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (argc > 2 && strcmp(argv[1], "run-hooks") == 0 &&
+	    strcmp(argv[2], "poststop") == 0)
+		return sysd_poststop(argc - 2, argv + 2);
 	r = spawn_sig_setup(&inh, &all);
 	if (r < 0) {
 		errno = -r;
@@ -262,7 +309,7 @@ int main(int argc, char **argv)
 	}
 	parse_args(argc, argv, &opts);
 	cfg_defaults(&cfg);
-	if (opts.mode == MODE_POUCH)
+	if (opts.mode == MODE_POUCH || opts.mode == MODE_SYSTEMD)
 		load_config(&opts, &cfg);
 	if (opts.mode == MODE_DUMB_INIT && (uses_hooks(&opts) ||
 					    has_services(&opts)))
@@ -279,6 +326,11 @@ int main(int argc, char **argv)
 	}
 	if (opts.stop_timeout_ms >= 0)
 		cfg.init.shutdown_timeout_ms = opts.stop_timeout_ms;
+	if (opts.mode == MODE_SYSTEMD) {
+		r = systemd_main(&opts, &inh, &cfg, l.sigfd);
+		cfg_free(&cfg);
+		return r;
+	}
 	if (opts.mode == MODE_POUCH && (cfg.nsvcs > 0 || opts.initscript ||
 					uses_hooks(&opts))) {
 		r = rich_main(&opts, &inh, &cfg, l.sigfd);
