@@ -82,4 +82,9 @@ lines() { if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi; }
 
 T_TMP=$(mktemp -d /tmp/pouch-e2e.XXXXXX)
 chmod 755 "$T_TMP" # services running as nobody write here
-trap 'rm -rf "$T_TMP"' EXIT
+t_cleanup() {
+	grep " $T_TMP/" /proc/mounts | awk '{print $2}' | sort -r |
+		while read -r m; do umount -l "$m"; done
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT

@@ -9,7 +9,7 @@ for g in "$@"; do
 	build) pkgs="$pkgs gcc make libc6-dev libinih-dev libcap-dev libjansson-dev file" ;;
 	test) pkgs="$pkgs util-linux procps file valgrind" ;;
 	analyze) pkgs="$pkgs cppcheck" ;;
-	runc) pkgs="$pkgs runc busybox-static jq iproute2" ;;
+	runc) pkgs="$pkgs runc busybox-static jq iproute2 debootstrap openssh-client" ;;
 	docker) pkgs="$pkgs docker.io" ;;
 	bench) pkgs="$pkgs tini dumb-init catatonit runit s6 supervisor" ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;

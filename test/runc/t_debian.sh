@@ -1,0 +1,88 @@
+# A Debian root filesystem (debootstrap, cached outside the repository):
+# real rsyslog, cron and OpenSSH under pouch-init's supervisor, and the
+# same services.d under systemd in systemd mode. All through pouch-runc
+# and real runc.
+. "$T_SRC/test/runc/rootfs.sh"
+T=$T_TMP
+if ! command -v runc >/dev/null; then
+	skip "Debian rootfs tests: runc missing"
+	return 0 2>/dev/null || exit 0
+fi
+deb=$(sh "$T_SRC/tools/debian-rootfs.sh") || {
+	skip "Debian rootfs tests: debootstrap could not build a root filesystem (log above)"
+	return 0 2>/dev/null || exit 0
+}
+command -v ssh >/dev/null || {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null 2>&1
+}
+
+# overlay NAME: a throw-away copy of the cached root filesystem in $R
+overlay() {
+	R=$T/$1/merged
+	mkdir -p "$T/$1/upper" "$T/$1/work" "$R"
+	mount -t overlay overlay -o "lowerdir=$deb,upperdir=$T/$1/upper,workdir=$T/$1/work" "$R"
+	# the image's own units would run the same daemons twice
+	rm -f "$R"/etc/systemd/system/multi-user.target.wants/cron.service \
+		"$R"/etc/systemd/system/multi-user.target.wants/rsyslog.service \
+		"$R"/etc/systemd/system/multi-user.target.wants/ssh.service \
+		"$R"/etc/systemd/system/syslog.service "$R"/etc/systemd/system/sshd.service
+	mkdir -p "$R/root/.ssh" "$R/out"
+	cat "$T/key.pub" >"$R/root/.ssh/authorized_keys"
+	chmod 700 "$R/root/.ssh"; chmod 600 "$R/root/.ssh/authorized_keys"
+	echo "* * * * * root echo tick >>/out/cron-ticks" >"$R/etc/cron.d/pouch-test"
+}
+debian_conf() { # PORT
+	conf_new
+	cp "$T_SRC/contrib/services.d/debian/"*.ini "$C/services.d/"
+	sed -i "s|^exec = /usr/sbin/sshd -D -e\$|exec = /usr/sbin/sshd -D -e -p $1 -o ListenAddress=127.0.0.1|; s|^ready = tcp:22\$|ready = tcp:$1|" \
+		"$C/services.d/sshd.ini"
+	mkdir -p "$C/hooks/poststop.d"
+	printf '#!/bin/sh\necho "$POUCH_EXIT_CODE $POUCH_STOP_REASON" >/out/post\n' >"$C/hooks/poststop.d/10-rec"
+	chmod +x "$C/hooks/poststop.d/10-rec"
+}
+try_ssh() { # PORT
+	ssh -i "$T/key" -p "$1" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		-o BatchMode=yes -o ConnectTimeout=5 root@127.0.0.1 echo ssh-ok 2>/dev/null
+}
+ssh-keygen -q -t ed25519 -N '' -f "$T/key"
+
+# ---- pouch mode: rsyslog, cron, sshd under pouch-init
+overlay pouch
+debian_conf 22622
+name=pouch-test-deb-$$
+"$POUCH_RUNC" rich-run --rootfs "$R" --config "$C" --net host --name "$name" \
+	-- /bin/sleep 1000 >"$T/deb.out" 2>"$T/deb.err" &
+bg=$!
+wait_for 30 sh -c "ssh -i '$T/key' -p 22622 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=2 root@127.0.0.1 true 2>/dev/null"
+expect_eq "pouch mode: sshd accepts a key login on 127.0.0.1:22622" "$(try_ssh 22622)" "ssh-ok"
+runc exec "$name" logger -t pouchtest hello-rsyslog
+wait_for 10 grep -q "pouchtest.*hello-rsyslog" "$R/var/log/syslog"
+expect_eq "pouch mode: logger reaches rsyslog's /var/log/syslog" "$?" 0
+wait_for 70 test -s "$R/out/cron-ticks"
+expect_eq "pouch mode: cron fires a job within a minute" "$?" 0
+kill -TERM "$bg"; wait "$bg"
+expect_eq "pouch mode: SIGTERM stops the container: 143" "$?" 143
+expect_eq "pouch mode: poststop hook ran" "$(cat "$R/out/post")" "143 signal"
+expect_eq "pouch mode: no container left" "$(runc list -q | grep -c "^$name\$")" 0
+umount "$R"
+
+# ---- systemd mode: the same services.d as units, CMD's status is the container's
+overlay sysd
+debian_conf 22623
+rm -f "$R/etc/cron.d/pouch-test"
+name=pouch-test-sysd-$$
+"$POUCH_RUNC" rich-run --rootfs "$R" --config "$C" --mode systemd --net host \
+	--name "$name" -- /bin/sh -c 'echo cmd-output; sleep 8; exit 3' \
+	>"$T/sysd.out" 2>"$T/sysd.err" &
+bg=$!
+wait_for 40 sh -c "ssh -i '$T/key' -p 22623 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=2 root@127.0.0.1 true 2>/dev/null"
+expect_eq "systemd mode: sshd (a translated unit) accepts a key login" "$(try_ssh 22623)" "ssh-ok"
+active=$(runc exec "$name" systemctl is-active pouch-syslogd pouch-crond pouch-sshd 2>/dev/null | tr '\n' ' ')
+expect_eq "systemd mode: rsyslog, cron and sshd units are active" "$active" "active active active "
+wait "$bg"
+expect_eq "systemd mode: the container exits with CMD's status" "$?" 3
+check "systemd mode: CMD's output reaches the container's stdout" grep -q cmd-output "$T/sysd.out"
+expect_eq "systemd mode: the poststop hook ran from ExecStopPost" "$(cat "$R/out/post" 2>/dev/null)" "3 cmd-exited"
+expect_eq "systemd mode: no container left" "$(runc list -q | grep -c "^$name\$")" 0
+umount "$R"
+true
