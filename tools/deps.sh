@@ -10,7 +10,7 @@ for g in "$@"; do
 	test) pkgs="$pkgs util-linux procps file valgrind" ;;
 	analyze) pkgs="$pkgs cppcheck" ;;
 	runc) pkgs="$pkgs runc busybox-static jq iproute2 debootstrap openssh-client" ;;
-	docker) pkgs="$pkgs docker.io" ;;
+	docker) pkgs="$pkgs docker.io containerd" ;;
 	bench) pkgs="$pkgs tini dumb-init catatonit runit s6 supervisor" ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;
 	esac

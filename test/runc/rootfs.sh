@@ -56,3 +56,32 @@ docker_stop() {
 		while read -r m; do umount -l "$m" 2>/dev/null; done
 	rm -rf "$1"
 }
+
+# containerd_start DIR: a private containerd; sets CTR (the ctr command)
+containerd_start() {
+	d=$1
+	mkdir -p "$d"
+	cat >"$d/config.toml" <<EOC
+version = 2
+root = "$d/root"
+state = "$d/state"
+[grpc]
+  address = "$d/containerd.sock"
+EOC
+	containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 &
+	echo $! >"$d/containerd.pid"
+	CTR="ctr --address $d/containerd.sock"
+	if ! wait_for 30 $CTR version >/dev/null 2>&1; then
+		tail -n 20 "$d/containerd.log" >&2
+		containerd_stop "$d"
+		return 1
+	fi
+}
+
+containerd_stop() {
+	[ -f "$1/containerd.pid" ] && kill "$(cat "$1/containerd.pid")" 2>/dev/null
+	sleep 0.5
+	grep " $1/" /proc/mounts | awk '{print $2}' | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null; done
+	rm -rf "$1"
+}
