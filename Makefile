@@ -125,10 +125,12 @@ install: pouch-init pouch-runc
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/pouch-init $(DESTDIR)$(PREFIX)/sbin/pouch-runc
 
-bench: deps-build deps-test deps-bench
-	$(Q)$(MAKE) --no-print-directory pouch-init $(BUILD)/pt
+bench: deps-build deps-test deps-bench deps-runc
+	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh
+	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init \
+		POUCH_RUNC=$(CURDIR)/pouch-runc sh bench/runc.sh
 
 demo: deps-build deps-test deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc
