@@ -25,7 +25,7 @@ int rich_run(int argc, char **argv, const char *runc, char *init);
 
 static const char usage[] =
 	"usage: pouch-runc rich-run --rootfs DIR [--mode M] [--config DIR]\n"
-	"         [-e K=V]... [-v SRC:DST[:ro]]... [--net host|none] [--name N] [-t]\n"
+	"         [-e K=V]... [-v SRC:DST[:ro]]... [--net host|none] [--name N] [-t|-d]\n"
 	"         -- CMD [ARG...]\n";
 
 static volatile sig_atomic_t child_pid;
@@ -42,6 +42,7 @@ struct rr {
 	const char *name;
 	char **env, **vols;
 	size_t nenv, nvols;
+	int detach;
 	char bundle[PATH_MAX];
 };
 
@@ -82,6 +83,7 @@ static int parse(struct rr *r, int argc, char **argv)
 		{ "net", required_argument, NULL, 'n' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "tty", no_argument, NULL, 't' },
+		{ "detach", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -89,7 +91,7 @@ static int parse(struct rr *r, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+r:m:c:e:v:n:N:th", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:m:c:e:v:n:N:tdh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': r->spec.rootfs = optarg; break;
 		case 'm': r->rich.mode = optarg; break;
@@ -109,6 +111,7 @@ static int parse(struct rr *r, int argc, char **argv)
 			break;
 		case 'N': r->name = optarg; break;
 		case 't': r->spec.terminal = 1; break;
+		case 'd': r->detach = 1; break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0 - 1;
@@ -215,6 +218,52 @@ static int run(struct rr *r, const char *runc)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* -d: a monitor in the background runs the container as in the
+ * foreground case, output to /run/pouch-runc/NAME.log, and still removes
+ * the bundle and runc's state when the container ends. We return once
+ * runc reports it running. */
+static void cleanup(struct rr *r, const char *runc);
+
+static int detach(struct rr *r, const char *runc)
+{
+	char log[PATH_MAX], state[PATH_MAX + 64];
+	pid_t p;
+	int fd, st;
+
+	snprintf(log, sizeof(log), "/run/pouch-runc/%s.log", r->name);
+	p = fork();
+	if (p < 0)
+		return fail("fork: %s", strerror(errno));
+	if (p == 0) {
+		(void)setsid();
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0)
+			dup2(fd, 0);
+		st = run(r, runc);
+		cleanup(r, runc);
+		fprintf(stderr, "pouch-runc: container %s exited with status %d\n",
+			r->name, st);
+		_exit(st & 0xff);
+	}
+	snprintf(state, sizeof(state), "%s state %s 2>/dev/null | grep -q '\"status\": \"running\"'",
+		 runc, r->name);
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(p, &st, WNOHANG) == p)
+			return fail("container %s ended at once (see %s)", r->name, log);
+		if (system(state) == 0) {
+			printf("%s\n", r->name);
+			return 0;
+		}
+		usleep(50000);
+	}
+	return fail("container %s did not start in 10 s (see %s)", r->name, log);
+}
+
 int rich_run(int argc, char **argv, const char *runc, char *init)
 {
 	struct rr r;
@@ -238,7 +287,15 @@ int rich_run(int argc, char **argv, const char *runc, char *init)
 		snprintf(name, sizeof(name), "pouch-%d", (int)getpid());
 		r.name = name;
 	}
+	if (r.detach && r.spec.terminal)
+		return fail("%s", "-d and -t do not go together");
 	code = write_bundle(&r, rootfs);
+	if (code == 0 && r.detach) {
+		code = detach(&r, runc);
+		free(r.env);
+		free(r.vols);
+		return code; /* the monitor cleans up */
+	}
 	if (code == 0)
 		code = run(&r, runc);
 	if (r.bundle[0])

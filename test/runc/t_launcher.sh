@@ -81,6 +81,25 @@ expect_eq "drop-in: a plain bundle and global flags pass through untouched" "$(c
 "$POUCH_RUNC" state no-such-container-$$ >/dev/null 2>&1
 expect_eq "drop-in: runc's own errors and statuses pass through" "$?" 1
 
+# io.pouch.initscript becomes an OCI prestart hook, run by runc on the host
+printf '#!/bin/sh\ncat >%s/hookstate\n' "$T" >"$T/host-initscript"
+chmod +x "$T/host-initscript"
+jq --arg h "$T/host-initscript" '.annotations = {"io.pouch.rich-mode": "pouch", "io.pouch.initscript": $h}' \
+	"$T/orig.json" >"$b/config.json"
+"$POUCH_RUNC" run --bundle "$b" "$id" </dev/null >/dev/null 2>&1
+check "io.pouch.initscript runs as an OCI prestart hook with the state" grep -q "\"id\":\"$id\"" "$T/hookstate"
+runc delete -f "$id" >/dev/null 2>&1
+
+# rich-run -d: detached, cleaned up by its monitor when the container ends
+dname=pouch-test-d-$$
+out=$("$POUCH_RUNC" rich-run -d --rootfs "$rootfs" --name "$dname" -- sh -c 'echo detached-output; sleep 0.5; exit 4')
+expect_eq "rich-run -d prints the name once the container runs" "$out" "$dname"
+wait_for 10 sh -c "! runc list -q | grep -q '^$dname\$'"
+wait_for 5 grep -q "exited with status 4" "/run/pouch-runc/$dname.log"
+check "rich-run -d: output and exit status in /run/pouch-runc/NAME.log" grep -q detached-output "/run/pouch-runc/$dname.log"
+check "rich-run -d: the bundle is removed after the end" sh -c "! ls -d /run/pouch-runc/$dname.* 2>/dev/null | grep -v '\.log\$' | grep -q ."
+rm -f "/run/pouch-runc/$dname.log"
+
 # ---- bad input: a clear error, no half-made container
 "$POUCH_RUNC" run --bundle "$T/no-such-bundle" "$id" </dev/null 2>"$T/err"
 check "missing bundle: non-zero" [ $? -ne 0 ]
