@@ -49,9 +49,10 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
 	}
 	if (o->verbose)
 		log_max_level = o->verbose > 1 ? LOG_LVL_DEBUG : LOG_LVL_INFO;
-	if (o->mode == MODE_SBIN_INIT)
-		fatalx(EXIT_SETUP, "mode %s is not available in this build",
-		       opts_mode_name(o->mode));
+	if (o->mode == MODE_SBIN_INIT && access("/sbin/init", X_OK))
+		fatalx(EXIT_SETUP, "mode sbin-init: the image has no /sbin/init");
+	if (o->mode == MODE_SBIN_INIT && !sbin_is_busybox())
+		fatalx(EXIT_SETUP, "mode sbin-init: /sbin/init is not busybox init; only busybox init is supported");
 	if (o->mode == MODE_SYSTEMD && access("/lib/systemd/systemd", X_OK) &&
 	    access("/usr/lib/systemd/systemd", X_OK))
 		fatalx(EXIT_SETUP, "mode systemd: the image has no /lib/systemd/systemd");
@@ -177,7 +178,8 @@ static void poststop(struct hook_run *h, const struct init_opts *o,
 	(void)run_hooks(h, o, cfg, "poststop", vars);
 }
 
-/* systemd mode: prestart hooks as pid 1, then units, then exec systemd. */
+/* systemd and sbin-init modes: prestart hooks as pid 1, then register
+ * CMD and services.d with the image's init, then exec it. */
 static int systemd_main(const struct init_opts *o,
 			const struct sig_inherit *inh, struct cfg *cfg, int sigfd)
 {
@@ -189,7 +191,7 @@ static int systemd_main(const struct init_opts *o,
 
 	self[n > 0 ? n : 0] = '\0';
 	if (!o->cmd)
-		fatalx(EXIT_SETUP, "mode systemd needs a CMD");
+		fatalx(EXIT_SETUP, "mode %s needs a CMD", opts_mode_name(o->mode));
 	h.initscript = o->initscript;
 	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
 	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
@@ -206,10 +208,18 @@ static int systemd_main(const struct init_opts *o,
 	for (char **e = h.env; e && *e; e++)
 		if (cfg_env_set(&env, *e) < 0)
 			fatalx(EXIT_SETUP, "out of memory");
-	r = sysd_write_units("/run/systemd/system", o, cfg, self, env);
+	if (o->mode == MODE_SBIN_INIT) {
+		if (cfg->nsvcs)
+			log_warnx("mode sbin-init: services.d is not used; register services with the image's init");
+		r = sbin_register(o, self, env);
+	} else {
+		r = sysd_write_units("/run/systemd/system", o, cfg, self, env);
+	}
+	cfg_free_words(env);
 	if (r < 0) {
 		errno = -r;
-		log_error("mode systemd: unable to write units to /run/systemd/system");
+		log_error("mode %s: unable to register CMD with the image's init",
+			  opts_mode_name(o->mode));
 		return EXIT_SETUP;
 	}
 	close(sigfd);
@@ -309,7 +319,7 @@ int main(int argc, char **argv)
 	}
 	parse_args(argc, argv, &opts);
 	cfg_defaults(&cfg);
-	if (opts.mode == MODE_POUCH || opts.mode == MODE_SYSTEMD)
+	if (opts.mode != MODE_DUMB_INIT)
 		load_config(&opts, &cfg);
 	if (opts.mode == MODE_DUMB_INIT && (uses_hooks(&opts) ||
 					    has_services(&opts)))
@@ -326,7 +336,7 @@ int main(int argc, char **argv)
 	}
 	if (opts.stop_timeout_ms >= 0)
 		cfg.init.shutdown_timeout_ms = opts.stop_timeout_ms;
-	if (opts.mode == MODE_SYSTEMD) {
+	if (opts.mode == MODE_SYSTEMD || opts.mode == MODE_SBIN_INIT) {
 		r = systemd_main(&opts, &inh, &cfg, l.sigfd);
 		cfg_free(&cfg);
 		return r;

@@ -25,6 +25,12 @@ char *sysd_quote(const char *word);
  * on failure, with a message. */
 void sysd_exec(const struct init_opts *o, const char *relay_dir);
 
+/* sbin-init mode: is /sbin/init busybox's? Register CMD in its inittab
+ * (a script that runs CMD, the poststop hooks, then powers off). */
+int sbin_is_busybox(void);
+int sbin_register(const struct init_opts *o, const char *self, char **env)
+	__attribute__((warn_unused_result));
+
 /* `pouch-init run-hooks poststop` from ExecStopPost=: the hooks, with
  * systemd's EXIT_CODE/EXIT_STATUS turned into the POUCH_* variables. */
 int sysd_poststop(int argc, char **argv);

@@ -100,6 +100,27 @@ check "rich-run -d: output and exit status in /run/pouch-runc/NAME.log" grep -q 
 check "rich-run -d: the bundle is removed after the end" sh -c "! ls -d /run/pouch-runc/$dname.* 2>/dev/null | grep -v '\.log\$' | grep -q ."
 rm -f "/run/pouch-runc/$dname.log"
 
+# sbin-init mode: CMD registered with busybox init, hooks around it
+mkdir -p "$rootfs/sbin"; ln -sf /bin/busybox "$rootfs/sbin/init"
+conf_new
+mkdir -p "$C/hooks/prestart.d" "$C/hooks/poststop.d"
+printf '#!/bin/sh\necho FROM_HOOK=yes >>"$POUCH_ENV_FILE"\n' >"$C/hooks/prestart.d/10"
+printf '#!/bin/sh\necho "$POUCH_EXIT_CODE $POUCH_STOP_REASON" >/out/post\n' >"$C/hooks/poststop.d/10"
+chmod +x "$C/hooks/prestart.d/10" "$C/hooks/poststop.d/10"
+rm -f "$T/out/post" "$T/out/sbin"
+timeout 30 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --mode sbin-init --config "$C" -v "$T/out:/out" \
+	--name "$name" -- sh -c 'echo "$FROM_HOOK $(cat /proc/1/comm)" >/out/sbin; exit 3' >/dev/null 2>&1
+check "sbin-init: busybox init is pid 1 and runs CMD with the prestart env" grep -qx "yes init" "$T/out/sbin"
+expect_eq "sbin-init: the poststop hook sees CMD's status" "$(cat "$T/out/post")" "3 cmd-exited"
+expect_eq "sbin-init: the container ends, nothing left" "$(runc list -q | grep -c "^$name\$")" 0
+rm -f "$rootfs/sbin/init"
+timeout 30 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --mode sbin-init -- true 2>"$T/err"
+expect_eq "sbin-init without /sbin/init: 125" "$?" 125
+check "... says so" grep -q "mode sbin-init: the image has no /sbin/init" "$T/err"
+timeout 30 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --mode systemd -- true 2>"$T/err"
+expect_eq "systemd mode without systemd: 125" "$?" 125
+check "... says so" grep -q "mode systemd: the image has no /lib/systemd/systemd" "$T/err"
+
 # ---- bad input: a clear error, no half-made container
 "$POUCH_RUNC" run --bundle "$T/no-such-bundle" "$id" </dev/null 2>"$T/err"
 check "missing bundle: non-zero" [ $? -ne 0 ]
