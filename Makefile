@@ -28,7 +28,7 @@ SERVICES_SRC := services/svc.c
 HOOKS_SRC := hooks/hooks.c
 INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) init/log.c init/signames.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \
-            init/svcrun.c init/super.c init/sysd.c
+            init/svcrun.c init/super.c init/sysd.c init/ctl.c init/ctlcli.c
 INIT_MAIN := init/main.c
 HELPER_SRC := test/helpers/pt.c
 UNIT_SRC := $(wildcard test/unit/test_*.c)

@@ -119,6 +119,9 @@ int cfg_load_service_string(struct cfg *cfg, const char *file, const char *text,
 	s = &svcs[cfg->nsvcs++];
 	svc_defaults(s);
 	s->name = name;
+	s->text_hash = 1469598103934665603ULL; /* FNV-1a */
+	for (const char *t = text; *t; t++)
+		s->text_hash = (s->text_hash ^ (unsigned char)*t) * 1099511628211ULL;
 	s->file = strdup(file);
 	if (!s->file)
 		return -ENOMEM;

@@ -79,6 +79,7 @@ struct cfg_service {
 	int64_t health_interval_ms;
 	int health_retries;
 	int enabled;
+	uint64_t text_hash;	/* of the file, to tell a changed one on reload */
 	int seen[64];		/* keys already set, for duplicates */
 };
 

@@ -10,6 +10,7 @@
 #include "spawn.h"
 #include "super.h"
 #include "sysd.h"
+#include "ctlcli.h"
 #include "signames.h"
 #include "config/config.h"
 #include "hooks/hooks.h"
@@ -29,6 +30,13 @@
 #define EXIT_SETUP 125
 
 extern char **environ;
+
+static const char *basename_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
 
 static void parse_args(int argc, char **argv, struct init_opts *o)
 {
@@ -308,6 +316,10 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
+		return ctl_main(argc - 1, argv + 1);
+	if (strcmp(basename_of(argv[0]), "pouchctl") == 0)
+		return ctl_main(argc, argv);
 	if (argc > 2 && strcmp(argv[1], "run-hooks") == 0 &&
 	    strcmp(argv[2], "poststop") == 0)
 		return sysd_poststop(argc - 2, argv + 2);

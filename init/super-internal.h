@@ -13,7 +13,27 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR };
+enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR,
+		  W_CTL_LISTEN, W_CTL_CLIENT };
+
+#define CTL_MAX_CLIENTS 64
+#define CTL_IN_MAX 4096		/* one request line */
+#define CTL_OUT_MAX (1 << 20)	/* one response */
+#define CTL_IDLE_MS 10000	/* a client has this long to ask and read */
+
+/* One control client: a request line in, a response out, then closed. */
+struct ctl_client {
+	int fd;			/* -1: free slot */
+	char in[CTL_IN_MAX];
+	size_t inlen;
+	char *out;
+	size_t outlen, outoff;
+	int64_t deadline;	/* dropped then */
+	int waiting;		/* wait-ready in progress */
+	char wait_name[64];
+	int64_t wait_until;	/* 0: no timeout */
+	int polled_out;
+};
 
 struct watch {
 	enum watch_kind kind;
@@ -37,6 +57,13 @@ struct rt {
 	int notifyfd;		/* its own sd_notify socket, -1 none */
 	char notify_name[64];
 	enum svc_state logged;	/* last state we reported */
+	int restart_pending;	/* ctl restart: start again once stopped */
+	int removed;		/* gone from services.d on reload */
+	struct cfg_service *next_cfg; /* changed on reload: used once stopped */
+	int64_t health_at;	/* next health check; 0 none */
+	pid_t health_pid;
+	int health_fails;
+	int health;		/* 0 unknown, 1 healthy, -1 unhealthy */
 	int quiet_stop;		/* next stop: the signal was already sent */
 	char status[128];	/* STATUS= from sd_notify */
 };
@@ -71,6 +98,13 @@ struct super {
 	int essential_failed;
 	int64_t deadline;
 	int killed_all;
+	/* control socket */
+	int ctlfd;
+	char ctl_path[108];
+	struct ctl_client clients[CTL_MAX_CLIENTS];
+	struct cfg *cfg_orig;	/* the caller's */
+	struct cfg **old_cfgs;	/* replaced by reloads, kept until exit */
+	size_t nold;
 };
 
 #define NO_CMD ((size_t)-1)
@@ -84,9 +118,23 @@ void run_drain(struct super *sp, struct rt *r);
 int run_setup_output(struct super *sp, struct rt *r);
 void run_signal_group(struct rt *r, int sig);
 
+/* ctl.c */
+void ctl_open(struct super *sp);
+void ctl_close(struct super *sp);
+void ctl_accept(struct super *sp);
+void ctl_event(struct super *sp, size_t idx, uint32_t events);
+void ctl_tick(struct super *sp);	  /* deadlines, wait-ready */
+int64_t ctl_next_deadline(const struct super *sp);
+
+/* health (svcrun.c) */
+void run_health(struct super *sp, struct rt *r);
+
 /* super.c */
 int super_watch_fd(struct super *sp, int fd, struct watch *w);
 void super_note(struct super *sp, struct rt *r);
 void super_shutdown(struct super *sp, const char *reason);
+void super_reload(struct super *sp, struct ctl_client *c);
+void super_note_swap(struct super *sp, struct rt *r);
+int super_add_service(struct super *sp, struct cfg_service *cfg);
 
 #endif

@@ -9,6 +9,7 @@
 #include "super-internal.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -26,16 +27,19 @@ extern char **environ;
 
 int super_watch_fd(struct super *sp, int fd, struct watch *w)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+	struct epoll_event ev = { .events = EPOLLIN };
 
+	/* kind and index, not a pointer: the service table may grow */
+	ev.data.u64 = ((uint64_t)w->kind << 32) | (uint32_t)w->idx;
 	return epoll_ctl(sp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
 static void set_pollout(struct super *sp, struct outq *q, struct watch *w,
 			int *polled)
 {
-	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = w };
+	struct epoll_event ev = { .events = EPOLLOUT };
 
+	ev.data.u64 = ((uint64_t)w->kind << 32) | (uint32_t)w->idx;
 	if (q->fd < 0 || q->want_pollout == *polled)
 		return;
 	if (epoll_ctl(sp->epfd, q->want_pollout ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
@@ -51,9 +55,24 @@ static const char *name_of(const struct rt *r)
 static int dep_index(const struct super *sp, const char *name)
 {
 	for (size_t i = 0; i < sp->n; i++)
-		if (!sp->rt[i].is_cmd && strcmp(sp->rt[i].cfg->name, name) == 0)
+		if (!sp->rt[i].is_cmd && !sp->rt[i].removed &&
+		    strcmp(sp->rt[i].cfg->name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* A changed service that is down takes its new configuration now. */
+void super_note_swap(struct super *sp, struct rt *r)
+{
+	struct cfg_service *nc = r->next_cfg;
+
+	r->next_cfg = NULL;
+	svc_free(&r->svc);
+	r->cfg = nc;
+	if (svc_init(&r->svc, nc) < 0)
+		log_errorx("service %s: out of memory", nc->name);
+	r->logged = r->svc.state;
+	(void)sp;
 }
 
 /* Log what changed, once per change; react to final failures. */
@@ -64,6 +83,23 @@ void super_note(struct super *sp, struct rt *r)
 	if (st == r->logged)
 		return;
 	r->logged = st;
+	if (st != SVC_RUNNING) {
+		r->health_at = 0;
+		r->health = 0;
+		r->health_fails = 0;
+	} else if (r->cfg->health_argv) {
+		r->health_at = sp->now + r->cfg->health_interval_ms;
+	}
+	if (svc_final(&r->svc) && r->next_cfg && sp->phase == PH_RUN) {
+		r->restart_pending = 0;
+		super_note_swap(sp, r); /* enabled: waiting, and scheduled */
+		return;
+	}
+	if (svc_final(&r->svc) && r->restart_pending && sp->phase == PH_RUN) {
+		r->restart_pending = 0;
+		run_drive(sp, r, EV_START, 0);
+		return;
+	}
 	switch (st) {
 	case SVC_RUNNING:
 		log_info("%s%s: running (pid %d)", r->is_cmd ? "" : "service ",
@@ -146,6 +182,8 @@ static void schedule(struct super *sp)
 			struct rt *r = &sp->rt[i];
 			int ok;
 
+			if (r->removed)
+				continue;
 			if (r->svc.state == SVC_BLOCKED && deps_allow(sp, r) > 0) {
 				run_drive(sp, r, EV_START, 0);
 				moved = 1;
@@ -310,6 +348,10 @@ static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 	if ((sig == SIGPIPE || sig == SIGXFSZ) && si->ssi_code == SI_USER &&
 	    (pid_t)si->ssi_pid == sp->self)
 		return;
+	if (sp->cfg->init.reload_signal && sig == sp->cfg->init.reload_signal) {
+		super_reload(sp, NULL);
+		return;
+	}
 	fwd = opts_forward_sig(sp->opts, sig);
 	if (sig != SIGTERM && sig != SIGINT) {
 		if (fwd)
@@ -357,7 +399,9 @@ static int64_t next_deadline(const struct super *sp)
 	for (size_t i = 0; i < sp->n; i++) {
 		EARLIER(sp->rt[i].svc.timer_at);
 		EARLIER(sp->rt[i].probe_at);
+		EARLIER(sp->rt[i].health_at);
 	}
+	EARLIER(ctl_next_deadline(sp));
 	if (sp->phase == PH_RUN && sp->cmd != NO_CMD &&
 	    sp->rt[sp->cmd].svc.state == SVC_WAITING)
 		EARLIER(sp->cmd_wait_until);
@@ -376,7 +420,10 @@ static void run_timers(struct super *sp)
 			run_drive(sp, r, EV_TIMER, 0);
 		if (r->probe_at && r->probe_at <= sp->now)
 			run_probe(sp, r);
+		if (r->health_at && r->health_at <= sp->now)
+			run_health(sp, r);
 	}
+	ctl_tick(sp);
 	if (sp->phase != PH_RUN && sp->phase != PH_DONE &&
 	    sp->now >= sp->deadline)
 		deadline_passed(sp);
@@ -384,7 +431,8 @@ static void run_timers(struct super *sp)
 
 static void on_event(struct super *sp, struct epoll_event *ev)
 {
-	struct watch *w = ev->data.ptr;
+	struct watch wd = { (enum watch_kind)(ev->data.u64 >> 32),
+			    (size_t)(uint32_t)ev->data.u64 }, *w = &wd;
 	struct rt *r;
 
 	switch (w->kind) {
@@ -404,6 +452,12 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 		break;
 	case W_QERR:
 		(void)outq_flush(&sp->qerr);
+		break;
+	case W_CTL_LISTEN:
+		ctl_accept(sp);
+		break;
+	case W_CTL_CLIENT:
+		ctl_event(sp, w->idx, ev->events);
 		break;
 	}
 }
@@ -543,6 +597,7 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 		if (r->cfg->ready == READY_NOTIFY)
 			(void)open_notify(sp, r, i);
 	}
+	ctl_open(sp);
 	return 0;
 }
 
@@ -561,6 +616,19 @@ static int exit_status(const struct super *sp)
 
 static void teardown(struct super *sp)
 {
+	ctl_close(sp);
+	/* the first configuration is the caller's; reloads made the rest */
+	for (size_t i = 0; i < sp->nold; i++) {
+		if (sp->old_cfgs[i] == sp->cfg_orig)
+			continue;
+		cfg_free(sp->old_cfgs[i]);
+		free(sp->old_cfgs[i]);
+	}
+	free(sp->old_cfgs);
+	if (sp->cfg != sp->cfg_orig) {
+		cfg_free(sp->cfg);
+		free(sp->cfg);
+	}
 	for (size_t i = 0; sp->rt && i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 		int fds[] = { r->out.fd, r->err.fd, r->out_w, r->err_w,
@@ -603,7 +671,11 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	sp.opts = opts;
 	sp.inh = inh;
 	sp.cfg = cfg;
+	sp.cfg_orig = cfg;
 	sp.epfd = -1;
+	sp.ctlfd = -1;
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		sp.clients[i].fd = -1;
 	sp.qout.fd = sp.qerr.fd = -1;
 	if (setup(&sp, sigfd, extra_env) < 0) {
 		log_error("unable to set up the supervisor");
@@ -631,4 +703,142 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 			       : 0;
 	teardown(&sp);
 	return code;
+}
+
+/* ---- reload ---- */
+
+static void rt_init(struct super *sp, struct rt *r, size_t i,
+		    struct cfg_service *cfg)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
+	r->probe_fd = -1;
+	r->notifyfd = -1;
+	r->wout = (struct watch){ W_OUT, i };
+	r->werr = (struct watch){ W_ERR, i };
+	(void)sp;
+}
+
+int super_add_service(struct super *sp, struct cfg_service *cfg)
+{
+	struct rt *n = realloc(sp->rt, (sp->n + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	sp->rt = n;
+	rt_init(sp, &n[sp->n], sp->n, cfg);
+	if (svc_init(&n[sp->n].svc, cfg) < 0)
+		return -ENOMEM;
+	n[sp->n].logged = n[sp->n].svc.state;
+	if (cfg->ready == READY_NOTIFY)
+		(void)open_notify(sp, &n[sp->n], sp->n);
+	sp->n++;
+	return 0;
+}
+
+static void reply(struct ctl_client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void reply(struct ctl_client *c, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	char *o;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (!c) {
+		if (strncmp(buf, "OK", 2))
+			log_warnx("reload: %s", buf);
+		return;
+	}
+	n = strlen(buf);
+	o = realloc(c->out, c->outlen + n);
+	if (!o)
+		return;
+	memcpy(o + c->outlen, buf, n);
+	c->out = o;
+	c->outlen += n;
+}
+
+/* Re-read services.d: start new services, stop removed ones, restart
+ * changed ones, leave the rest alone. A broken configuration changes
+ * nothing. */
+void super_reload(struct super *sp, struct ctl_client *c)
+{
+	struct cfg *nc = calloc(1, sizeof(*nc)), **old;
+	int added = 0, removed = 0, changed = 0, same = 0, r;
+
+	if (!nc) {
+		reply(c, "ERR 1 out of memory\n");
+		return;
+	}
+	r = cfg_load(sp->cfg->dir, NULL, nc);
+	if (r < 0) {
+		reply(c, "ERR 6 configuration rejected, nothing changed\n");
+		for (size_t i = 0; i < nc->nerrors; i++)
+			reply(c, "%s\n", nc->errors[i]);
+		if (!c)
+			for (size_t i = 0; i < nc->nerrors; i++)
+				log_errorx("%s", nc->errors[i]);
+		cfg_free(nc);
+		free(nc);
+		return;
+	}
+	old = realloc(sp->old_cfgs, (sp->nold + 1) * sizeof(*old));
+	if (!old) {
+		reply(c, "ERR 1 out of memory\n");
+		cfg_free(nc);
+		free(nc);
+		return;
+	}
+	sp->old_cfgs = old;
+	sp->old_cfgs[sp->nold++] = sp->cfg;
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *rt = &sp->rt[i];
+		struct cfg_service *ns;
+
+		if (rt->is_cmd || rt->removed)
+			continue;
+		ns = cfg_find(nc, rt->cfg->name);
+		if (!ns) {
+			rt->removed = 1;
+			rt->restart_pending = 0;
+			run_drive(sp, rt, EV_STOP, 0);
+			removed++;
+		} else if (ns->text_hash == rt->cfg->text_hash) {
+			rt->cfg = ns;
+			rt->svc.cfg = ns;
+			same++;
+		} else {
+			changed++;
+			rt->next_cfg = ns;
+			if (svc_final(&rt->svc)) {
+				super_note_swap(sp, rt);
+			} else {
+				rt->restart_pending = ns->enabled;
+				run_drive(sp, rt, EV_STOP, 0);
+			}
+		}
+	}
+	sp->cfg = nc;
+	for (size_t j = 0; j < nc->nsvcs; j++) {
+		int found = 0;
+
+		for (size_t i = 0; i < sp->n; i++)
+			found |= !sp->rt[i].is_cmd && !sp->rt[i].removed &&
+				 sp->rt[i].cfg == &nc->svcs[j];
+		for (size_t i = 0; !found && i < sp->n; i++)
+			found |= !sp->rt[i].is_cmd && !sp->rt[i].removed &&
+				 sp->rt[i].next_cfg == &nc->svcs[j];
+		if (!found && super_add_service(sp, &nc->svcs[j]) == 0)
+			added++;
+	}
+	log_info("reload: %d added, %d removed, %d changed, %d unchanged",
+		 added, removed, changed, same);
+	reply(c, "OK\nadded %d, removed %d, changed %d, unchanged %d\n", added,
+	      removed, changed, same);
 }

@@ -290,6 +290,10 @@ static struct rt *find_pid(struct super *sp, pid_t pid, int *what)
 			*what = 0;
 			return r;
 		}
+		if (r->health_pid == pid) {
+			*what = 3;
+			return r;
+		}
 	}
 	return NULL;
 }
@@ -337,6 +341,52 @@ static void probe_exited(struct super *sp, struct rt *r, int status)
 		run_drive(sp, r, EV_READY, 0);
 	else
 		r->probe_at = sp->now + PROBE_MS;
+}
+
+static void health_exited(struct super *sp, struct rt *r, int status)
+{
+	r->health_pid = 0;
+	if (r->svc.state != SVC_RUNNING)
+		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		r->health_fails = 0;
+		r->health = 1;
+		return;
+	}
+	r->health_fails++;
+	log_warnx("service %s: health check failed (%d of %d)", r->cfg->name,
+		  r->health_fails, r->cfg->health_retries);
+	if (r->health_fails < r->cfg->health_retries)
+		return;
+	r->health = -1;
+	log_errorx("service %s: unhealthy, restarting it per its policy",
+		   r->cfg->name);
+	run_drive(sp, r, EV_UNHEALTHY, 0);
+}
+
+/* The health timer: start a check, or kill one that overran. */
+void run_health(struct super *sp, struct rt *r)
+{
+	struct spawn_spec s;
+	int err;
+	pid_t pid;
+
+	r->health_at = sp->now + r->cfg->health_interval_ms;
+	if (r->health_pid > 0) {
+		log_warnx("service %s: health check overran %lld ms, killing it",
+			  r->cfg->name, (long long)r->cfg->health_interval_ms);
+		(void)kill(-r->health_pid, SIGKILL);
+		return; /* its exit counts as a failure */
+	}
+	spawn_spec_init(&s);
+	s.argv = r->cfg->health_argv;
+	s.mask = &sp->inh->mask;
+	s.ignored = &sp->inh->ignored;
+	s.group = SPAWN_SESSION;
+	s.close_fds = 1;
+	s.envp = sp->base_env;
+	if (spawn_start(&s, &pid, &err) == 0)
+		r->health_pid = pid;
 }
 
 static void main_exited(struct super *sp, struct rt *r, int status)
@@ -388,7 +438,9 @@ void run_reap(struct super *sp)
 			orphans++;
 			continue;
 		}
-		if (what == 1)
+		if (what == 3)
+			health_exited(sp, r, status);
+		else if (what == 1)
 			launcher_exited(sp, r, status);
 		else if (what == 2)
 			probe_exited(sp, r, status);

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The control socket of the supervisor: a unix stream socket, mode 0600,
+ * peers checked by SO_PEERCRED (root and our own uid). Line protocol: one
+ * request line, then a response whose first line is "OK" or
+ * "ERR <status> <message>", then the body; the server closes. pid 1 never
+ * blocks on a client: non-blocking sockets, bounded buffers, at most
+ * CTL_MAX_CLIENTS at once, and every client dropped after CTL_IDLE_MS.
+ */
+#include "log.h"
+#include "loop.h"
+#include "signames.h"
+#include "config/values.h"
+#include "super-internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void drop(struct super *sp, struct ctl_client *c)
+{
+	(void)epoll_ctl(sp->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	free(c->out);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+static void outf(struct ctl_client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void outf(struct ctl_client *c, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+	char *o;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	if (c->outlen + (size_t)n > CTL_OUT_MAX)
+		return;
+	o = realloc(c->out, c->outlen + (size_t)n);
+	if (!o)
+		return;
+	memcpy(o + c->outlen, buf, (size_t)n);
+	c->out = o;
+	c->outlen += (size_t)n;
+}
+
+/* Write what we can; drop the client once all is written. */
+static void flush(struct super *sp, struct ctl_client *c, size_t idx)
+{
+	struct epoll_event ev = { .events = EPOLLOUT };
+	ssize_t w;
+
+	while (c->outoff < c->outlen) {
+		w = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!c->polled_out) {
+				ev.data.u64 = ((uint64_t)W_CTL_CLIENT << 32) | idx;
+				(void)epoll_ctl(sp->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+				c->polled_out = 1;
+			}
+			return;
+		}
+		if (w <= 0)
+			break;
+		c->outoff += (size_t)w;
+	}
+	drop(sp, c);
+}
+
+void ctl_open(struct super *sp)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	const char *path = sp->cfg->init.control_socket
+				   ? sp->cfg->init.control_socket
+				   : "/run/pouch/control.sock";
+	struct watch w = { W_CTL_LISTEN, 0 };
+	char dir[108], *slash;
+	mode_t old;
+
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		sp->clients[i].fd = -1;
+	sp->ctlfd = -1;
+	snprintf(sp->ctl_path, sizeof(sp->ctl_path), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		(void)mkdir(dir, 0755);
+	}
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	sp->ctlfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (sp->ctlfd < 0)
+		goto fail;
+	(void)unlink(path);
+	old = umask(0177); /* 0600 from the start, no window */
+	if (bind(sp->ctlfd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		umask(old);
+		goto fail;
+	}
+	umask(old);
+	if (listen(sp->ctlfd, 64) < 0 || super_watch_fd(sp, sp->ctlfd, &w) < 0)
+		goto fail;
+	return;
+fail:
+	log_warn("unable to open the control socket %s", path);
+	if (sp->ctlfd >= 0)
+		close(sp->ctlfd);
+	sp->ctlfd = -1;
+}
+
+void ctl_close(struct super *sp)
+{
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (sp->clients[i].fd >= 0)
+			drop(sp, &sp->clients[i]);
+	if (sp->ctlfd >= 0) {
+		close(sp->ctlfd);
+		(void)unlink(sp->ctl_path);
+	}
+}
+
+static void refuse(int fd, const char *msg)
+{
+	(void)send(fd, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+void ctl_accept(struct super *sp)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd, slot;
+
+	for (int n = 0; n < 64; n++) {
+		fd = accept4(sp->ctlfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+		    (cred.uid != 0 && cred.uid != getuid())) {
+			refuse(fd, "ERR 77 permission denied\n");
+			continue;
+		}
+		for (slot = 0; slot < CTL_MAX_CLIENTS; slot++)
+			if (sp->clients[slot].fd < 0)
+				break;
+		if (slot == CTL_MAX_CLIENTS) {
+			refuse(fd, "ERR 75 too many clients, try again\n");
+			continue;
+		}
+		sp->clients[slot].fd = fd;
+		sp->clients[slot].deadline = sp->now + CTL_IDLE_MS;
+		{
+			struct watch w = { W_CTL_CLIENT, (size_t)slot };
+
+			if (super_watch_fd(sp, fd, &w) < 0)
+				drop(sp, &sp->clients[slot]);
+		}
+	}
+}
+
+static struct rt *by_name(struct super *sp, const char *name)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (!sp->rt[i].removed &&
+		    strcmp(sp->rt[i].is_cmd ? "cmd" : sp->rt[i].cfg->name, name) == 0)
+			return &sp->rt[i];
+	return NULL;
+}
+
+static const char *health_name(const struct rt *r)
+{
+	if (!r->cfg->health_argv)
+		return "none";
+	return r->health > 0 ? "healthy" : r->health < 0 ? "unhealthy" : "starting";
+}
+
+static int last_exit(const struct rt *r)
+{
+	int st = r->svc.last_status;
+
+	if (st < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void json_str(struct ctl_client *c, const char *s)
+{
+	outf(c, "\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			outf(c, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			outf(c, "\\u%04x", *s);
+		else
+			outf(c, "%c", *s);
+	}
+	outf(c, "\"");
+}
+
+static void status_json(struct super *sp, struct ctl_client *c, struct rt *only)
+{
+	int first = 1;
+
+	outf(c, "OK\n{\"services\": [");
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if ((only && r != only) || (r->removed && svc_final(&r->svc)))
+			continue;
+		outf(c, "%s{\"name\": ", first ? "" : ", ");
+		json_str(c, r->is_cmd ? "cmd" : r->cfg->name);
+		outf(c, ", \"state\": \"%s\", \"pid\": ", svc_state_name(r->svc.state));
+		if (r->svc.pid > 0)
+			outf(c, "%d", (int)r->svc.pid);
+		else
+			outf(c, "null");
+		outf(c, ", \"restarts\": %d, \"last_exit\": ", r->svc.restarts);
+		if (last_exit(r) >= 0)
+			outf(c, "%d", last_exit(r));
+		else
+			outf(c, "null");
+		outf(c, ", \"ready\": %s, \"health\": \"%s\", \"uptime_ms\": %lld, \"status\": ",
+		     svc_up(&r->svc) ? "true" : "false", health_name(r),
+		     r->svc.pid > 0 ? (long long)(sp->now - r->svc.started_at) : 0LL);
+		json_str(c, r->status);
+		outf(c, "}");
+		first = 0;
+	}
+	outf(c, "]}\n");
+}
+
+static void status_table(struct super *sp, struct ctl_client *c, struct rt *only)
+{
+	outf(c, "OK\n%-20s %-9s %7s %9s %8s %9s %5s %s\n", "NAME", "STATE", "PID",
+	     "UPTIME", "RESTARTS", "LAST_EXIT", "READY", "HEALTH");
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+		char pid[16] = "-", up[24] = "-", le[16] = "-";
+
+		if ((only && r != only) || (r->removed && svc_final(&r->svc)))
+			continue;
+		if (r->svc.pid > 0) {
+			snprintf(pid, sizeof(pid), "%d", (int)r->svc.pid);
+			snprintf(up, sizeof(up), "%llds",
+				 (long long)(sp->now - r->svc.started_at) / 1000);
+		}
+		if (last_exit(r) >= 0)
+			snprintf(le, sizeof(le), "%d", last_exit(r));
+		outf(c, "%-20s %-9s %7s %9s %8d %9s %5s %s\n",
+		     r->is_cmd ? "cmd" : r->cfg->name, svc_state_name(r->svc.state),
+		     pid, up, r->svc.restarts, le, svc_up(&r->svc) ? "yes" : "no",
+		     health_name(r));
+	}
+}
+
+/* Is NAME (or, without a name, everything) ready? */
+static int wait_done(struct super *sp, const char *name)
+{
+	if (*name) {
+		struct rt *r = by_name(sp, name);
+
+		return r && (r->is_cmd ? r->svc.state == SVC_RUNNING : svc_up(&r->svc));
+	}
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if (r->removed)
+			continue;
+		if (r->is_cmd ? r->svc.state != SVC_RUNNING && r->svc.last_status < 0
+			      : r->cfg->enabled && !svc_up(&r->svc))
+			return 0;
+	}
+	return 1;
+}
+
+static void cmd_wait(struct super *sp, struct ctl_client *c, size_t idx,
+		     char **w, int n)
+{
+	int64_t ms;
+
+	c->wait_name[0] = '\0';
+	for (int i = 1; i < n; i++) {
+		if (strcmp(w[i], "--timeout") == 0 && i + 1 < n) {
+			if (cfg_parse_duration_ms(w[++i], &ms) < 0) {
+				outf(c, "ERR 2 bad --timeout '%s'\n", w[i]);
+				return;
+			}
+			c->wait_until = sp->now + ms;
+		} else {
+			snprintf(c->wait_name, sizeof(c->wait_name), "%s", w[i]);
+		}
+	}
+	if (c->wait_name[0] && !by_name(sp, c->wait_name)) {
+		outf(c, "ERR 3 no service '%s'\n", c->wait_name);
+		return;
+	}
+	if (wait_done(sp, c->wait_name)) {
+		outf(c, "OK\nready\n");
+		return;
+	}
+	c->waiting = 1;
+	c->deadline = c->wait_until; /* 0: as long as it takes */
+	(void)idx;
+}
+
+static void cmd_service(struct super *sp, struct ctl_client *c, char **w, int n)
+{
+	struct rt *r = n > 1 ? by_name(sp, w[1]) : NULL;
+	int sig;
+
+	if (n < 2) {
+		outf(c, "ERR 2 usage: %s NAME\n", w[0]);
+		return;
+	}
+	if (!r) {
+		outf(c, "ERR 3 no service '%s'\n", w[1]);
+		return;
+	}
+	if (sp->phase != PH_RUN) {
+		outf(c, "ERR 1 the container is stopping\n");
+		return;
+	}
+	if (!strcmp(w[0], "start")) {
+		run_drive(sp, r, EV_START, 0);
+	} else if (!strcmp(w[0], "stop")) {
+		r->restart_pending = 0;
+		run_drive(sp, r, EV_STOP, 0);
+	} else if (!strcmp(w[0], "restart")) {
+		if (svc_final(&r->svc) || r->svc.state == SVC_WAITING ||
+		    r->svc.state == SVC_BACKOFF) {
+			run_drive(sp, r, EV_STOP, 0);
+			run_drive(sp, r, EV_START, 0);
+		} else {
+			r->restart_pending = 1;
+			run_drive(sp, r, EV_STOP, 0);
+		}
+	} else { /* signal */
+		if (n < 3 || (sig = sig_parse(w[2], 0)) < 0) {
+			outf(c, "ERR 2 usage: signal NAME SIGNAL\n");
+			return;
+		}
+		if (r->svc.pid <= 0) {
+			outf(c, "ERR 4 service '%s' is not running\n", w[1]);
+			return;
+		}
+		run_signal_group(r, sig);
+	}
+	outf(c, "OK\n");
+}
+
+static void handle(struct super *sp, struct ctl_client *c, size_t idx, char *line)
+{
+	char *w[8], *save;
+	int n = 0, json = 0;
+	struct rt *only = NULL;
+
+	for (char *t = strtok_r(line, " \t\r", &save); t && n < 8;
+	     t = strtok_r(NULL, " \t\r", &save))
+		w[n++] = t;
+	if (n == 0) {
+		outf(c, "ERR 2 empty request\n");
+	} else if (!strcmp(w[0], "status")) {
+		for (int i = 1; i < n; i++) {
+			if (!strcmp(w[i], "--json"))
+				json = 1;
+			else if (!(only = by_name(sp, w[i]))) {
+				outf(c, "ERR 3 no service '%s'\n", w[i]);
+				return;
+			}
+		}
+		(json ? status_json : status_table)(sp, c, only);
+	} else if (!strcmp(w[0], "start") || !strcmp(w[0], "stop") ||
+		   !strcmp(w[0], "restart") || !strcmp(w[0], "signal")) {
+		cmd_service(sp, c, w, n);
+	} else if (!strcmp(w[0], "wait-ready")) {
+		cmd_wait(sp, c, idx, w, n);
+	} else if (!strcmp(w[0], "shutdown")) {
+		super_shutdown(sp, "shutdown");
+		outf(c, "OK\n");
+	} else if (!strcmp(w[0], "reload")) {
+		super_reload(sp, c);
+	} else {
+		outf(c, "ERR 2 unknown command '%.40s'\n", w[0]);
+	}
+}
+
+void ctl_event(struct super *sp, size_t idx, uint32_t events)
+{
+	struct ctl_client *c = &sp->clients[idx];
+	char *nl;
+	ssize_t r;
+
+	if (idx >= CTL_MAX_CLIENTS || c->fd < 0)
+		return;
+	if (c->outlen && (events & EPOLLOUT)) {
+		flush(sp, c, idx);
+		return;
+	}
+	if (c->outlen || c->waiting) {
+		/* a request is answered or pending: only notice a hang-up */
+		if (events & (EPOLLHUP | EPOLLERR))
+			drop(sp, c);
+		return;
+	}
+	r = recv(c->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen, MSG_DONTWAIT);
+	if (r <= 0) {
+		if (r == 0 || (errno != EAGAIN && errno != EINTR))
+			drop(sp, c);
+		return;
+	}
+	c->inlen += (size_t)r;
+	c->in[c->inlen] = '\0';
+	nl = strchr(c->in, '\n');
+	if (!nl) {
+		if (c->inlen >= sizeof(c->in) - 1) {
+			outf(c, "ERR 2 request too long\n");
+			flush(sp, c, idx);
+		}
+		return;
+	}
+	*nl = '\0';
+	handle(sp, c, idx, c->in);
+	if (!c->waiting)
+		flush(sp, c, idx);
+}
+
+void ctl_tick(struct super *sp)
+{
+	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
+		struct ctl_client *c = &sp->clients[i];
+
+		if (c->fd < 0)
+			continue;
+		if (c->waiting && wait_done(sp, c->wait_name)) {
+			c->waiting = 0;
+			outf(c, "OK\nready\n");
+			flush(sp, c, i);
+		} else if (c->waiting && sp->phase != PH_RUN) {
+			c->waiting = 0;
+			outf(c, "ERR 1 the container is stopping\n");
+			flush(sp, c, i);
+		} else if (c->deadline && sp->now >= c->deadline) {
+			if (c->waiting) {
+				c->waiting = 0;
+				outf(c, "ERR 5 not ready in time\n");
+				flush(sp, c, i);
+			} else {
+				drop(sp, c); /* idle, or never reads */
+			}
+		}
+	}
+}
+
+int64_t ctl_next_deadline(const struct super *sp)
+{
+	int64_t at = 0;
+
+	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
+		const struct ctl_client *c = &sp->clients[i];
+
+		if (c->fd >= 0 && c->deadline && (at == 0 || c->deadline < at))
+			at = c->deadline;
+	}
+	return at;
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `pouch-init ctl [--socket PATH] COMMAND [ARGS]` (also as `pouchctl`):
+ * one request line to the control socket, the response's body to stdout,
+ * an error to stderr, and the server's status as our exit status.
+ */
+#include "ctlcli.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: pouch-init ctl [--socket PATH] COMMAND\n"
+	"  status [--json] [NAME]   start NAME   stop NAME   restart NAME\n"
+	"  signal NAME SIG   reload   wait-ready [NAME] [--timeout D]   shutdown\n";
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		log_error("ctl: unable to connect to %s", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int send_request(int fd, int argc, char **argv)
+{
+	char line[4096];
+	size_t n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		int w = snprintf(line + n, sizeof(line) - n, "%s%s", i ? " " : "", argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(line) - n - 1)
+			return -1;
+		n += (size_t)w;
+	}
+	line[n++] = '\n';
+	return send(fd, line, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
+}
+
+static char *read_all(int fd, size_t *len)
+{
+	char *buf = NULL, *b;
+	size_t cap = 0;
+	ssize_t r;
+
+	*len = 0;
+	for (;;) {
+		if (*len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			b = realloc(buf, cap);
+			if (!b)
+				break;
+			buf = b;
+		}
+		r = read(fd, buf + *len, cap - *len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		*len += (size_t)r;
+	}
+	if (buf)
+		buf[*len] = '\0';
+	return buf;
+}
+
+int ctl_main(int argc, char **argv)
+{
+	const char *path = getenv("POUCH_CONTROL_SOCKET");
+	char *resp, *nl;
+	size_t len;
+	int i = 1, fd, code;
+
+	log_set_prog("pouch-init ctl");
+	if (!path || !*path)
+		path = "/run/pouch/control.sock";
+	if (i < argc && !strcmp(argv[i], "--socket") && i + 1 < argc) {
+		path = argv[i + 1];
+		i += 2;
+	} else if (i < argc && !strncmp(argv[i], "--socket=", 9)) {
+		path = argv[i++] + 9;
+	}
+	if (i >= argc || !strcmp(argv[i], "--help")) {
+		fputs(usage, i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	fd = connect_to(path);
+	if (fd < 0)
+		return 69;
+	if (send_request(fd, argc - i, argv + i) < 0) {
+		log_error("ctl: unable to send the request");
+		close(fd);
+		return 69;
+	}
+	resp = read_all(fd, &len);
+	close(fd);
+	if (!resp || !len) {
+		log_errorx("ctl: no answer from %s", path);
+		free(resp);
+		return 69;
+	}
+	nl = strchr(resp, '\n');
+	if (nl)
+		*nl++ = '\0';
+	if (!strcmp(resp, "OK")) {
+		if (nl)
+			fputs(nl, stdout);
+		free(resp);
+		return 0;
+	}
+	code = 1;
+	if (!strncmp(resp, "ERR ", 4)) {
+		char *msg;
+
+		code = (int)strtol(resp + 4, &msg, 10);
+		log_errorx("%s", *msg == ' ' ? msg + 1 : msg);
+	} else {
+		log_errorx("ctl: bad answer '%.60s'", resp);
+	}
+	if (nl)
+		fputs(nl, stderr);
+	free(resp);
+	return code ? code : 1;
+}
