@@ -42,22 +42,17 @@ static void outf(struct ctl_client *c, const char *fmt, ...)
 	char buf[1024];
 	va_list ap;
 	int n;
-	char *o;
 
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0 || !c->out)
 		return;
 	if ((size_t)n >= sizeof(buf))
 		n = sizeof(buf) - 1;
 	if (c->outlen + (size_t)n > CTL_OUT_MAX)
 		return;
-	o = realloc(c->out, c->outlen + (size_t)n);
-	if (!o)
-		return;
-	memcpy(o + c->outlen, buf, (size_t)n);
-	c->out = o;
+	memcpy(c->out + c->outlen, buf, (size_t)n);
 	c->outlen += (size_t)n;
 }
 
@@ -165,6 +160,12 @@ void ctl_accept(struct super *sp)
 				break;
 		if (slot == CTL_MAX_CLIENTS) {
 			refuse(fd, "ERR 75 too many clients, try again\n");
+			continue;
+		}
+		/* the response buffer, once; only what is written counts */
+		sp->clients[slot].out = malloc(CTL_OUT_MAX);
+		if (!sp->clients[slot].out) {
+			refuse(fd, "ERR 1 out of memory\n");
 			continue;
 		}
 		sp->clients[slot].fd = fd;

@@ -18,7 +18,7 @@ enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR,
 
 #define CTL_MAX_CLIENTS 64
 #define CTL_IN_MAX 4096		/* one request line */
-#define CTL_OUT_MAX (1 << 20)	/* one response */
+#define CTL_OUT_MAX (256 * 1024) /* one response */
 #define CTL_IDLE_MS 10000	/* a client has this long to ask and read */
 
 /* One control client: a request line in, a response out, then closed. */

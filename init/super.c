@@ -744,7 +744,6 @@ static void reply(struct ctl_client *c, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
-	char *o;
 	size_t n;
 
 	va_start(ap, fmt);
@@ -756,11 +755,9 @@ static void reply(struct ctl_client *c, const char *fmt, ...)
 		return;
 	}
 	n = strlen(buf);
-	o = realloc(c->out, c->outlen + n);
-	if (!o)
+	if (!c->out || c->outlen + n > CTL_OUT_MAX)
 		return;
-	memcpy(o + c->outlen, buf, n);
-	c->out = o;
+	memcpy(c->out + c->outlen, buf, n);
 	c->outlen += n;
 }
 
