@@ -21,6 +21,9 @@
  *   pt listen PORT [DELAY_MS]  listen on 127.0.0.1:PORT after DELAY_MS
  *   pt restartlat FILE N   N times: SIGKILL the pid on FILE's last line and
  *                          time until a new pid is appended (min med max us)
+ *   pt ctlabuse SOCK       hold silent, garbage-sending and never-reading
+ *                          control clients open, and check that a normal
+ *                          request is still answered
  *   pt pty WAIT KEYS -- CMD...   run CMD on a new terminal; after WAIT is
  *                          printed, type KEYS (\xNN escapes); exit with
  *                          CMD's status
@@ -384,6 +387,46 @@ static int restartlat(const char *file, int n)
 	return 0;
 }
 
+static int unix_connect(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return -1;
+	return fd;
+}
+
+static int ctlabuse(const char *path)
+{
+	static char junk[1 << 20];
+	char buf[64] = "";
+	int fds[24], n = 0, fd, small = 1024;
+	ssize_t r;
+
+	for (int i = 0; i < 20; i++) /* silent clients */
+		fds[n++] = unix_connect(path);
+	fd = unix_connect(path); /* 1 MiB of garbage, no newline */
+	memset(junk, 'x', sizeof(junk));
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	(void)!write(fd, junk, sizeof(junk));
+	fds[n++] = fd;
+	fd = unix_connect(path); /* asks for a lot, never reads */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	(void)!write(fd, "status --json\n", 14);
+	fds[n++] = fd;
+	fd = unix_connect(path);
+	if (fd < 0 || write(fd, "status\n", 7) != 7)
+		return 1;
+	alarm(3);
+	r = read(fd, buf, 2);
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r == 2 && !strncmp(buf, "OK", 2) ? 0 : 1;
+}
+
 static size_t unescape(const char *s, char *out)
 {
 	size_t n = 0;
@@ -497,6 +540,8 @@ int main(int argc, char **argv)
 		return listen_on(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0);
 	if (!strcmp(c, "restartlat") && argc > 3)
 		return restartlat(argv[2], atoi(argv[3]));
+	if (!strcmp(c, "ctlabuse") && argc > 2)
+		return ctlabuse(argv[2]);
 	if (!strcmp(c, "pty"))
 		return pty_run(argc, argv);
 	fprintf(stderr, "pt: unknown command\n");
