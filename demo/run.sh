@@ -67,8 +67,9 @@ until busybox wget -q -O "$tmp/page" "http://127.0.0.1:$port/" 2>/dev/null; do
 done
 echo "   GET http://127.0.0.1:$port/ -> $(cat "$tmp/page")"
 
-say "3. inside: the process tree and what syslog received"
+say "3. inside: pouch-init ctl status, the process tree, what syslog received"
 sleep 2.5
+runc exec "$name" /.pouch/init ctl status | sed 's/^/   /'
 runc exec "$name" ps -o pid,ppid,args | sed 's/^/   /'
 runc exec "$name" tail -n 3 /var/log/messages | sed 's/^/   /'
 
