@@ -34,10 +34,7 @@ static void drop(struct super *sp, struct ctl_client *c)
 	c->fd = -1;
 }
 
-static void outf(struct ctl_client *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void outf(struct ctl_client *c, const char *fmt, ...)
+void ctl_printf(struct ctl_client *c, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -206,53 +203,53 @@ static int last_exit(const struct rt *r)
 
 static void json_str(struct ctl_client *c, const char *s)
 {
-	outf(c, "\"");
+	ctl_printf(c, "\"");
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			outf(c, "\\%c", *s);
+			ctl_printf(c, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20)
-			outf(c, "\\u%04x", *s);
+			ctl_printf(c, "\\u%04x", *s);
 		else
-			outf(c, "%c", *s);
+			ctl_printf(c, "%c", *s);
 	}
-	outf(c, "\"");
+	ctl_printf(c, "\"");
 }
 
 static void status_json(struct super *sp, struct ctl_client *c, struct rt *only)
 {
 	int first = 1;
 
-	outf(c, "OK\n{\"services\": [");
+	ctl_printf(c, "OK\n{\"services\": [");
 	for (size_t i = 0; i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 
 		if ((only && r != only) || (r->removed && svc_final(&r->svc)))
 			continue;
-		outf(c, "%s{\"name\": ", first ? "" : ", ");
+		ctl_printf(c, "%s{\"name\": ", first ? "" : ", ");
 		json_str(c, r->is_cmd ? "cmd" : r->cfg->name);
-		outf(c, ", \"state\": \"%s\", \"pid\": ", svc_state_name(r->svc.state));
+		ctl_printf(c, ", \"state\": \"%s\", \"pid\": ", svc_state_name(r->svc.state));
 		if (r->svc.pid > 0)
-			outf(c, "%d", (int)r->svc.pid);
+			ctl_printf(c, "%d", (int)r->svc.pid);
 		else
-			outf(c, "null");
-		outf(c, ", \"restarts\": %d, \"last_exit\": ", r->svc.restarts);
+			ctl_printf(c, "null");
+		ctl_printf(c, ", \"restarts\": %d, \"last_exit\": ", r->svc.restarts);
 		if (last_exit(r) >= 0)
-			outf(c, "%d", last_exit(r));
+			ctl_printf(c, "%d", last_exit(r));
 		else
-			outf(c, "null");
-		outf(c, ", \"ready\": %s, \"health\": \"%s\", \"uptime_ms\": %lld, \"status\": ",
+			ctl_printf(c, "null");
+		ctl_printf(c, ", \"ready\": %s, \"health\": \"%s\", \"uptime_ms\": %lld, \"status\": ",
 		     svc_up(&r->svc) ? "true" : "false", health_name(r),
 		     r->svc.pid > 0 ? (long long)(sp->now - r->svc.started_at) : 0LL);
 		json_str(c, r->status);
-		outf(c, "}");
+		ctl_printf(c, "}");
 		first = 0;
 	}
-	outf(c, "]}\n");
+	ctl_printf(c, "]}\n");
 }
 
 static void status_table(struct super *sp, struct ctl_client *c, struct rt *only)
 {
-	outf(c, "OK\n%-20s %-9s %7s %9s %8s %9s %5s %s\n", "NAME", "STATE", "PID",
+	ctl_printf(c, "OK\n%-20s %-9s %7s %9s %8s %9s %5s %s\n", "NAME", "STATE", "PID",
 	     "UPTIME", "RESTARTS", "LAST_EXIT", "READY", "HEALTH");
 	for (size_t i = 0; i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
@@ -267,7 +264,7 @@ static void status_table(struct super *sp, struct ctl_client *c, struct rt *only
 		}
 		if (last_exit(r) >= 0)
 			snprintf(le, sizeof(le), "%d", last_exit(r));
-		outf(c, "%-20s %-9s %7s %9s %8d %9s %5s %s\n",
+		ctl_printf(c, "%-20s %-9s %7s %9s %8d %9s %5s %s\n",
 		     r->is_cmd ? "cmd" : r->cfg->name, svc_state_name(r->svc.state),
 		     pid, up, r->svc.restarts, le, svc_up(&r->svc) ? "yes" : "no",
 		     health_name(r));
@@ -303,7 +300,7 @@ static void cmd_wait(struct super *sp, struct ctl_client *c, size_t idx,
 	for (int i = 1; i < n; i++) {
 		if (strcmp(w[i], "--timeout") == 0 && i + 1 < n) {
 			if (cfg_parse_duration_ms(w[++i], &ms) < 0) {
-				outf(c, "ERR 2 bad --timeout '%s'\n", w[i]);
+				ctl_printf(c, "ERR 2 bad --timeout '%s'\n", w[i]);
 				return;
 			}
 			c->wait_until = sp->now + ms;
@@ -312,11 +309,11 @@ static void cmd_wait(struct super *sp, struct ctl_client *c, size_t idx,
 		}
 	}
 	if (c->wait_name[0] && !by_name(sp, c->wait_name)) {
-		outf(c, "ERR 3 no service '%s'\n", c->wait_name);
+		ctl_printf(c, "ERR 3 no service '%s'\n", c->wait_name);
 		return;
 	}
 	if (wait_done(sp, c->wait_name)) {
-		outf(c, "OK\nready\n");
+		ctl_printf(c, "OK\nready\n");
 		return;
 	}
 	c->waiting = 1;
@@ -330,15 +327,15 @@ static void cmd_service(struct super *sp, struct ctl_client *c, char **w, int n)
 	int sig;
 
 	if (n < 2) {
-		outf(c, "ERR 2 usage: %s NAME\n", w[0]);
+		ctl_printf(c, "ERR 2 usage: %s NAME\n", w[0]);
 		return;
 	}
 	if (!r) {
-		outf(c, "ERR 3 no service '%s'\n", w[1]);
+		ctl_printf(c, "ERR 3 no service '%s'\n", w[1]);
 		return;
 	}
 	if (sp->phase != PH_RUN) {
-		outf(c, "ERR 1 the container is stopping\n");
+		ctl_printf(c, "ERR 1 the container is stopping\n");
 		return;
 	}
 	if (!strcmp(w[0], "start")) {
@@ -357,16 +354,16 @@ static void cmd_service(struct super *sp, struct ctl_client *c, char **w, int n)
 		}
 	} else { /* signal */
 		if (n < 3 || (sig = sig_parse(w[2], 0)) < 0) {
-			outf(c, "ERR 2 usage: signal NAME SIGNAL\n");
+			ctl_printf(c, "ERR 2 usage: signal NAME SIGNAL\n");
 			return;
 		}
 		if (r->svc.pid <= 0) {
-			outf(c, "ERR 4 service '%s' is not running\n", w[1]);
+			ctl_printf(c, "ERR 4 service '%s' is not running\n", w[1]);
 			return;
 		}
 		run_signal_group(r, sig);
 	}
-	outf(c, "OK\n");
+	ctl_printf(c, "OK\n");
 }
 
 static void handle(struct super *sp, struct ctl_client *c, size_t idx, char *line)
@@ -379,13 +376,13 @@ static void handle(struct super *sp, struct ctl_client *c, size_t idx, char *lin
 	     t = strtok_r(NULL, " \t\r", &save))
 		w[n++] = t;
 	if (n == 0) {
-		outf(c, "ERR 2 empty request\n");
+		ctl_printf(c, "ERR 2 empty request\n");
 	} else if (!strcmp(w[0], "status")) {
 		for (int i = 1; i < n; i++) {
 			if (!strcmp(w[i], "--json"))
 				json = 1;
 			else if (!(only = by_name(sp, w[i]))) {
-				outf(c, "ERR 3 no service '%s'\n", w[i]);
+				ctl_printf(c, "ERR 3 no service '%s'\n", w[i]);
 				return;
 			}
 		}
@@ -397,11 +394,11 @@ static void handle(struct super *sp, struct ctl_client *c, size_t idx, char *lin
 		cmd_wait(sp, c, idx, w, n);
 	} else if (!strcmp(w[0], "shutdown")) {
 		super_shutdown(sp, "shutdown");
-		outf(c, "OK\n");
+		ctl_printf(c, "OK\n");
 	} else if (!strcmp(w[0], "reload")) {
 		super_reload(sp, c);
 	} else {
-		outf(c, "ERR 2 unknown command '%.40s'\n", w[0]);
+		ctl_printf(c, "ERR 2 unknown command '%.40s'\n", w[0]);
 	}
 }
 
@@ -434,7 +431,7 @@ void ctl_event(struct super *sp, size_t idx, uint32_t events)
 	nl = strchr(c->in, '\n');
 	if (!nl) {
 		if (c->inlen >= sizeof(c->in) - 1) {
-			outf(c, "ERR 2 request too long\n");
+			ctl_printf(c, "ERR 2 request too long\n");
 			flush(sp, c, idx);
 		}
 		return;
@@ -454,16 +451,16 @@ void ctl_tick(struct super *sp)
 			continue;
 		if (c->waiting && wait_done(sp, c->wait_name)) {
 			c->waiting = 0;
-			outf(c, "OK\nready\n");
+			ctl_printf(c, "OK\nready\n");
 			flush(sp, c, i);
 		} else if (c->waiting && sp->phase != PH_RUN) {
 			c->waiting = 0;
-			outf(c, "ERR 1 the container is stopping\n");
+			ctl_printf(c, "ERR 1 the container is stopping\n");
 			flush(sp, c, i);
 		} else if (c->deadline && sp->now >= c->deadline) {
 			if (c->waiting) {
 				c->waiting = 0;
-				outf(c, "ERR 5 not ready in time\n");
+				ctl_printf(c, "ERR 5 not ready in time\n");
 				flush(sp, c, i);
 			} else {
 				drop(sp, c); /* idle, or never reads */

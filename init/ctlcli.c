@@ -101,7 +101,9 @@ int ctl_main(int argc, char **argv)
 	fd = connect_to(path);
 	if (fd < 0)
 		return 69;
-	if (send_request(fd, argc - i, argv + i) < 0) {
+	/* a refusal may come before we could send: read it all the same */
+	if (send_request(fd, argc - i, argv + i) < 0 && errno != EPIPE &&
+	    errno != ECONNRESET) {
 		log_error("ctl: unable to send the request");
 		close(fd);
 		return 69;

@@ -120,6 +120,9 @@ void run_signal_group(struct rt *r, int sig);
 
 /* ctl.c */
 void ctl_open(struct super *sp);
+/* Append to a client's answer (bounded by CTL_OUT_MAX). */
+void ctl_printf(struct ctl_client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void ctl_close(struct super *sp);
 void ctl_accept(struct super *sp);
 void ctl_event(struct super *sp, size_t idx, uint32_t events);

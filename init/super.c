@@ -537,6 +537,17 @@ static int open_notify(struct super *sp, struct rt *r, size_t idx)
 	return super_watch_fd(sp, r->notifyfd, &r->wnotify);
 }
 
+static void rt_init(struct rt *r, size_t i, struct cfg_service *cfg)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
+	r->probe_fd = -1;
+	r->notifyfd = -1;
+	r->wout = (struct watch){ W_OUT, i };
+	r->werr = (struct watch){ W_ERR, i };
+}
+
 static int setup(struct super *sp, int sigfd, char **extra_env)
 {
 	struct rlimit hard;
@@ -584,16 +595,11 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 	for (size_t i = 0; i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 
+		rt_init(r, i, i == sp->cmd ? &sp->cmd_cfg : &sp->cfg->svcs[i]);
 		r->is_cmd = i == sp->cmd;
-		r->cfg = r->is_cmd ? &sp->cmd_cfg : &sp->cfg->svcs[i];
-		r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
-		r->probe_fd = -1;
-		r->wout = (struct watch){ W_OUT, i };
-		r->werr = (struct watch){ W_ERR, i };
 		if (svc_init(&r->svc, r->cfg) < 0)
 			return -ENOMEM;
 		r->logged = r->svc.state;
-		r->notifyfd = -1;
 		if (r->cfg->ready == READY_NOTIFY)
 			(void)open_notify(sp, r, i);
 	}
@@ -707,19 +713,6 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 
 /* ---- reload ---- */
 
-static void rt_init(struct super *sp, struct rt *r, size_t i,
-		    struct cfg_service *cfg)
-{
-	memset(r, 0, sizeof(*r));
-	r->cfg = cfg;
-	r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
-	r->probe_fd = -1;
-	r->notifyfd = -1;
-	r->wout = (struct watch){ W_OUT, i };
-	r->werr = (struct watch){ W_ERR, i };
-	(void)sp;
-}
-
 int super_add_service(struct super *sp, struct cfg_service *cfg)
 {
 	struct rt *n = realloc(sp->rt, (sp->n + 1) * sizeof(*n));
@@ -727,7 +720,7 @@ int super_add_service(struct super *sp, struct cfg_service *cfg)
 	if (!n)
 		return -ENOMEM;
 	sp->rt = n;
-	rt_init(sp, &n[sp->n], sp->n, cfg);
+	rt_init(&n[sp->n], sp->n, cfg);
 	if (svc_init(&n[sp->n].svc, cfg) < 0)
 		return -ENOMEM;
 	n[sp->n].logged = n[sp->n].svc.state;
@@ -737,29 +730,12 @@ int super_add_service(struct super *sp, struct cfg_service *cfg)
 	return 0;
 }
 
-static void reply(struct ctl_client *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void reply(struct ctl_client *c, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	size_t n;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (!c) {
-		if (strncmp(buf, "OK", 2))
-			log_warnx("reload: %s", buf);
-		return;
-	}
-	n = strlen(buf);
-	if (!c->out || c->outlen + n > CTL_OUT_MAX)
-		return;
-	memcpy(c->out + c->outlen, buf, n);
-	c->outlen += n;
-}
+/* To the ctl client that asked, or to the log for a reload by signal. */
+#define reply(c, ...)                                   \
+	do {                                            \
+		if (c)                                  \
+			ctl_printf(c, __VA_ARGS__);     \
+	} while (0)
 
 /* Re-read services.d: start new services, stop removed ones, restart
  * changed ones, leave the rest alone. A broken configuration changes

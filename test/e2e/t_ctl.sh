@@ -92,6 +92,7 @@ expect_eq "... and it still answers" "$?" 0
 chmod 666 "$SOCK"; chmod 755 "$C"
 setpriv --reuid=65534 --regid=65534 --clear-groups "$POUCH_INIT" ctl --socket "$SOCK" status 2>"$T/err"
 rc=$?
+[ "$rc" = 77 ] || { cat "$T/err"; ls -ld "$T_TMP" "$C" "$SOCK"; }
 expect_eq "a non-root client is refused: 77" "$rc" 77
 chmod 600 "$SOCK"
 
