@@ -1,0 +1,2 @@
+log.o: init/log.c init/log.h
+init/log.h:

@@ -1,0 +1,2 @@
+signames.o: init/signames.c init/signames.h
+init/signames.h:

@@ -1,0 +1,2 @@
+spawn.o: init/spawn.c init/spawn.h
+init/spawn.h:

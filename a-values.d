@@ -1,0 +1,2 @@
+values.o: config/values.c config/values.h
+config/values.h:
