@@ -112,7 +112,7 @@ check-asan: asan $(BUILD)/pt $(BUILD)/pouch-init-dyn
 
 analyze:
 	$(Q)for f in $(INIT_SRC) $(INIT_MAIN) $(LCH_SRC); do \
-		$(CC) $(ALL_CFLAGS) -fanalyzer -c -o /dev/null $$f || exit 1; done
+		$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -fanalyzer -c -o /dev/null $$f || exit 1; done
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
 		init config services hooks launcher

@@ -1,2 +1,0 @@
-log.o: init/log.c init/log.h
-init/log.h:

@@ -1,2 +1,0 @@
-signames.o: init/signames.c init/signames.h
-init/signames.h:

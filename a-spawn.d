@@ -1,2 +1,0 @@
-spawn.o: init/spawn.c init/spawn.h
-init/spawn.h:

@@ -1,2 +1,0 @@
-values.o: config/values.c config/values.h
-config/values.h:
