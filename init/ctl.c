@@ -30,6 +30,7 @@ static void drop(struct super *sp, struct ctl_client *c)
 	(void)epoll_ctl(sp->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	free(c->out);
+	free(c->in);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 }
@@ -161,7 +162,11 @@ void ctl_accept(struct super *sp)
 		}
 		/* the response buffer, once; only what is written counts */
 		sp->clients[slot].out = malloc(CTL_OUT_MAX);
-		if (!sp->clients[slot].out) {
+		sp->clients[slot].in = malloc(CTL_IN_MAX);
+		if (!sp->clients[slot].out || !sp->clients[slot].in) {
+			free(sp->clients[slot].out);
+			free(sp->clients[slot].in);
+			sp->clients[slot].out = sp->clients[slot].in = NULL;
 			refuse(fd, "ERR 1 out of memory\n");
 			continue;
 		}
@@ -420,7 +425,7 @@ void ctl_event(struct super *sp, size_t idx, uint32_t events)
 			drop(sp, c);
 		return;
 	}
-	r = recv(c->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen, MSG_DONTWAIT);
+	r = recv(c->fd, c->in + c->inlen, CTL_IN_MAX - 1 - c->inlen, MSG_DONTWAIT);
 	if (r <= 0) {
 		if (r == 0 || (errno != EAGAIN && errno != EINTR))
 			drop(sp, c);
@@ -430,7 +435,7 @@ void ctl_event(struct super *sp, size_t idx, uint32_t events)
 	c->in[c->inlen] = '\0';
 	nl = strchr(c->in, '\n');
 	if (!nl) {
-		if (c->inlen >= sizeof(c->in) - 1) {
+		if (c->inlen >= CTL_IN_MAX - 1) {
 			ctl_printf(c, "ERR 2 request too long\n");
 			flush(sp, c, idx);
 		}

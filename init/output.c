@@ -215,6 +215,8 @@ static void emit(struct outsrc *s, const char *p, size_t n)
 
 static void take(struct outsrc *s, const char *p, size_t n)
 {
+	if (!s->line && !(s->line = malloc(OUT_LINE_MAX)))
+		return; /* out of memory: this chunk is lost */
 	while (n) {
 		const char *nl = memchr(p, '\n', n);
 		size_t part = nl ? (size_t)(nl - p) + 1 : n;
@@ -235,13 +237,23 @@ static void take(struct outsrc *s, const char *p, size_t n)
 	}
 }
 
+/* Most services are quiet: keep no line buffer while none is needed. */
+static void release(struct outsrc *s)
+{
+	if (s->len == 0) {
+		free(s->line);
+		s->line = NULL;
+	}
+}
+
 void outsrc_flush(struct outsrc *s)
 {
-	if (!s->len)
-		return;
-	s->line[s->len++] = '\n';
-	emit(s, s->line, s->len);
-	s->len = 0;
+	if (s->len) {
+		s->line[s->len++] = '\n';
+		emit(s, s->line, s->len);
+		s->len = 0;
+	}
+	release(s);
 }
 
 int outsrc_read(struct outsrc *s)
@@ -258,9 +270,10 @@ int outsrc_read(struct outsrc *s)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
+			break;
 		outsrc_flush(s);
 		return 1;
 	}
+	release(s);
 	return 0;
 }

@@ -42,7 +42,7 @@ struct outsrc {
 	char prefix[72];	/* "name| " */
 	struct outq *q;		/* prefix mode */
 	struct outfile *file;	/* file mode */
-	char line[OUT_LINE_MAX];
+	char *line;		/* a partial line; allocated while one is kept */
 	size_t len;
 };
 

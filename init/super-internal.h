@@ -24,7 +24,7 @@ enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR,
 /* One control client: a request line in, a response out, then closed. */
 struct ctl_client {
 	int fd;			/* -1: free slot */
-	char in[CTL_IN_MAX];
+	char *in;		/* CTL_IN_MAX bytes while connected */
 	size_t inlen;
 	char *out;
 	size_t outlen, outoff;
