@@ -102,9 +102,31 @@ static int cmd_check(int argc, char **argv)
 	return r == 0 ? 0 : 1;
 }
 
+/* Anything in the config root? Checked without the heap, so that a
+ * plain pid 1 (docker --init, no /etc/pouch) never allocates. */
+static int config_present(const char *dir)
+{
+	static const char *const parts[] = { "init.ini", "services.d",
+					     "hooks/prestart.d",
+					     "hooks/poststop.d" };
+	char path[512];
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     parts[i]) >= sizeof(path) ||
+		    access(path, F_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void load_config(const struct init_opts *o, struct cfg *cfg)
 {
-	int r = cfg_load(o->config_dir, NULL, cfg);
+	int r;
+
+	if (!config_present(o->config_dir))
+		return; /* the defaults */
+	r = cfg_load(o->config_dir, NULL, cfg);
 
 	if (r == 0) {
 		if (!o->verbose && cfg->init.log_level >= 0)
@@ -333,8 +355,8 @@ int main(int argc, char **argv)
 	cfg_defaults(&cfg);
 	if (opts.mode != MODE_DUMB_INIT)
 		load_config(&opts, &cfg);
-	if (opts.mode == MODE_DUMB_INIT && (uses_hooks(&opts) ||
-					    has_services(&opts)))
+	if (opts.mode == MODE_DUMB_INIT && config_present(opts.config_dir) &&
+	    (uses_hooks(&opts) || has_services(&opts)))
 		log_warnx("mode dumb-init: %s (services.d, hooks) is ignored",
 			  opts.config_dir);
 	if (!opts.cmd && cfg.nsvcs == 0)
@@ -353,8 +375,9 @@ int main(int argc, char **argv)
 		cfg_free(&cfg);
 		return r;
 	}
-	if (opts.mode == MODE_POUCH && (cfg.nsvcs > 0 || opts.initscript ||
-					uses_hooks(&opts))) {
+	if (opts.mode == MODE_POUCH &&
+	    (cfg.nsvcs > 0 || opts.initscript ||
+	     (config_present(opts.config_dir) && uses_hooks(&opts)))) {
 		r = rich_main(&opts, &inh, &cfg, l.sigfd);
 		cfg_free(&cfg);
 		return r;

@@ -48,11 +48,12 @@ int spawn_exec_status(int err)
 }
 
 /* Every path execve should try, in PATH order, as execvp would: one
- * allocation holding the NULL-terminated array and the strings. */
-static char **path_candidates(const char *file)
+ * block holding the NULL-terminated array and the strings; in `stack`
+ * when it fits (a plain pid 1 then never touches the heap). */
+static char **path_candidates(const char *file, void *stack, size_t room)
 {
 	const char *path = getenv("PATH");
-	size_t flen = strlen(file), n = 1, i = 0;
+	size_t flen = strlen(file), n = 1, i = 0, need;
 	char **list, *str;
 
 	if (strchr(file, '/'))
@@ -61,7 +62,8 @@ static char **path_candidates(const char *file)
 		path = DEFAULT_PATH;
 	for (const char *p = path; *p; p++)
 		n += *p == ':';
-	list = malloc((n + 1) * sizeof(*list) + strlen(path) + n * (flen + 2));
+	need = (n + 1) * sizeof(*list) + strlen(path) + n * (flen + 2);
+	list = need <= room ? stack : malloc(need);
 	if (!list)
 		return NULL;
 	str = (char *)(list + n + 1);
@@ -233,16 +235,17 @@ child_exec(const struct spawn_spec *sp, char **cands, char **sh_argv, int errfd)
 	child_fail(errfd, STEP_EXEC, err);
 }
 
-static char **sh_argv_for(char *const *argv)
+static char **sh_argv_for(char *const *argv, char **stack, size_t room)
 {
 	size_t n = 0;
 	char **sh;
 
 	while (argv[n])
 		n++;
-	sh = calloc(n + 2, sizeof(*sh));
+	sh = n + 2 <= room ? stack : calloc(n + 2, sizeof(*sh));
 	if (!sh)
 		return NULL;
+	memset(sh, 0, (n + 2) * sizeof(*sh));
 	sh[0] = (char *)"sh";
 	for (size_t i = 1; i < n; i++)
 		sh[i + 1] = argv[i];
@@ -298,8 +301,10 @@ int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
 		     int *exec_errno, const char **step)
 {
 	struct spawn_spec copy = *sp_in, *sp = &copy;
-	char **cands = path_candidates(sp->argv[0]);
-	char **sh_argv = sh_argv_for(sp->argv);
+	void *cand_buf[64];
+	char *sh_buf[32];
+	char **cands = path_candidates(sp->argv[0], cand_buf, sizeof(cand_buf));
+	char **sh_argv = sh_argv_for(sp->argv, sh_buf, 32);
 	int fds[2], ret = -ENOMEM;
 	pid_t p;
 
@@ -333,7 +338,9 @@ out_close:
 out_free:
 	if (sp->capset)
 		cap_free(sp->capset);
-	free(cands);
-	free(sh_argv);
+	if ((void *)cands != (void *)cand_buf)
+		free(cands);
+	if (sh_argv != sh_buf)
+		free(sh_argv);
 	return ret;
 }

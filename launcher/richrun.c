@@ -29,11 +29,16 @@ static const char usage[] =
 	"         -- CMD [ARG...]\n";
 
 static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t stop_sig; /* what SIGTERM becomes, 0: itself */
 
 static void pass_on(int sig)
 {
-	if (child_pid > 0)
-		(void)kill(child_pid, sig);
+	if (child_pid <= 0)
+		return;
+	/* systemd halts on SIGRTMIN+3; on SIGTERM it would re-execute */
+	if (sig == SIGTERM && stop_sig)
+		sig = stop_sig;
+	(void)kill(child_pid, sig);
 }
 
 struct rr {
@@ -197,6 +202,8 @@ static int run(struct rr *r, const char *runc)
 	int st;
 	pid_t p;
 
+	if (!strcmp(r->rich.mode, "systemd"))
+		stop_sig = SIGRTMIN + 3;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = pass_on;
 	sa.sa_flags = SA_RESTART;

@@ -72,6 +72,21 @@ rm -f "$T/healthy"
 wait_for 5 sh -c "$POUCH_INIT ctl --socket $SOCK status --json flaky | grep -q '\"restarts\": [1-9]'"
 expect_eq "health: retries failed checks, then restarts the service" "$?" 0
 
+# a health check that overruns its interval is killed and counts as failed
+svc slowcheck <<EOF2
+[service]
+exec = sleep 1000
+health = exec:sleep 1234
+health_interval = 150ms
+health_retries = 2
+restart_delay = 50ms
+EOF2
+ctl reload >/dev/null
+wait_for 5 sh -c "$POUCH_INIT ctl --socket $SOCK status --json slowcheck | grep -q '\"restarts\": [1-9]'"
+expect_eq "health: an overrunning check is killed, fails, and the service restarts" "$?" 0
+check "... the overrunning checks are gone" sh -c "[ \$(pgrep -fc '^sleep 1234') -le 1 ]"
+ctl stop slowcheck >/dev/null
+
 # misbehaving clients, meanwhile pid 1 keeps answering
 i=0; pids=
 : >"$T/many"
@@ -106,7 +121,7 @@ printf '[service]\nexec = sleep 1002\n' >"$C/services.d/db.ini"
 pdb=$(ctl status --json flaky | sed 's/.*"pid": \([0-9]*\).*/\1/')
 ctl reload >"$T/out"
 expect_eq "reload: exit 0" "$?" 0
-expect_eq "reload: what it did" "$(cat "$T/out")" "added 1, removed 1, changed 1, unchanged 1"
+expect_eq "reload: what it did" "$(cat "$T/out")" "added 1, removed 1, changed 1, unchanged 2"
 wait_for 5 sh -c "$POUCH_INIT ctl --socket $SOCK status added | grep -q running"
 expect_eq "reload: the new service runs" "$?" 0
 wait_for 8 sh -c "! $POUCH_INIT ctl --socket $SOCK status | grep -q '^web '"

@@ -40,6 +40,12 @@ expect_eq "rich-run: the poststop hook ran" "$(cat "$T/out/post")" "5 cmd-exited
 expect_eq "rich-run: runc has no container left" "$(runc list -q | grep -c "^$name\$")" 0
 check "rich-run: the bundle is removed" sh -c "! ls -d /run/pouch-runc/$name.* /tmp/pouch-runc-$name.* 2>/dev/null | grep -q ."
 
+# -t: CMD gets a terminal
+"$PT" pty ready '' -- "$POUCH_RUNC" rich-run -t --rootfs "$rootfs" --name "$name" -- \
+	sh -c 'tty; echo ready' >"$T/tty.out" 2>&1
+expect_eq "rich-run -t: exit status" "$?" 0
+check "rich-run -t: CMD's stdin is a terminal" grep -q "^/dev/" "$T/tty.out"
+
 # signals pass through rich-run and runc to CMD
 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --name "$name" -- /bin/sleep 1000 &
 bg=$!
