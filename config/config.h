@@ -149,5 +149,8 @@ char *cfg_read_file(const char *path, int *err);
 
 /* Set KEY=VALUE in a NULL-terminated env array, replacing KEY. */
 int cfg_env_set(char ***env, const char *kv) __attribute__((warn_unused_result));
+/* cfg_env_set for every KEY=VALUE of add (entries without '=' skipped). */
+int cfg_env_merge(char ***env, char *const *add)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -132,6 +132,14 @@ int cfg_env_set(char ***env, const char *kv)
 	return 0;
 }
 
+int cfg_env_merge(char ***env, char *const *add)
+{
+	for (; add && *add; add++)
+		if (strchr(*add, '=') && cfg_env_set(env, *add) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
 /* The value part of an env-file line, unquoted, into out. */
 static int env_value(const char *v, char *out)
 {

@@ -83,19 +83,12 @@ static char **hook_env(const struct hook_run *h)
 {
 	char **env = NULL;
 
-	for (char **e = environ; *e; e++)
-		if (strchr(*e, '=') && cfg_env_set(&env, *e) < 0)
-			goto fail;
-	for (char **e = h->env; e && *e; e++)
-		if (cfg_env_set(&env, *e) < 0)
-			goto fail;
-	for (char **e = h->vars; e && *e; e++)
-		if (cfg_env_set(&env, *e) < 0)
-			goto fail;
+	if (cfg_env_merge(&env, environ) < 0 || cfg_env_merge(&env, h->env) < 0 ||
+	    cfg_env_merge(&env, h->vars) < 0) {
+		cfg_free_words(env);
+		return NULL;
+	}
 	return env;
-fail:
-	cfg_free_words(env);
-	return NULL;
 }
 
 static void on_signals(struct hook_run *h, struct hook_proc *p)

@@ -232,12 +232,8 @@ static int systemd_main(const struct init_opts *o,
 			 h.stop_signal ? "signal" : "prestart-failed");
 		return code;
 	}
-	for (char **e = environ; *e; e++)
-		if (strchr(*e, '=') && cfg_env_set(&env, *e) < 0)
-			fatalx(EXIT_SETUP, "out of memory");
-	for (char **e = h.env; e && *e; e++)
-		if (cfg_env_set(&env, *e) < 0)
-			fatalx(EXIT_SETUP, "out of memory");
+	if (cfg_env_merge(&env, environ) < 0 || cfg_env_merge(&env, h.env) < 0)
+		fatalx(EXIT_SETUP, "out of memory");
 	if (o->mode == MODE_SBIN_INIT) {
 		if (cfg->nsvcs)
 			log_warnx("mode sbin-init: services.d is not used; register services with the image's init");

@@ -577,12 +577,11 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 	if (extra_env) {
 		char **env = NULL;
 
-		for (char **e = environ; *e; e++)
-			if (strchr(*e, '=') && cfg_env_set(&env, *e) < 0)
-				return -ENOMEM;
-		for (char **e = extra_env; *e; e++)
-			if (cfg_env_set(&env, *e) < 0)
-				return -ENOMEM;
+		if (cfg_env_merge(&env, environ) < 0 ||
+		    cfg_env_merge(&env, extra_env) < 0) {
+			cfg_free_words(env);
+			return -ENOMEM;
+		}
 		sp->base_env = env;
 	}
 	sp->n = sp->cfg->nsvcs + (sp->opts->cmd ? 1 : 0);

@@ -77,9 +77,8 @@ static char **build_env(struct super *sp, struct rt *r)
 	char **env = NULL, num[32];
 	int ok = 0;
 
-	for (char **e = sp->base_env; e && *e; e++)
-		if (strchr(*e, '=') && cfg_env_set(&env, *e) < 0)
-			goto fail;
+	if (cfg_env_merge(&env, sp->base_env) < 0)
+		goto fail;
 	if (c->has_user) {
 		ok |= env_add(&env, "HOME", c->home);
 		ok |= env_add(&env, "USER", c->user_name);
@@ -90,9 +89,8 @@ static char **build_env(struct super *sp, struct rt *r)
 		ok |= env_add(&env, "NOTIFY_SOCKET", r->notify_name);
 	if (ok < 0 || (c->env_file && env_file(c->env_file, &env) < 0))
 		goto fail;
-	for (char **e = c->env; e && *e; e++)
-		if (cfg_env_set(&env, *e) < 0)
-			goto fail;
+	if (cfg_env_merge(&env, c->env) < 0)
+		goto fail;
 	if (!r->is_cmd) {
 		snprintf(num, sizeof(num), "%s", c->name);
 		if (env_add(&env, "POUCH_SERVICE", num) < 0)
