@@ -267,6 +267,30 @@ static int wait_exec(int fd, int *exec_errno, const char **step)
 	return 0;
 }
 
+int spawn_exec_result(int *fd, int *exec_errno, const char **step)
+{
+	int msg[2] = { 0, 0 };
+	ssize_t r;
+
+	*exec_errno = 0;
+	if (*fd < 0)
+		return 1;
+	do
+		r = read(*fd, msg, sizeof(msg));
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EAGAIN)
+		return 0;
+	if (r == (ssize_t)sizeof(msg)) {
+		*exec_errno = msg[0];
+		if (msg[1] >= 0 &&
+		    msg[1] < (int)(sizeof(step_names) / sizeof(*step_names)))
+			*step = step_names[msg[1]];
+	}
+	close(*fd);
+	*fd = -1;
+	return 1;
+}
+
 void spawn_spec_init(struct spawn_spec *sp)
 {
 	memset(sp, 0, sizeof(*sp));
@@ -330,6 +354,15 @@ int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
 	close(fds[1]);
 	fds[1] = -1;
 	*pid = p;
+	if (sp->exec_fd) {
+		/* the loop learns the result later: many starts in a row
+		 * do not each wait for an exec */
+		(void)fcntl(fds[0], F_SETFL, O_NONBLOCK);
+		*sp->exec_fd = fds[0];
+		fds[0] = -1;
+		ret = 0;
+		goto out_free;
+	}
 	ret = wait_exec(fds[0], exec_errno, step);
 out_close:
 	close(fds[0]);

@@ -49,6 +49,8 @@ struct spawn_spec {
 	void *capset;		    /* cap_t prepared by spawn_start */
 	int no_new_privs;
 	int close_fds;		    /* close every fd above 2 */
+	int *exec_fd;		    /* non-NULL: do not wait for the exec; the
+				       result comes on this fd later */
 };
 
 /* The signal state pid 1 inherited, captured before it blocks anything. */
@@ -70,6 +72,10 @@ int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)
 	__attribute__((warn_unused_result));
 int spawn_start_step(const struct spawn_spec *sp, pid_t *pid, int *exec_errno,
 		     const char **step) __attribute__((warn_unused_result));
+
+/* The result of an exec that was not waited for: 0 while unknown, 1 once
+ * known (then *exec_errno is 0 on success, and the fd is closed). */
+int spawn_exec_result(int *fd, int *exec_errno, const char **step);
 
 /* A spec with nothing set: every fd inherited. */
 void spawn_spec_init(struct spawn_spec *sp);

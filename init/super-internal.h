@@ -50,6 +50,7 @@ struct rt {
 	int await_pidfile;
 	pid_t probe_pid;	/* readiness exec probe */
 	int probe_fd;		/* readiness tcp connect in progress */
+	int exec_fd;		/* the exec's result, until known */
 	int64_t probe_at;	/* next readiness check; 0 none */
 	struct outsrc out, err;
 	int out_w, err_w;	/* pipe write ends given to each run */
@@ -115,6 +116,7 @@ void run_reap(struct super *sp);
 void run_probe(struct super *sp, struct rt *r);
 void run_notify(struct super *sp, struct rt *r);
 void run_drain(struct super *sp, struct rt *r);
+void run_exec_check(struct rt *r);
 int run_setup_output(struct super *sp, struct rt *r);
 void run_signal_group(struct rt *r, int sig);
 

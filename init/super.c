@@ -422,6 +422,8 @@ static void run_timers(struct super *sp)
 			run_probe(sp, r);
 		if (r->health_at && r->health_at <= sp->now)
 			run_health(sp, r);
+		if (r->exec_fd >= 0)
+			run_exec_check(r);
 	}
 	ctl_tick(sp);
 	if (sp->phase != PH_RUN && sp->phase != PH_DONE &&
@@ -543,6 +545,7 @@ static void rt_init(struct rt *r, size_t i, struct cfg_service *cfg)
 	r->cfg = cfg;
 	r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
 	r->probe_fd = -1;
+	r->exec_fd = -1;
 	r->notifyfd = -1;
 	r->wout = (struct watch){ W_OUT, i };
 	r->werr = (struct watch){ W_ERR, i };
@@ -637,7 +640,7 @@ static void teardown(struct super *sp)
 	for (size_t i = 0; sp->rt && i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 		int fds[] = { r->out.fd, r->err.fd, r->out_w, r->err_w,
-			      r->notifyfd, r->probe_fd };
+			      r->notifyfd, r->probe_fd, r->exec_fd };
 
 		for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
 			if (fds[k] >= 0)

@@ -224,6 +224,13 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	fill_spec(sp, r, &s, rl, devnull);
 	s.envp = env;
+	if (!r->is_cmd) {
+		run_exec_check(r); /* a previous run's, if still pending */
+		if (r->exec_fd >= 0)
+			close(r->exec_fd);
+		r->exec_fd = -1;
+		s.exec_fd = &r->exec_fd;
+	}
 	ret = spawn_start_step(&s, pid, &err, &step);
 	if (devnull >= 0)
 		close(devnull);
@@ -387,10 +394,24 @@ void run_health(struct super *sp, struct rt *r)
 		r->health_pid = pid;
 }
 
+/* Report a service's exec failure once its result is known. */
+void run_exec_check(struct rt *r)
+{
+	const char *step = "exec";
+	int err;
+
+	if (r->exec_fd < 0 || !spawn_exec_result(&r->exec_fd, &err, &step) || !err)
+		return;
+	errno = err;
+	log_error("service %s: unable to %s %s", r->cfg->name, step,
+		  r->cfg->argv[0]);
+}
+
 static void main_exited(struct super *sp, struct rt *r, int status)
 {
 	char buf[16];
 
+	run_exec_check(r);
 	run_drain(sp, r);
 	r->svc.group_alive = r->pgid > 0 && kill(-r->pgid, 0) == 0;
 	if (sp->phase != PH_RUN && !r->is_cmd && r->svc.state != SVC_STOPPING) {
