@@ -90,13 +90,12 @@ void loop_reap(struct loop *l)
 		log_warn("waitpid");
 }
 
-static int self_inflicted(const struct loop *l,
-			  const struct signalfd_siginfo *si)
+int loop_self_inflicted(pid_t self, const struct signalfd_siginfo *si)
 {
 	/* A write to a closed pipe or past RLIMIT_FSIZE signals pid 1
 	 * itself; that is ours, not something to forward. */
 	return (si->ssi_signo == SIGPIPE || si->ssi_signo == SIGXFSZ) &&
-	       si->ssi_code == SI_USER && (pid_t)si->ssi_pid == l->self;
+	       si->ssi_code == SI_USER && (pid_t)si->ssi_pid == self;
 }
 
 static void on_signal(struct loop *l, const struct signalfd_siginfo *si)
@@ -107,7 +106,7 @@ static void on_signal(struct loop *l, const struct signalfd_siginfo *si)
 		loop_reap(l);
 		return;
 	}
-	if (self_inflicted(l, si) || !l->cmd_running)
+	if (loop_self_inflicted(l->self, si) || !l->cmd_running)
 		return;
 	fwd = opts_forward_sig(l->opts, sig);
 	if (fwd == 0)

@@ -31,6 +31,11 @@ int64_t loop_now_ms(void);
 /* Run until CMD has exited; returns the container's exit status. */
 int loop_run(struct loop *l);
 
+/* A SIGPIPE or SIGXFSZ that pid 1 caused itself (a write to a closed
+ * pipe, past RLIMIT_FSIZE): ours, never forwarded. */
+struct signalfd_siginfo;
+int loop_self_inflicted(pid_t self, const struct signalfd_siginfo *si);
+
 /* Reap every child that has exited; records CMD's status. */
 void loop_reap(struct loop *l);
 

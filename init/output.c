@@ -119,7 +119,6 @@ struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 
 	for (size_t i = 0; i < *n; i++) {
 		if (strcmp((*all)[i]->path, path) == 0) {
-			(*all)[i]->refs++;
 			return (*all)[i];
 		}
 	}
@@ -140,14 +139,7 @@ struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 		f->size = (uint64_t)st.st_size;
 	f->max_size = max_size;
 	f->max_files = max_files;
-	f->refs = 1;
 	return f;
-}
-
-void outfile_put(struct outfile *f)
-{
-	if (f)
-		f->refs--;
 }
 
 static void rotate(struct outfile *f)

@@ -33,7 +33,6 @@ struct outfile {
 	uint64_t size, max_size;
 	int max_files;
 	uint64_t dropped;
-	int refs;
 };
 
 /* One stream of one service: the read end of its pipe. */
@@ -54,7 +53,6 @@ int outq_flush(struct outq *q);
 
 struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 			    uint64_t max_size, int max_files);
-void outfile_put(struct outfile *f);
 
 /* Read what is in the pipe and pass on whole lines. Returns 0 while the
  * pipe is open, 1 at end of file (partial line flushed). */

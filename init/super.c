@@ -345,8 +345,7 @@ static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 
 	if (sig == SIGCHLD)
 		return; /* reaped after every batch */
-	if ((sig == SIGPIPE || sig == SIGXFSZ) && si->ssi_code == SI_USER &&
-	    (pid_t)si->ssi_pid == sp->self)
+	if (loop_self_inflicted(sp->self, si))
 		return;
 	if (sp->cfg->init.reload_signal && sig == sp->cfg->init.reload_signal) {
 		super_reload(sp, NULL);
