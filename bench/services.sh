@@ -36,6 +36,7 @@ make_tree() {
 			printf '#!/bin/sh\nexec %s\n' "$cmd" >"$d/s$i/run"
 			chmod +x "$d/s$i/run"
 			i=$((i + 1)); done ;;
+	floor) ;;
 	supervisord)
 		{ printf '[supervisord]\nnodaemon=true\nlogfile=%s/sd.log\npidfile=%s/sd.pid\n' "$d" "$d"
 		  printf '[unix_http_server]\nfile=%s/sd.sock\n' "$d"
@@ -55,6 +56,7 @@ start() {
 	runit) $ns runsvdir "$2" >/dev/null 2>&1 & ;;
 	s6) $ns s6-svscan -c 20000 "$2" >/dev/null 2>&1 & ;;
 	supervisord) $ns supervisord -c "$2/sd.conf" >/dev/null 2>&1 & ;;
+	floor) $ns "$PT" spawnmany "$FLOOR_N" -- /bin/sleep 7777 >/dev/null 2>&1 & ;;
 	esac
 	BG=$!
 	P1=$BG
@@ -66,7 +68,7 @@ start() {
 # stop SUP DIR: ask for a graceful stop of everything
 stop() {
 	case $1 in
-	pouch-init|supervisord) kill -TERM "$P1" ;;
+	pouch-init|supervisord|floor) kill -TERM "$P1" ;;
 	runit) kill -HUP "$P1" ;;
 	s6) s6-svscanctl -t "$2" ;;
 	esac
@@ -97,7 +99,8 @@ done
 
 for count in 3 "$N"; do
 	echo "bench: $count services: start, memory, idle wakeups, stop" >&2
-	for s in $sups; do
+	FLOOR_N=$count
+	for s in $sups floor; do
 		make_tree "$s" "$tmp/tree" "$count" "/bin/sleep 7777"
 		t0=$(date +%s%N)
 		start "$s" "$tmp/tree"
@@ -137,6 +140,9 @@ echo "pouch-init with services.d, runit's runsvdir, s6's s6-svscan, supervisord.
 echo "Services are \`/bin/sleep\`; the memory and wakeups are those of the"
 echo "supervision tree (pid 1 and, for runit and s6, one supervisor per service),"
 echo "not of the services. Ratios are each figure over pouch-init's."
+echo "The row \`floor\` is no supervisor: a C loop that starts the same"
+echo "services with posix_spawn() and nothing else (\`pt spawnmany\`), the"
+echo "fastest they can be started on this machine."
 echo
 echo "## Restart latency of a SIGKILLed service ($LAT_RUNS kills, microseconds)"
 echo
@@ -157,9 +163,10 @@ for count in 3 "$N"; do
 	echo
 	echo "| supervisor | start until all run (ms) | PSS of the tree (KiB) | wakeups in ${IDLE_S} s | graceful stop until the namespace is empty (ms) | start ratio | PSS ratio | stop ratio |"
 	echo "|---|---|---|---|---|---|---|---|"
-	for s in $sups; do
+	for s in $sups floor; do
 		st=$(cat "$tmp/start.$s.$count"); ps=$(cat "$tmp/pss.$s.$count")
 		wk=$(cat "$tmp/wake.$s.$count"); sp=$(cat "$tmp/stop.$s.$count")
+		[ "$s" = floor ] && { ps=-; wk=-; sp=-; }
 		echo "| $s | $st | $ps | $wk | $sp | $(ratio "$st" "$(cat "$tmp/start.pouch-init.$count")") | $(ratio "$ps" "$(cat "$tmp/pss.pouch-init.$count")") | $(ratio "$sp" "$(cat "$tmp/stop.pouch-init.$count")") |"
 	done
 done

@@ -80,7 +80,7 @@ struct cfg_service {
 	int health_retries;
 	int enabled;
 	uint64_t text_hash;	/* of the file, to tell a changed one on reload */
-	int seen[64];		/* keys already set, for duplicates */
+	uint64_t seen;		/* keys already set (bit per key), for duplicates */
 };
 
 struct cfg_init {
@@ -96,7 +96,7 @@ struct cfg_init {
 	int64_t hook_timeout_ms;
 	enum cfg_prestart_failure prestart_failure;
 	char *file;
-	int seen[32];
+	uint64_t seen;		/* as in cfg_service */
 };
 
 struct cfg {

@@ -742,6 +742,9 @@ static void report(struct cfg_ctx *c, const char *key, const char *value,
 			  why);
 }
 
+_Static_assert(sizeof(svc_keys) / sizeof(*svc_keys) <= 64, "seen holds 64 keys");
+_Static_assert(sizeof(init_keys) / sizeof(*init_keys) <= 64, "seen holds 64 keys");
+
 static void svc_key(struct cfg_ctx *c, const char *name, const char *value)
 {
 	struct cfg_service *s = c->svc;
@@ -754,14 +757,14 @@ static void svc_key(struct cfg_ctx *c, const char *name, const char *value)
 	for (size_t i = 0; i < sizeof(svc_keys) / sizeof(*svc_keys); i++) {
 		if (strcmp(name, svc_keys[i].name))
 			continue;
-		if (s->seen[i] && !(c->cont && svc_keys[i].list)) {
+		if ((s->seen >> i & 1) && !(c->cont && svc_keys[i].list)) {
 			cfg_error(c->cfg, c->file, c->line,
 				  c->cont ? "'%s' does not continue on an indented line"
 					  : "duplicate key '%s'",
 				  name);
 			return;
 		}
-		s->seen[i] = 1;
+		s->seen |= (uint64_t)1 << i;
 		report(c, name, value, svc_keys[i].parse(c, s, value));
 		return;
 	}
@@ -786,14 +789,14 @@ void cfg_key(struct cfg_ctx *c, const char *name, const char *value)
 		if (strcmp(c->section, init_keys[i].section) ||
 		    strcmp(name, init_keys[i].name))
 			continue;
-		if (in->seen[i] && !(c->cont && init_keys[i].list)) {
+		if ((in->seen >> i & 1) && !(c->cont && init_keys[i].list)) {
 			cfg_error(c->cfg, c->file, c->line,
 				  c->cont ? "'%s' does not continue on an indented line"
 					  : "duplicate key '%s'",
 				  name);
 			return;
 		}
-		in->seen[i] = 1;
+		in->seen |= (uint64_t)1 << i;
 		report(c, name, value, init_keys[i].parse(c, in, value));
 		return;
 	}

@@ -63,6 +63,7 @@ struct hook_proc {
 	int status;
 	int done;
 	struct outsrc out;
+	char label[OUT_NAME_MAX + 1]; /* "phase/name", its output's prefix */
 };
 
 static void read_env_file(struct hook_run *h, const char *path)
@@ -179,7 +180,8 @@ static int run_one(struct hook_run *h, char **argv, const char *name,
 	sp.fds[1] = sp.fds[2] = pipefd[1];
 	p.out.fd = pipefd[0];
 	p.out.q = q;
-	snprintf(p.out.prefix, sizeof(p.out.prefix), "%s/%s| ", h->phase, name);
+	snprintf(p.label, sizeof(p.label), "%s/%s", h->phase, name);
+	p.out.name = p.label;
 	if (spawn_start(&sp, &p.pid, &err) < 0) {
 		log_error("%s hook %s: unable to start", h->phase, name);
 		p.done = 1;

@@ -245,7 +245,7 @@ static void status_json(struct super *sp, struct ctl_client *c, struct rt *only)
 		ctl_printf(c, ", \"ready\": %s, \"health\": \"%s\", \"uptime_ms\": %lld, \"status\": ",
 		     svc_up(&r->svc) ? "true" : "false", health_name(r),
 		     r->svc.pid > 0 ? (long long)(sp->now - r->svc.started_at) : 0LL);
-		json_str(c, r->status);
+		json_str(c, r->status ? r->status : "");
 		ctl_printf(c, "}");
 		first = 0;
 	}

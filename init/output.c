@@ -192,15 +192,17 @@ static void file_put(struct outfile *f, const char *p, size_t n)
 
 static void emit(struct outsrc *s, const char *p, size_t n)
 {
-	char buf[sizeof(s->prefix) + OUT_LINE_MAX + 1];
+	char buf[OUT_NAME_MAX + 2 + OUT_LINE_MAX + 1];
 	size_t plen;
 
 	if (s->file) {
 		file_put(s->file, p, n);
 		return;
 	}
-	plen = strlen(s->prefix);
-	memcpy(buf, s->prefix, plen);
+	plen = strnlen(s->name, OUT_NAME_MAX);
+	memcpy(buf, s->name, plen);
+	buf[plen++] = '|';
+	buf[plen++] = ' ';
 	memcpy(buf + plen, p, n);
 	outq_put(s->q, buf, plen + n);
 }

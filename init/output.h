@@ -15,6 +15,7 @@
 
 #define OUT_QUEUE_MAX (256 * 1024) /* bytes kept while a reader stalls */
 #define OUT_LINE_MAX 4096	   /* a longer line is cut here */
+#define OUT_NAME_MAX 64	   /* and a longer name in its prefix */
 
 /* pid 1's own stdout or stderr, written without blocking. */
 struct outq {
@@ -38,7 +39,7 @@ struct outfile {
 /* One stream of one service: the read end of its pipe. */
 struct outsrc {
 	int fd;
-	char prefix[72];	/* "name| " */
+	const char *name;	/* prefix mode: lines go out as "name| line" */
 	struct outq *q;		/* prefix mode */
 	struct outfile *file;	/* file mode */
 	char *line;		/* a partial line; allocated while one is kept */

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * fork + exec for pid 1 and its services. See spawn.h for the contract.
+ * vfork-style clone + exec for pid 1 and its services. See spawn.h for
+ * the contract. The child shares pid 1's memory until it execs (so no
+ * page is copied, and pid 1 takes no copy-on-write faults afterwards) and
+ * runs on a stack of its own; pid 1 is suspended meanwhile. The child
+ * only makes system calls and writes to its own stack.
  */
 #include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <stdlib.h>
@@ -15,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#define CHILD_STACK (64 * 1024) /* the child uses a few KiB of it */
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 extern char **environ;
@@ -235,6 +241,39 @@ child_exec(const struct spawn_spec *sp, char **cands, char **sh_argv, int errfd)
 	child_fail(errfd, STEP_EXEC, err);
 }
 
+struct child_args {
+	const struct spawn_spec *sp;
+	char **cands, **sh_argv;
+	int errfd;
+};
+
+static int child_main(void *arg)
+{
+	struct child_args *a = arg;
+
+	child_exec(a->sp, a->cands, a->sh_argv, a->errfd);
+}
+
+/* Like vfork(), but the child runs on its own part of our stack: a
+ * buffer below this frame, unused by us while we are suspended. The
+ * AddressSanitizer build forks instead: its shadow memory must not be
+ * shared with a child that never returns from its frames. */
+static pid_t clone_vfork(struct child_args *a)
+{
+#ifdef __SANITIZE_ADDRESS__
+	pid_t p = fork();
+
+	if (p == 0)
+		child_main(a);
+	return p;
+#else
+	char stack[CHILD_STACK] __attribute__((aligned(16)));
+
+	return clone(child_main, stack + sizeof(stack),
+		     CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+#endif
+}
+
 static char **sh_argv_for(char *const *argv, char **stack, size_t room)
 {
 	size_t n = 0;
@@ -265,30 +304,6 @@ static int wait_exec(int fd, int *exec_errno, const char **step)
 	    msg[1] < (int)(sizeof(step_names) / sizeof(*step_names)))
 		*step = step_names[msg[1]];
 	return 0;
-}
-
-int spawn_exec_result(int *fd, int *exec_errno, const char **step)
-{
-	int msg[2] = { 0, 0 };
-	ssize_t r;
-
-	*exec_errno = 0;
-	if (*fd < 0)
-		return 1;
-	do
-		r = read(*fd, msg, sizeof(msg));
-	while (r < 0 && errno == EINTR);
-	if (r < 0 && errno == EAGAIN)
-		return 0;
-	if (r == (ssize_t)sizeof(msg)) {
-		*exec_errno = msg[0];
-		if (msg[1] >= 0 &&
-		    msg[1] < (int)(sizeof(step_names) / sizeof(*step_names)))
-			*step = step_names[msg[1]];
-	}
-	close(*fd);
-	*fd = -1;
-	return 1;
 }
 
 void spawn_spec_init(struct spawn_spec *sp)
@@ -330,6 +345,7 @@ int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
 	char **cands = path_candidates(sp->argv[0], cand_buf, sizeof(cand_buf));
 	char **sh_argv = sh_argv_for(sp->argv, sh_buf, 32);
 	int fds[2], ret = -ENOMEM;
+	struct child_args args;
 	pid_t p;
 
 	*exec_errno = 0;
@@ -342,27 +358,17 @@ int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
 		ret = -errno;
 		goto out_free;
 	}
-	p = fork();
+	args = (struct child_args){ sp, cands, sh_argv, fds[1] };
+	p = clone_vfork(&args);
 	if (p < 0) {
 		ret = -errno;
 		goto out_close;
 	}
-	if (p == 0)
-		child_exec(sp, cands, sh_argv, fds[1]);
 	if (sp->group == SPAWN_PGRP)
 		(void)setpgid(p, p); /* closes the race with kill(-pgid) */
 	close(fds[1]);
 	fds[1] = -1;
 	*pid = p;
-	if (sp->exec_fd) {
-		/* the loop learns the result later: many starts in a row
-		 * do not each wait for an exec */
-		(void)fcntl(fds[0], F_SETFL, O_NONBLOCK);
-		*sp->exec_fd = fds[0];
-		fds[0] = -1;
-		ret = 0;
-		goto out_free;
-	}
 	ret = wait_exec(fds[0], exec_errno, step);
 out_close:
 	close(fds[0]);

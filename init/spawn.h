@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Starting a child the way an init must: everything (argv, the PATH
- * candidates, the environment) is prepared before fork(); after it the
+ * candidates, the environment) is prepared before the child is made (a
+ * vfork-style clone: no memory is copied); after it the
  * child uses only async-signal-safe calls: restores the signal mask and
  * the ignored set pid 1 inherited, takes its own process group (and the
  * terminal's foreground, if there is one), then execs. An exec failure is
@@ -49,8 +50,6 @@ struct spawn_spec {
 	void *capset;		    /* cap_t prepared by spawn_start */
 	int no_new_privs;
 	int close_fds;		    /* close every fd above 2 */
-	int *exec_fd;		    /* non-NULL: do not wait for the exec; the
-				       result comes on this fd later */
 };
 
 /* The signal state pid 1 inherited, captured before it blocks anything. */
@@ -64,7 +63,7 @@ struct sig_inherit {
 int spawn_sig_setup(struct sig_inherit *si, sigset_t *blocked)
 	__attribute__((warn_unused_result));
 
-/* Fork and exec. On success returns 0 with *pid set; when exec (or a
+/* Start a child and exec. On success returns 0 with *pid set; when exec (or a
  * setup step before it) failed, also returns 0 and sets *exec_errno and
  * *step (what failed: "exec", "setuid", ...); the child exits 126/127.
  * Returns -errno when no child could be made. */
@@ -72,10 +71,6 @@ int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)
 	__attribute__((warn_unused_result));
 int spawn_start_step(const struct spawn_spec *sp, pid_t *pid, int *exec_errno,
 		     const char **step) __attribute__((warn_unused_result));
-
-/* The result of an exec that was not waited for: 0 while unknown, 1 once
- * known (then *exec_errno is 0 on success, and the fd is closed). */
-int spawn_exec_result(int *fd, int *exec_errno, const char **step);
 
 /* A spec with nothing set: every fd inherited. */
 void spawn_spec_init(struct spawn_spec *sp);

@@ -16,6 +16,7 @@
 enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR,
 		  W_CTL_LISTEN, W_CTL_CLIENT };
 
+#define STATUS_MAX 127		/* bytes of an sd_notify STATUS= kept */
 #define CTL_MAX_CLIENTS 64
 #define CTL_IN_MAX 4096		/* one request line */
 #define CTL_OUT_MAX (256 * 1024) /* one response */
@@ -50,13 +51,11 @@ struct rt {
 	int await_pidfile;
 	pid_t probe_pid;	/* readiness exec probe */
 	int probe_fd;		/* readiness tcp connect in progress */
-	int exec_fd;		/* the exec's result, until known */
 	int64_t probe_at;	/* next readiness check; 0 none */
 	struct outsrc out, err;
 	int out_w, err_w;	/* pipe write ends given to each run */
 	struct watch wout, werr, wnotify;
 	int notifyfd;		/* its own sd_notify socket, -1 none */
-	char notify_name[64];
 	enum svc_state logged;	/* last state we reported */
 	int restart_pending;	/* ctl restart: start again once stopped */
 	int removed;		/* gone from services.d on reload */
@@ -66,7 +65,7 @@ struct rt {
 	int health_fails;
 	int health;		/* 0 unknown, 1 healthy, -1 unhealthy */
 	int quiet_stop;		/* next stop: the signal was already sent */
-	char status[128];	/* STATUS= from sd_notify */
+	char *status;		/* STATUS= from sd_notify; NULL none */
 };
 
 enum phase { PH_RUN = 0, PH_STOP_CMD, PH_STOP_SERVICES, PH_STOP_REST,
@@ -116,7 +115,6 @@ void run_reap(struct super *sp);
 void run_probe(struct super *sp, struct rt *r);
 void run_notify(struct super *sp, struct rt *r);
 void run_drain(struct super *sp, struct rt *r);
-void run_exec_check(struct rt *r);
 int run_setup_output(struct super *sp, struct rt *r);
 void run_signal_group(struct rt *r, int sig);
 
@@ -140,6 +138,9 @@ void super_note(struct super *sp, struct rt *r);
 void super_shutdown(struct super *sp, const char *reason);
 void super_reload(struct super *sp, struct ctl_client *c);
 void super_note_swap(struct super *sp, struct rt *r);
+/* The abstract socket name of a notify service's NOTIFY_SOCKET. */
+void super_notify_name(const struct super *sp, const struct rt *r,
+		       char *buf, size_t len);
 int super_add_service(struct super *sp, struct cfg_service *cfg);
 
 #endif

@@ -421,8 +421,6 @@ static void run_timers(struct super *sp)
 			run_probe(sp, r);
 		if (r->health_at && r->health_at <= sp->now)
 			run_health(sp, r);
-		if (r->exec_fd >= 0)
-			run_exec_check(r);
 	}
 	ctl_tick(sp);
 	if (sp->phase != PH_RUN && sp->phase != PH_DONE &&
@@ -514,16 +512,23 @@ static void cmd_config(struct super *sp)
 
 /* Each notify service gets its own socket, so a message is known to be
  * its own even when the sender has exited before we read it. */
+void super_notify_name(const struct super *sp, const struct rt *r,
+		       char *buf, size_t len)
+{
+	snprintf(buf, len, "@pouch-init/%d/notify/%zu", (int)sp->self,
+		 (size_t)(r - sp->rt));
+}
+
 static int open_notify(struct super *sp, struct rt *r, size_t idx)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char name[64];
 	int one = 1;
 	size_t len;
 
-	snprintf(r->notify_name, sizeof(r->notify_name),
-		 "@pouch-init/%d/notify/%zu", (int)sp->self, idx);
-	len = strlen(r->notify_name);
-	memcpy(a.sun_path, r->notify_name, len);
+	super_notify_name(sp, r, name, sizeof(name));
+	len = strlen(name);
+	memcpy(a.sun_path, name, len);
 	a.sun_path[0] = '\0';
 	r->notifyfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (r->notifyfd < 0 ||
@@ -544,7 +549,6 @@ static void rt_init(struct rt *r, size_t i, struct cfg_service *cfg)
 	r->cfg = cfg;
 	r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
 	r->probe_fd = -1;
-	r->exec_fd = -1;
 	r->notifyfd = -1;
 	r->wout = (struct watch){ W_OUT, i };
 	r->werr = (struct watch){ W_ERR, i };
@@ -639,12 +643,13 @@ static void teardown(struct super *sp)
 	for (size_t i = 0; sp->rt && i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 		int fds[] = { r->out.fd, r->err.fd, r->out_w, r->err_w,
-			      r->notifyfd, r->probe_fd, r->exec_fd };
+			      r->notifyfd, r->probe_fd };
 
 		for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
 			if (fds[k] >= 0)
 				close(fds[k]);
 		svc_free(&r->svc);
+		free(r->status);
 	}
 	free(sp->rt);
 	for (size_t i = 0; i < sp->nfiles; i++) {

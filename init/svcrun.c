@@ -74,7 +74,7 @@ static int env_file(const char *spec, char ***env)
 static char **build_env(struct super *sp, struct rt *r)
 {
 	const struct cfg_service *c = r->cfg;
-	char **env = NULL, num[32];
+	char **env = NULL, num[64];
 	int ok = 0;
 
 	if (cfg_env_merge(&env, sp->base_env) < 0)
@@ -85,8 +85,10 @@ static char **build_env(struct super *sp, struct rt *r)
 		ok |= env_add(&env, "LOGNAME", c->user_name);
 		ok |= env_add(&env, "SHELL", c->shell);
 	}
-	if (c->ready == READY_NOTIFY && r->notifyfd >= 0)
-		ok |= env_add(&env, "NOTIFY_SOCKET", r->notify_name);
+	if (c->ready == READY_NOTIFY && r->notifyfd >= 0) {
+		super_notify_name(sp, r, num, sizeof(num));
+		ok |= env_add(&env, "NOTIFY_SOCKET", num);
+	}
 	if (ok < 0 || (c->env_file && env_file(c->env_file, &env) < 0))
 		goto fail;
 	if (cfg_env_merge(&env, c->env) < 0)
@@ -120,7 +122,7 @@ static int pipe_for(struct super *sp, struct rt *r, const struct cfg_output *o,
 	(void)fcntl(p[1], F_SETFL, 0);
 	src->fd = p[0];
 	*wend = p[1];
-	snprintf(src->prefix, sizeof(src->prefix), "%s| ", r->cfg->name);
+	src->name = r->cfg->name; /* configurations live until exit */
 	src->q = q;
 	if (o->kind == OUT_FILE) {
 		src->file = outfile_get(&sp->files, &sp->nfiles, o->path,
@@ -224,13 +226,6 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	fill_spec(sp, r, &s, rl, devnull);
 	s.envp = env;
-	if (!r->is_cmd) {
-		run_exec_check(r); /* a previous run's, if still pending */
-		if (r->exec_fd >= 0)
-			close(r->exec_fd);
-		r->exec_fd = -1;
-		s.exec_fd = &r->exec_fd;
-	}
 	ret = spawn_start_step(&s, pid, &err, &step);
 	if (devnull >= 0)
 		close(devnull);
@@ -249,7 +244,8 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	if (r->cfg->type == TYPE_FORKING)
 		r->launcher = *pid;
 	r->probe_at = r->cfg->ready == READY_NONE ? 0 : sp->now;
-	r->status[0] = '\0';
+	free(r->status);
+	r->status = NULL;
 	return 0;
 }
 
@@ -394,24 +390,10 @@ void run_health(struct super *sp, struct rt *r)
 		r->health_pid = pid;
 }
 
-/* Report a service's exec failure once its result is known. */
-void run_exec_check(struct rt *r)
-{
-	const char *step = "exec";
-	int err;
-
-	if (r->exec_fd < 0 || !spawn_exec_result(&r->exec_fd, &err, &step) || !err)
-		return;
-	errno = err;
-	log_error("service %s: unable to %s %s", r->cfg->name, step,
-		  r->cfg->argv[0]);
-}
-
 static void main_exited(struct super *sp, struct rt *r, int status)
 {
 	char buf[16];
 
-	run_exec_check(r);
 	run_drain(sp, r);
 	r->svc.group_alive = r->pgid > 0 && kill(-r->pgid, 0) == 0;
 	if (sp->phase != PH_RUN && !r->is_cmd && r->svc.state != SVC_STOPPING) {
@@ -579,8 +561,9 @@ static void notify_msg(struct super *sp, struct rt *r, char *msg)
 			if (r->svc.state == SVC_STARTING)
 				run_drive(sp, r, EV_READY, 0);
 		} else if (strncmp(line, "STATUS=", 7) == 0) {
-			snprintf(r->status, sizeof(r->status), "%s", line + 7);
-			log_info("service %s: %s", r->cfg->name, r->status);
+			free(r->status);
+			r->status = strndup(line + 7, STATUS_MAX);
+			log_info("service %s: %s", r->cfg->name, line + 7);
 		} else if (strncmp(line, "MAINPID=", 8) == 0) {
 			long v = strtol(line + 8, NULL, 10);
 

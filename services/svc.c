@@ -45,8 +45,7 @@ int svc_init(struct svc *s, const struct cfg_service *cfg)
 	s->state = cfg->enabled ? SVC_WAITING : SVC_STOPPED;
 	s->delay_ms = cfg->restart_delay_ms;
 	s->last_status = -1;
-	s->starts = calloc((size_t)cfg->start_limit, sizeof(*s->starts));
-	return s->starts ? 0 : -ENOMEM;
+	return 0;
 }
 
 void svc_free(struct svc *s)
@@ -76,9 +75,30 @@ int svc_starts_in_window(const struct svc *s, int64_t now)
 	int n = 0;
 
 	for (int i = 0; i < s->cfg->start_limit && i < s->nstarts; i++)
-		if (now - s->starts[i] < s->cfg->start_limit_window_ms)
+		if (now - (s->starts ? s->starts[i] : s->first_start) <
+		    s->cfg->start_limit_window_ms)
 			n++;
 	return n;
+}
+
+/* Remember a start. The ring of start times is only made at a second
+ * start, so a service that never restarts costs nothing for it. */
+static int record_start(struct svc *s, int64_t now)
+{
+	int lim = s->cfg->start_limit;
+
+	if (!s->starts && s->nstarts >= 1 && lim > 1) {
+		s->starts = calloc((size_t)lim, sizeof(*s->starts));
+		if (!s->starts)
+			return -1;
+		s->starts[0] = s->first_start;
+	}
+	if (s->starts)
+		s->starts[s->nstarts % lim] = now;
+	else
+		s->first_start = now;
+	s->nstarts++;
+	return 0;
 }
 
 static struct svc_action none(void)
@@ -99,8 +119,12 @@ static struct svc_action spawn(struct svc *s, int64_t now)
 		s->timer_at = 0;
 		return a;
 	}
-	s->starts[s->nstarts % s->cfg->start_limit] = now;
-	s->nstarts++;
+	if (record_start(s, now) < 0) {
+		s->state = SVC_FAILED;
+		s->why = "out of memory";
+		s->timer_at = 0;
+		return a;
+	}
 	s->state = SVC_STARTING;
 	s->ready = 0;
 	s->pid = 0;

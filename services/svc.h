@@ -68,6 +68,7 @@ struct svc {
 	int ready;
 	int group_alive;	/* set by init/ before EV_EXITED */
 	const char *why;	/* last reason for failed/blocked */
+	int64_t first_start;	/* until a second start makes the ring */
 	int64_t *starts;	/* ring of start times, start_limit long */
 	int nstarts;
 };

@@ -24,6 +24,9 @@
  *   pt ctlabuse SOCK       hold silent, garbage-sending and never-reading
  *                          control clients open, and check that a normal
  *                          request is still answered
+ *   pt spawnmany N -- CMD...  start N copies of CMD with posix_spawn, as
+ *                          fast as they can be made, and wait; on SIGTERM
+ *                          kill them and exit (the benchmark's floor)
  *   pt pty WAIT KEYS -- CMD...   run CMD on a new terminal; after WAIT is
  *                          printed, type KEYS (\xNN escapes); exit with
  *                          CMD's status
@@ -35,6 +38,7 @@
 #include <sched.h>
 #include <pty.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +363,27 @@ static long last_pid(const char *file)
 	return pid;
 }
 
+static int spawnmany(int n, char **cmd)
+{
+	pid_t *pids = calloc((size_t)n, sizeof(*pids));
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (int i = 0; pids && i < n; i++)
+		if (posix_spawn(&pids[i], cmd[0], NULL, NULL, cmd, environ))
+			return 1;
+	sigwait(&set, &sig);
+	for (int i = 0; pids && i < n; i++)
+		kill(pids[i], SIGTERM);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
 static int restartlat(const char *file, int n)
 {
 	long long *v = calloc((size_t)n, sizeof(*v));
@@ -542,6 +567,8 @@ int main(int argc, char **argv)
 		return restartlat(argv[2], atoi(argv[3]));
 	if (!strcmp(c, "ctlabuse") && argc > 2)
 		return ctlabuse(argv[2]);
+	if (!strcmp(c, "spawnmany") && argc > 4 && !strcmp(argv[3], "--"))
+		return spawnmany(atoi(argv[2]), argv + 4);
 	if (!strcmp(c, "pty"))
 		return pty_run(argc, argv);
 	fprintf(stderr, "pt: unknown command\n");

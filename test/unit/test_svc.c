@@ -172,6 +172,23 @@ static void test_start_limit(void)
 	}
 	CHECK(s.state != SVC_FAILED);
 	svc_free(&s);
+	/* a service that never restarts keeps no ring of start times; a
+	 * limit of 1 needs none either */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 0);
+	CHECK(s.starts == NULL);
+	(void)svc_step(&s, EV_SPAWNED, 10, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(1), 100);
+	CHECK(s.starts != NULL);
+	svc_free(&s);
+	c.start_limit = 1;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	CHECK_EQ(svc_step(&s, EV_GO, 0, 0).spawn, 1);
+	(void)svc_step(&s, EV_SPAWNED, 10, 0);
+	CHECK_EQ(svc_step(&s, EV_EXITED, EXIT(1), 100).spawn, 0);
+	CHECK_EQ(s.state, SVC_FAILED);
+	CHECK(s.starts == NULL);
+	svc_free(&s);
 }
 
 static void test_oneshot(void)
