@@ -60,7 +60,7 @@ pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o
 
 pouch-runc: $(LCH_OBJ)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -Wl,-z,relro,-z,now -o $@ $^ -ljansson
+	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ -ljansson
 
 # the same objects, linked dynamically, for valgrind (which cannot follow
 # malloc in a static binary)
