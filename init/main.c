@@ -57,10 +57,10 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
 	}
 	if (o->verbose)
 		log_max_level = o->verbose > 1 ? LOG_LVL_DEBUG : LOG_LVL_INFO;
-	if (o->mode == MODE_SBIN_INIT && access("/sbin/init", X_OK))
+	if (o->mode == MODE_SBIN_INIT && sbin_kind("/sbin/init") == SBIN_NONE)
 		fatalx(EXIT_SETUP, "mode sbin-init: the image has no /sbin/init");
-	if (o->mode == MODE_SBIN_INIT && !sbin_is_busybox())
-		fatalx(EXIT_SETUP, "mode sbin-init: /sbin/init is not busybox init; only busybox init is supported");
+	if (o->mode == MODE_SBIN_INIT && sbin_kind("/sbin/init") == SBIN_OTHER)
+		fatalx(EXIT_SETUP, "mode sbin-init: /sbin/init is neither busybox init nor sysvinit (for systemd, use --mode systemd)");
 	if (o->mode == MODE_SYSTEMD && access("/lib/systemd/systemd", X_OK) &&
 	    access("/usr/lib/systemd/systemd", X_OK))
 		fatalx(EXIT_SETUP, "mode systemd: the image has no /lib/systemd/systemd");
@@ -237,7 +237,7 @@ static int systemd_main(const struct init_opts *o,
 	if (o->mode == MODE_SBIN_INIT) {
 		if (cfg->nsvcs)
 			log_warnx("mode sbin-init: services.d is not used; register services with the image's init");
-		r = sbin_register(o, self, env);
+		r = sbin_register(o, self, env, sbin_kind("/sbin/init"));
 	} else {
 		r = sysd_write_units("/run/systemd/system", o, cfg, self, env);
 	}

@@ -25,11 +25,12 @@ char *sysd_quote(const char *word);
  * on failure, with a message. */
 void sysd_exec(const struct init_opts *o, const char *relay_dir);
 
-/* sbin-init mode: is /sbin/init busybox's? Register CMD in its inittab
- * (a script that runs CMD, the poststop hooks, then powers off). */
-int sbin_is_busybox(void);
-int sbin_register(const struct init_opts *o, const char *self, char **env)
-	__attribute__((warn_unused_result));
+/* sbin-init mode: which init is /sbin/init? Register CMD in its inittab
+ * (a script that runs CMD, the poststop hooks, then shuts down). */
+enum sbin_kind { SBIN_NONE = 0, SBIN_BUSYBOX, SBIN_SYSVINIT, SBIN_OTHER };
+enum sbin_kind sbin_kind(const char *path);
+int sbin_register(const struct init_opts *o, const char *self, char **env,
+		  enum sbin_kind kind) __attribute__((warn_unused_result));
 
 /* `pouch-init run-hooks poststop` from ExecStopPost=: the hooks, with
  * systemd's EXIT_CODE/EXIT_STATUS turned into the POUCH_* variables. */

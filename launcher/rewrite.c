@@ -126,6 +126,45 @@ static void systemd_needs(json_t *cfg, json_t *mounts, json_t *env)
 		json_array_append_new(env, json_string("container=pouch"));
 }
 
+static int has_string(json_t *a, const char *s)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(a, i, v)
+		if (json_string_value(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* sbin-init mode: the image's init shuts the container down with
+ * reboot(2), which needs CAP_SYS_BOOT. In a pid namespace of its own
+ * that ends the namespace, nothing more; without one it would reboot the
+ * host, so then the capability is not given. */
+static void sbin_init_needs(json_t *cfg)
+{
+	json_t *ns = json_object_get(json_object_get(cfg, "linux"), "namespaces");
+	json_t *caps = json_object_get(json_object_get(cfg, "process"), "capabilities");
+	static const char *const sets[] = { "bounding", "effective", "permitted" };
+	json_t *n;
+	size_t i;
+	int pidns = 0;
+
+	json_array_foreach(ns, i, n)
+		if (json_string_value(json_object_get(n, "type")) &&
+		    strcmp(json_string_value(json_object_get(n, "type")), "pid") == 0 &&
+		    !json_object_get(n, "path"))
+			pidns = 1;
+	if (!pidns || !json_is_object(caps))
+		return;
+	for (size_t k = 0; k < sizeof(sets) / sizeof(*sets); k++) {
+		json_t *a = get_array(caps, sets[k]);
+
+		if (!has_string(a, "CAP_SYS_BOOT"))
+			json_array_append_new(a, json_string("CAP_SYS_BOOT"));
+	}
+}
+
 int lch_make_rich(json_t *cfg, const struct lch_rich *r, const char **why)
 {
 	json_t *proc = json_object_get(cfg, "process"), *args, *nargs, *v;
@@ -163,6 +202,8 @@ int lch_make_rich(json_t *cfg, const struct lch_rich *r, const char **why)
 	env = get_array(proc, "env");
 	if (strcmp(r->mode, "systemd") == 0 || strcmp(r->mode, "sbin-init") == 0)
 		systemd_needs(cfg, mounts, env);
+	if (strcmp(r->mode, "sbin-init") == 0)
+		sbin_init_needs(cfg);
 	if (r->initscript) {
 		json_t *hooks = get_object(cfg, "hooks");
 

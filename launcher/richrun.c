@@ -194,6 +194,21 @@ static void cleanup(struct rr *r, const char *runc)
 	(void)rmdir(r->bundle);
 }
 
+/* sbin-init mode: busybox init powers off on SIGTERM; sysvinit ignores
+ * it, and shuts down on SIGINT (its inittab's ctrl-alt-del entry). */
+static int sbin_is_busybox(const char *rootfs)
+{
+	char path[PATH_MAX + 16], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/sbin/init", rootfs);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	return strstr(target, "busybox") != NULL;
+}
+
 static int run(struct rr *r, const char *runc)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
@@ -204,6 +219,8 @@ static int run(struct rr *r, const char *runc)
 
 	if (!strcmp(r->rich.mode, "systemd"))
 		stop_sig = SIGRTMIN + 3;
+	if (!strcmp(r->rich.mode, "sbin-init") && !sbin_is_busybox(r->spec.rootfs))
+		stop_sig = SIGINT;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = pass_on;
 	sa.sa_flags = SA_RESTART;

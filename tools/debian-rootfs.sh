@@ -4,9 +4,17 @@
 # systemd and procps, built once with debootstrap and cached outside the
 # repository. Prints its path. The mirror is the machine's own (its apt
 # sources); nothing here names a host.
+#   tools/debian-rootfs.sh            the one above
+#   tools/debian-rootfs.sh sysvinit   sysvinit-core as /sbin/init, procps
 set -eu
 cache=${POUCH_ROOTFS_CACHE:-/var/cache/pouch-init}
-dir=$cache/debian-bookworm
+case ${1:-} in
+'') dir=$cache/debian-bookworm
+    include=cron,rsyslog,openssh-server,systemd,procps ;;
+sysvinit) dir=$cache/debian-bookworm-sysvinit
+    include=sysvinit-core,procps ;;
+*) echo "usage: debian-rootfs.sh [sysvinit]" >&2; exit 2 ;;
+esac
 if [ -f "$dir/.complete" ]; then
 	echo "$dir"
 	exit 0
@@ -20,7 +28,7 @@ mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sour
 [ -n "$mirror" ] || { echo "debian-rootfs: no mirror in the apt sources" >&2; exit 1; }
 rm -rf "$dir"
 mkdir -p "$dir"
-debootstrap --variant=minbase --include=cron,rsyslog,openssh-server,systemd,procps \
+debootstrap --variant=minbase --include="$include" \
 	bookworm "$dir" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
 	tail -n 20 "$cache/debootstrap.log" >&2
 	exit 1

@@ -119,6 +119,21 @@ timeout 30 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --mode sbin-init --config "
 check "sbin-init: busybox init is pid 1 and runs CMD with the prestart env" grep -qx "yes init" "$T/out/sbin"
 expect_eq "sbin-init: the poststop hook sees CMD's status" "$(cat "$T/out/post")" "3 cmd-exited"
 expect_eq "sbin-init: the container ends, nothing left" "$(runc list -q | grep -c "^$name\$")" 0
+rm -f "$T/out/post" "$T/out/sbin"
+"$POUCH_RUNC" rich-run --rootfs "$rootfs" --mode sbin-init --config "$C" -v "$T/out:/out" \
+	--name "$name" -- sh -c 'echo up >/out/sbin; exec sleep 1000' >/dev/null 2>&1 &
+bg=$!
+wait_for 20 test -s "$T/out/sbin"
+kill -TERM $bg
+wait_for 20 sh -c "! kill -0 $bg 2>/dev/null"
+wait $bg 2>/dev/null
+expect_eq "sbin-init: SIGTERM to rich-run: busybox init's shutdown runs the poststop hook" "$(cat "$T/out/post" 2>/dev/null)" "143 signal"
+expect_eq "sbin-init: ... and the container ends" "$(runc list -q | grep -c "^$name\$")" 0
+rm -f "$rootfs/sbin/init"
+printf '#!/bin/sh\nexec sleep 1000\n' >"$rootfs/sbin/init"; chmod +x "$rootfs/sbin/init"
+timeout 30 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --mode sbin-init -- true 2>"$T/err"
+expect_eq "sbin-init with an unknown /sbin/init: 125" "$?" 125
+check "... says which inits it knows" grep -q "mode sbin-init: /sbin/init is neither busybox init nor sysvinit" "$T/err"
 rm -f "$rootfs/sbin/init"
 timeout 30 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --mode sbin-init -- true 2>"$T/err"
 expect_eq "sbin-init without /sbin/init: 125" "$?" 125
