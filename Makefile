@@ -28,7 +28,8 @@ SERVICES_SRC := services/svc.c
 HOOKS_SRC := hooks/hooks.c
 INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) init/log.c init/signames.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \
-            init/svcrun.c init/super.c init/sysd.c init/ctl.c init/ctlcli.c
+            init/svcrun.c init/super.c init/sysd.c init/ctl.c init/ctlproto.c \
+            init/ctlcli.c
 INIT_MAIN := init/main.c
 HELPER_SRC := test/helpers/pt.c
 UNIT_SRC := $(wildcard test/unit/test_*.c)
@@ -39,7 +40,7 @@ UNIT_BIN := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 .SECONDARY:
 
 .PHONY: all clean check unit e2e asan check-asan analyze install uninstall \
-        bench demo format runc-test
+        bench demo format runc-test fuzz fuzz-build
 
 LCH_SRC := launcher/rewrite.c launcher/richrun.c launcher/main.c
 LCH_OBJ := $(LCH_SRC:%.c=$(BUILD)/%.o)
@@ -95,6 +96,21 @@ check: deps-build deps-test deps-runc deps-docker
 		$(BUILD)/pouch-init-dyn $(UNIT_BIN)
 	$(Q)$(TEST_ENV) sh test/run.sh $(UNIT_BIN) $(E2E_TESTS) $(RUNC_TESTS)
 
+# libFuzzer targets (clang), each run for FUZZ_TIME seconds from
+# fuzz/corpus/NAME; fuzz/run.sh prints executions and coverage
+FUZZ_TARGETS := fuzz_config fuzz_words fuzz_envfile fuzz_values fuzz_ctl
+FUZZ_LIB := $(CONFIG_SRC) init/signames.c init/ctlproto.c init/log.c
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -g -O1 -Wall -Wextra -Werror \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TIME ?= 60
+build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIB)
+	@mkdir -p build-fuzz
+	$(Q)clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) -linih -lcap
+fuzz-build: $(FUZZ_TARGETS:%=build-fuzz/%)
+fuzz: deps-fuzz
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh fuzz/run.sh $(FUZZ_TARGETS)
+
 # ASan + UBSan: a dynamic build of the same sources, same e2e suite.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=all
@@ -140,6 +156,6 @@ format:
 	clang-format -i $(INIT_SRC) $(INIT_MAIN) init/*.h
 
 clean:
-	rm -rf $(BUILD) build-asan pouch-init pouch-runc
+	rm -rf $(BUILD) build-asan build-fuzz pouch-init pouch-runc
 
 -include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

@@ -11,6 +11,7 @@
 #include "loop.h"
 #include "signames.h"
 #include "config/values.h"
+#include "ctlproto.h"
 #include "super-internal.h"
 
 #include <errno.h>
@@ -296,23 +297,12 @@ static int wait_done(struct super *sp, const char *name)
 	return 1;
 }
 
-static void cmd_wait(struct super *sp, struct ctl_client *c, size_t idx,
-		     char **w, int n)
+static void cmd_wait(struct super *sp, struct ctl_client *c,
+		     const struct ctl_req *rq)
 {
-	int64_t ms;
-
-	c->wait_name[0] = '\0';
-	for (int i = 1; i < n; i++) {
-		if (strcmp(w[i], "--timeout") == 0 && i + 1 < n) {
-			if (cfg_parse_duration_ms(w[++i], &ms) < 0) {
-				ctl_printf(c, "ERR 2 bad --timeout '%s'\n", w[i]);
-				return;
-			}
-			c->wait_until = sp->now + ms;
-		} else {
-			snprintf(c->wait_name, sizeof(c->wait_name), "%s", w[i]);
-		}
-	}
+	snprintf(c->wait_name, sizeof(c->wait_name), "%s",
+		 rq->name ? rq->name : "");
+	c->wait_until = rq->timeout_ms >= 0 ? sp->now + rq->timeout_ms : 0;
 	if (c->wait_name[0] && !by_name(sp, c->wait_name)) {
 		ctl_printf(c, "ERR 3 no service '%s'\n", c->wait_name);
 		return;
@@ -323,32 +313,30 @@ static void cmd_wait(struct super *sp, struct ctl_client *c, size_t idx,
 	}
 	c->waiting = 1;
 	c->deadline = c->wait_until; /* 0: as long as it takes */
-	(void)idx;
 }
 
-static void cmd_service(struct super *sp, struct ctl_client *c, char **w, int n)
+static void cmd_service(struct super *sp, struct ctl_client *c,
+			const struct ctl_req *rq)
 {
-	struct rt *r = n > 1 ? by_name(sp, w[1]) : NULL;
-	int sig;
+	struct rt *r = by_name(sp, rq->name);
 
-	if (n < 2) {
-		ctl_printf(c, "ERR 2 usage: %s NAME\n", w[0]);
-		return;
-	}
 	if (!r) {
-		ctl_printf(c, "ERR 3 no service '%s'\n", w[1]);
+		ctl_printf(c, "ERR 3 no service '%s'\n", rq->name);
 		return;
 	}
 	if (sp->phase != PH_RUN) {
 		ctl_printf(c, "ERR 1 the container is stopping\n");
 		return;
 	}
-	if (!strcmp(w[0], "start")) {
+	switch (rq->op) {
+	case CTL_START:
 		run_drive(sp, r, EV_START, 0);
-	} else if (!strcmp(w[0], "stop")) {
+		break;
+	case CTL_STOP:
 		r->restart_pending = 0;
 		run_drive(sp, r, EV_STOP, 0);
-	} else if (!strcmp(w[0], "restart")) {
+		break;
+	case CTL_RESTART:
 		if (svc_final(&r->svc) || r->svc.state == SVC_WAITING ||
 		    r->svc.state == SVC_BACKOFF) {
 			run_drive(sp, r, EV_STOP, 0);
@@ -357,53 +345,50 @@ static void cmd_service(struct super *sp, struct ctl_client *c, char **w, int n)
 			r->restart_pending = 1;
 			run_drive(sp, r, EV_STOP, 0);
 		}
-	} else { /* signal */
-		if (n < 3 || (sig = sig_parse(w[2], 0)) < 0) {
-			ctl_printf(c, "ERR 2 usage: signal NAME SIGNAL\n");
-			return;
-		}
+		break;
+	default: /* signal */
 		if (r->svc.pid <= 0) {
-			ctl_printf(c, "ERR 4 service '%s' is not running\n", w[1]);
+			ctl_printf(c, "ERR 4 service '%s' is not running\n",
+				   rq->name);
 			return;
 		}
-		run_signal_group(r, sig);
+		run_signal_group(r, rq->sig);
+		break;
 	}
 	ctl_printf(c, "OK\n");
 }
 
-static void handle(struct super *sp, struct ctl_client *c, size_t idx, char *line)
+static void handle(struct super *sp, struct ctl_client *c, char *line)
 {
-	char *w[8], *save;
-	int n = 0, json = 0;
+	struct ctl_req rq;
 	struct rt *only = NULL;
+	char err[128];
 
-	for (char *t = strtok_r(line, " \t\r", &save); t && n < 8;
-	     t = strtok_r(NULL, " \t\r", &save))
-		w[n++] = t;
-	if (n == 0) {
-		ctl_printf(c, "ERR 2 empty request\n");
-	} else if (!strcmp(w[0], "status")) {
-		for (int i = 1; i < n; i++) {
-			if (!strcmp(w[i], "--json"))
-				json = 1;
-			else if (!(only = by_name(sp, w[i]))) {
-				ctl_printf(c, "ERR 3 no service '%s'\n", w[i]);
-				return;
-			}
+	if (ctl_parse(line, &rq, err, sizeof(err)) < 0) {
+		ctl_printf(c, "ERR 2 %s\n", err);
+		return;
+	}
+	switch (rq.op) {
+	case CTL_STATUS:
+		if (rq.name && !(only = by_name(sp, rq.name))) {
+			ctl_printf(c, "ERR 3 no service '%s'\n", rq.name);
+			return;
 		}
-		(json ? status_json : status_table)(sp, c, only);
-	} else if (!strcmp(w[0], "start") || !strcmp(w[0], "stop") ||
-		   !strcmp(w[0], "restart") || !strcmp(w[0], "signal")) {
-		cmd_service(sp, c, w, n);
-	} else if (!strcmp(w[0], "wait-ready")) {
-		cmd_wait(sp, c, idx, w, n);
-	} else if (!strcmp(w[0], "shutdown")) {
+		(rq.json ? status_json : status_table)(sp, c, only);
+		break;
+	case CTL_WAIT:
+		cmd_wait(sp, c, &rq);
+		break;
+	case CTL_SHUTDOWN:
 		super_shutdown(sp, "shutdown");
 		ctl_printf(c, "OK\n");
-	} else if (!strcmp(w[0], "reload")) {
+		break;
+	case CTL_RELOAD:
 		super_reload(sp, c);
-	} else {
-		ctl_printf(c, "ERR 2 unknown command '%.40s'\n", w[0]);
+		break;
+	default:
+		cmd_service(sp, c, &rq);
+		break;
 	}
 }
 
@@ -442,7 +427,7 @@ void ctl_event(struct super *sp, size_t idx, uint32_t events)
 		return;
 	}
 	*nl = '\0';
-	handle(sp, c, idx, c->in);
+	handle(sp, c, c->in);
 	if (!c->waiting)
 		flush(sp, c, idx);
 }

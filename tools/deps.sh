@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install the Debian packages a make target needs, only those missing.
-# usage: tools/deps.sh GROUP...   (build, test, analyze, runc, docker, bench)
+# usage: tools/deps.sh GROUP...   (build, test, analyze, runc, docker, bench, fuzz)
 set -eu
 pkgs=
 for g in "$@"; do
@@ -12,6 +12,7 @@ for g in "$@"; do
 	runc) pkgs="$pkgs runc busybox-static jq iproute2 debootstrap openssh-client" ;;
 	docker) pkgs="$pkgs docker.io containerd" ;;
 	bench) pkgs="$pkgs tini dumb-init catatonit runit s6 supervisor" ;;
+	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libinih-dev" ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;
 	esac
 done
