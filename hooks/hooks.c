@@ -115,38 +115,71 @@ static void on_signals(struct hook_run *h, struct hook_proc *p)
 	}
 }
 
-/* Wait for the hook with its deadline; kill its group when it overruns. */
+/* A hook's output is read only while pid 1's stderr takes what was read
+ * before: a hook that writes faster than the reader waits in write(), as
+ * it would on a terminal, and nothing is dropped. One read of HOOK_READ
+ * bytes fits the queue whatever the lines (a prefix of at most 66 bytes
+ * on each 1-byte line). */
+#define HOOK_READ 4096
+
+/* Read what the hook wrote, keeping to the queue's room; 1 at EOF. */
+static int relay(struct hook_proc *p, int *empty)
+{
+	struct outq *q = p->out.q;
+
+	*empty = 0;
+	if (q && q->len && !outq_flush(q))
+		return 0;
+	return outsrc_read_max(&p->out, HOOK_READ, empty);
+}
+
+/* Wait for the hook with its deadline; kill its group when it overruns.
+ * Then take what is left in its pipe (not waiting for its children that
+ * may keep it open). */
 static void wait_hook(struct hook_run *h, struct hook_proc *p, int64_t deadline)
 {
-	struct pollfd pfd[2] = { { h->sigfd, POLLIN, 0 }, { p->out.fd, POLLIN, 0 } };
+	struct outq *q = p->out.q;
+	struct pollfd pfd[3];
 	struct timespec ts;
 	int64_t left;
-	int killed = 0;
+	int killed = 0, empty = 0;
 
-	while (!p->done) {
+	for (;;) {
+		int queued = q && q->len && q->fd >= 0;
+
+		if (p->done && (p->out.fd < 0 || (empty && !queued)))
+			break;
 		left = deadline - loop_now_ms();
-		if (left <= 0 && !killed) {
+		if (left <= 0 && !p->done && !killed) {
 			log_warnx("%s hook %s: no result after %lld ms, killing its process group",
 				  h->phase, p->name, (long long)h->timeout_ms);
 			(void)kill(-p->pid, SIGKILL);
 			killed = 1;
 		}
+		if (left <= 0 && p->done)
+			break; /* the reader stalls: leave the rest */
 		if (left < 0)
 			left = 0;
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (left % 1000) * 1000000;
-		if (ppoll(pfd, p->out.fd >= 0 ? 2 : 1, killed ? NULL : &ts, NULL) < 0 &&
-		    errno != EINTR)
-			break;
-		if (pfd[1].revents && p->out.fd >= 0 && outsrc_read(&p->out)) {
+		pfd[0] = (struct pollfd){ h->sigfd, POLLIN, 0 };
+		pfd[1] = (struct pollfd){ queued || p->done ? -1 : p->out.fd, POLLIN, 0 };
+		pfd[2] = (struct pollfd){ queued ? q->fd : -1, POLLOUT, 0 };
+		if (!p->done || queued) {
+			if (ppoll(pfd, 3, killed ? NULL : &ts, NULL) < 0 &&
+			    errno != EINTR)
+				break;
+			if (pfd[2].revents)
+				(void)outq_flush(q);
+		}
+		if (p->out.fd >= 0 && (pfd[1].revents || p->done) && relay(p, &empty)) {
 			close(p->out.fd);
 			p->out.fd = -1;
-			pfd[1].fd = -1;
 		}
-		on_signals(h, p);
+		if (!p->done)
+			on_signals(h, p);
 	}
 	if (p->out.fd >= 0) {
-		(void)outsrc_read(&p->out);
 		outsrc_flush(&p->out);
 		close(p->out.fd);
 		p->out.fd = -1;
@@ -326,7 +359,9 @@ int hook_run_phase(struct hook_run *h)
 	free(envfile);
 	free(envvar);
 	cfg_free_words(vars);
-	(void)outq_flush(&q);
+	if (!outq_flush(&q) || q.dropped)
+		log_warnx("%s hooks: %llu bytes of their output were lost (stderr stalled)",
+			  h->phase, (unsigned long long)(q.len + q.dropped));
 	free(q.buf);
 	if (q.fd >= 0)
 		close(q.fd);

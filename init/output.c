@@ -71,7 +71,9 @@ void outq_put(struct outq *q, const char *data, size_t len)
 
 	if (q->fd < 0)
 		return;
-	if (q->len) {
+	if (q->batch && q->len + len > OUT_QUEUE_MAX)
+		(void)outq_flush(q); /* make room if the reader lets us */
+	if (q->len || q->batch) {
 		enqueue(q, data, len);
 		return;
 	}
@@ -93,22 +95,25 @@ int outq_flush(struct outq *q)
 	ssize_t w;
 	int n;
 
-	while (q->len) {
-		w = raw_write(q, q->buf, q->len);
-		if (w <= 0)
-			return 0;
-		memmove(q->buf, q->buf + w, q->len - (size_t)w);
-		q->len -= (size_t)w;
-	}
-	q->want_pollout = 0;
-	if (q->dropped) {
+	for (;;) {
+		while (q->len) {
+			w = raw_write(q, q->buf, q->len);
+			if (w <= 0)
+				return 0;
+			memmove(q->buf, q->buf + w, q->len - (size_t)w);
+			q->len -= (size_t)w;
+		}
+		if (!q->dropped || !q->buf)
+			break;
 		n = snprintf(note, sizeof(note),
 			     "pouch-init: warning: dropped %llu bytes of service output while the reader stalled\n",
 			     (unsigned long long)q->dropped);
 		q->dropped = 0;
-		outq_put(q, note, (size_t)n);
+		memcpy(q->buf, note, (size_t)n); /* the queue is empty */
+		q->len = (size_t)n;
 	}
-	return q->len == 0;
+	q->want_pollout = 0;
+	return 1;
 }
 
 struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
@@ -167,6 +172,7 @@ static void rotate(struct outfile *f)
 
 static void file_put(struct outfile *f, const char *p, size_t n)
 {
+	size_t off = 0;
 	ssize_t w;
 
 	if (f->size + n > f->max_size && f->size > 0)
@@ -175,11 +181,20 @@ static void file_put(struct outfile *f, const char *p, size_t n)
 		f->dropped += n;
 		return;
 	}
-	w = write(f->fd, p, n);
-	if (w < 0 || (size_t)w < n) {
+	/* a short write is retried, so that an error says what it is */
+	while (off < n) {
+		w = write(f->fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (off < n) {
 		if (!f->dropped)
 			log_warn("unable to write log file %s", f->path);
-		f->dropped += n - (w > 0 ? (size_t)w : 0);
+		f->dropped += n - off;
+		f->size += off;
 		return;
 	}
 	if (f->dropped) {
@@ -187,7 +202,7 @@ static void file_put(struct outfile *f, const char *p, size_t n)
 			  f->path, (unsigned long long)f->dropped);
 		f->dropped = 0;
 	}
-	f->size += (uint64_t)w;
+	f->size += (uint64_t)n;
 }
 
 static void emit(struct outsrc *s, const char *p, size_t n)
@@ -250,24 +265,45 @@ void outsrc_flush(struct outsrc *s)
 	release(s);
 }
 
-int outsrc_read(struct outsrc *s)
+int outsrc_read_max(struct outsrc *s, size_t max, int *empty)
 {
 	char buf[16384];
+	size_t got = 0;
 	ssize_t r;
 
-	for (int rounds = 0; rounds < 16; rounds++) {
-		r = read(s->fd, buf, sizeof(buf));
+	*empty = 0;
+	while (got < max) {
+		size_t want = max - got < sizeof(buf) ? max - got : sizeof(buf);
+
+		r = read(s->fd, buf, want);
 		if (r > 0) {
+			got += (size_t)r;
+			/* the lines of one read go out in one write */
+			if (s->q)
+				s->q->batch = 1;
 			take(s, buf, (size_t)r);
+			if (s->q) {
+				s->q->batch = 0;
+				(void)outq_flush(s->q);
+			}
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			*empty = 1;
 			break;
+		}
 		outsrc_flush(s);
 		return 1;
 	}
 	release(s);
 	return 0;
+}
+
+int outsrc_read(struct outsrc *s)
+{
+	int empty;
+
+	return outsrc_read_max(s, 16 * 16384, &empty);
 }

@@ -25,6 +25,7 @@ struct outq {
 	size_t len;
 	uint64_t dropped;
 	int want_pollout;	/* set when the queue holds data */
+	int batch;		/* lines are gathered, written once per read */
 };
 
 /* A log file with rotation: PATH, PATH.1 ... PATH.(max_files-1). */
@@ -58,6 +59,9 @@ struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 /* Read what is in the pipe and pass on whole lines. Returns 0 while the
  * pipe is open, 1 at end of file (partial line flushed). */
 int outsrc_read(struct outsrc *s);
+/* The same, reading at most max bytes; *empty is set when the pipe had
+ * nothing more for now. */
+int outsrc_read_max(struct outsrc *s, size_t max, int *empty);
 void outsrc_flush(struct outsrc *s);
 
 #endif

@@ -47,6 +47,7 @@ struct rt {
 	struct cfg_service *cfg;
 	int is_cmd;
 	pid_t pgid;		/* process group (= session) of the run */
+	pid_t old_pgid;		/* a previous run's leftovers, killed at the next start */
 	pid_t launcher;		/* forking: the process that daemonizes */
 	int await_pidfile;
 	pid_t probe_pid;	/* readiness exec probe */

@@ -653,6 +653,10 @@ static void teardown(struct super *sp)
 	}
 	free(sp->rt);
 	for (size_t i = 0; i < sp->nfiles; i++) {
+		if (sp->files[i]->dropped) /* still failing at the end */
+			log_warnx("log file %s: %llu bytes were lost (write errors)",
+				  sp->files[i]->path,
+				  (unsigned long long)sp->files[i]->dropped);
 		if (sp->files[i]->fd >= 0)
 			close(sp->files[i]->fd);
 		free(sp->files[i]->path);

@@ -217,6 +217,11 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	char **env;
 	int devnull, err, ret;
 
+	if (r->old_pgid > 0) {
+		/* what its last run left behind had until now */
+		(void)kill(-r->old_pgid, SIGKILL);
+		r->old_pgid = 0;
+	}
 	if (!r->is_cmd && run_setup_output(sp, r) < 0)
 		log_warn("service %s: unable to set up its output",
 			 r->cfg->name);
@@ -392,6 +397,7 @@ void run_health(struct super *sp, struct rt *r)
 
 static void main_exited(struct super *sp, struct rt *r, int status)
 {
+	pid_t pgid = r->pgid;
 	char buf[16];
 
 	run_drain(sp, r);
@@ -413,6 +419,18 @@ static void main_exited(struct super *sp, struct rt *r, int status)
 				 WEXITSTATUS(status));
 	}
 	run_drive(sp, r, EV_EXITED, status);
+	if (!r->is_cmd && r->svc.group_alive && r->svc.state != SVC_STOPPING &&
+	    r->svc.state != SVC_DONE) {
+		/* its main process is gone, and it is not stopping: what is
+		 * left of its group gets the stop signal now, and SIGKILL
+		 * when it starts again (a oneshot that is done keeps them) */
+		(void)kill(-pgid, r->cfg->stop_signal);
+		(void)kill(-pgid, SIGCONT);
+		if (r->pgid == pgid)
+			r->old_pgid = pgid;
+		else
+			(void)kill(-pgid, SIGKILL); /* already restarted */
+	}
 }
 
 /* After orphans were reaped: services whose stop waits for their group. */
