@@ -9,11 +9,11 @@ CC       ?= gcc
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2
-HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) \
              -DPOUCH_VERSION='"$(VERSION)"' -I. -MMD -MP
-STATIC_LDFLAGS := -static -Wl,-z,relro,-z,now
+STATIC_LDFLAGS := -static-pie -Wl,-z,relro,-z,now
 LIBS     := -linih -lcap
 
 ifeq ($(V),1)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 enum cfg_type { TYPE_SIMPLE = 0, TYPE_FORKING, TYPE_ONESHOT, TYPE_NOTIFY };
@@ -146,6 +147,15 @@ int cfg_parse_env_text(const char *text, char ***env)
 	__attribute__((warn_unused_result));
 /* A whole small file (at most 1 MiB, no NUL bytes); NULL with *err set. */
 char *cfg_read_file(const char *path, int *err);
+/* The same, with the file's stat (st may be NULL). */
+char *cfg_read_file_st(const char *path, int *err, struct stat *st);
+
+/* Whether a file pid 1 acts on (a configuration file, a hook) could be
+ * changed by someone less privileged than euid: CFG_UNSAFE_REFUSE when
+ * every user may write it, CFG_UNSAFE_WARN when a group other than root
+ * may, or another user (not root) owns it; 0 when safe. why says which. */
+enum { CFG_UNSAFE_WARN = 1, CFG_UNSAFE_REFUSE = 2 };
+int cfg_file_unsafe(const struct stat *st, uid_t euid, char *why, size_t len);
 
 /* Set KEY=VALUE in a NULL-terminated env array, replacing KEY. */
 int cfg_env_set(char ***env, const char *kv) __attribute__((warn_unused_result));

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 #include "config-internal.h"
+#include "init/log.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -140,7 +141,45 @@ int cfg_parse_text(struct cfg_ctx *c)
 	return 0;
 }
 
+int cfg_file_unsafe(const struct stat *st, uid_t euid, char *why, size_t len)
+{
+	if (st->st_mode & S_IWOTH) {
+		snprintf(why, len, "writable by every user");
+		return CFG_UNSAFE_REFUSE;
+	}
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0) {
+		snprintf(why, len, "writable by group %u", (unsigned)st->st_gid);
+		return CFG_UNSAFE_WARN;
+	}
+	if (st->st_uid != 0 && st->st_uid != euid) {
+		snprintf(why, len, "owned by uid %u", (unsigned)st->st_uid);
+		return CFG_UNSAFE_WARN;
+	}
+	return 0;
+}
+
+/* A configuration file others could change: refused when every user
+ * may write it, a warning for a group or another owner. */
+static void check_unsafe(struct cfg *cfg, const char *path, const struct stat *st)
+{
+	char why[64];
+
+	switch (cfg_file_unsafe(st, geteuid(), why, sizeof(why))) {
+	case CFG_UNSAFE_REFUSE:
+		cfg_error(cfg, path, 0, "%s: refused (pid 1 runs what it says)", why);
+		break;
+	case CFG_UNSAFE_WARN:
+		log_warnx("%s: %s (pid 1 runs what it says)", path, why);
+		break;
+	}
+}
+
 char *cfg_read_file(const char *path, int *err)
+{
+	return cfg_read_file_st(path, err, NULL);
+}
+
+char *cfg_read_file_st(const char *path, int *err, struct stat *out)
 {
 	struct stat st;
 	char *buf;
@@ -153,6 +192,8 @@ char *cfg_read_file(const char *path, int *err)
 			close(fd);
 		return NULL;
 	}
+	if (out)
+		*out = st;
 	if (!S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
 		*err = S_ISREG(st.st_mode) ? EFBIG : EISDIR;
 		close(fd);
@@ -203,6 +244,7 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 {
 	char *sdir, *path, *text;
 	struct dirent **names;
+	struct stat st;
 	int err, n, r = 0;
 
 	if (asprintf(&sdir, "%s/services.d", dir) < 0)
@@ -215,12 +257,14 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 			r = -ENOMEM;
 			break;
 		}
-		text = cfg_read_file(path, &err);
+		text = cfg_read_file_st(path, &err, &st);
 		if (!text)
 			cfg_error(cfg, path, 0, "unable to read: %s",
 				  strerror(err));
 		else
 			r = cfg_load_service_string(cfg, path, text, src);
+		if (text)
+			check_unsafe(cfg, path, &st);
 		free(text);
 		free(path);
 	}
@@ -233,6 +277,7 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 
 int cfg_load(const char *dir, const struct cfg_sources *src, struct cfg *cfg)
 {
+	struct stat st;
 	char *path, *text;
 	int err, r = 0;
 
@@ -240,9 +285,11 @@ int cfg_load(const char *dir, const struct cfg_sources *src, struct cfg *cfg)
 	cfg->dir = strdup(dir);
 	if (!cfg->dir || asprintf(&path, "%s/init.ini", dir) < 0)
 		return -ENOMEM;
-	text = cfg_read_file(path, &err);
-	if (text)
+	text = cfg_read_file_st(path, &err, &st);
+	if (text) {
 		r = cfg_load_init_string(cfg, path, text);
+		check_unsafe(cfg, path, &st);
+	}
 	else if (err != ENOENT)
 		cfg_error(cfg, path, 0, "unable to read: %s", strerror(err));
 	free(text);

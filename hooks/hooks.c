@@ -280,16 +280,23 @@ static int run_dir(struct hook_run *h, struct outq *q, const char *envfile)
 
 	for (int i = 0; i < n; i++) {
 		const char *name = list[i]->d_name, *why = hook_skip_reason(name);
-		char *path = NULL, *argv[2];
+		char *path = NULL, *argv[2], who[64];
 		struct stat st;
+		int unsafe;
 
 		if (ret == 0 && !h->stop_signal && asprintf(&path, "%s/%s", h->dir, name) >= 0) {
 			if (!why && (stat(path, &st) < 0 || !S_ISREG(st.st_mode)))
 				why = "not a regular file";
 			if (!why && access(path, X_OK) < 0)
 				why = "not executable";
+			unsafe = why ? 0 : cfg_file_unsafe(&st, geteuid(), who, sizeof(who));
+			if (unsafe == CFG_UNSAFE_WARN)
+				log_warnx("%s hook %s: %s", h->phase, name, who);
 			if (why) {
 				log_warnx("%s hook %s skipped: %s", h->phase, name, why);
+			} else if (unsafe == CFG_UNSAFE_REFUSE) {
+				log_errorx("%s hook %s refused: %s", h->phase, name, who);
+				ret = after_hook(h, -1, envfile);
 			} else {
 				argv[0] = path;
 				argv[1] = NULL;

@@ -27,7 +27,7 @@ expect_eq "subreaper reaps orphans (-s)" "$rc" 0
 root="$T_TMP/root"
 mkdir -p "$root"
 cp "$POUCH_INIT" "$root/init"; cp "$PT" "$root/pt"
-if file "$POUCH_INIT" | grep -q "statically linked"; then
+if file "$POUCH_INIT" | grep -Eq "statically linked|static-pie linked"; then
 	unshare --pid --fork --kill-child chroot "$root" /init -- /pt exit 42
 	expect_eq "runs in a root filesystem without any libc" "$?" 42
 else
