@@ -1,5 +1,5 @@
-# valgrind: no errors and no leaks in pid 1 over exit, forwarding and
-# reaping (the dynamic build of the same objects).
+# valgrind: no errors and no leaks in pid 1 over exit, forwarding,
+# reaping, and the supervisor (the dynamic build of the same objects).
 
 if ! command -v valgrind >/dev/null || [ -z "${POUCH_INIT_DYN:-}" ]; then
 	skip "valgrind (not installed or no dynamic build)"
@@ -19,4 +19,33 @@ else
 	vg -- /no/such/cmd 2>"$T_TMP/vg"
 	expect_eq "valgrind: exec failure path, no errors" "$?" 127
 	check "valgrind reported nothing" sh -c "! grep -q '==' '$T_TMP/vg'"
+
+	# the supervisor: hundreds of restarts, prefixed output, hooks, the
+	# control socket, a reload and the shutdown
+	conf_new
+	SOCK=$C/ctl.sock
+	printf '[init]\ncontrol_socket = %s\n' "$SOCK" >"$C/init.ini"
+	printf '[service]\nexec = %s exit 0\nrestart_delay = 0\nstart_limit = 10000/1s\n' "$PT" >"$C/services.d/churn.ini"
+	printf '[service]\nexec = sh -c "echo hello; echo partial | tr -d \\\\n; exec sleep 1000"\n' >"$C/services.d/talk.ini"
+	mkdir -p "$C/hooks/prestart.d" "$C/hooks/poststop.d"
+	printf '#!/bin/sh\necho A=1 >>"$POUCH_ENV_FILE"\n' >"$C/hooks/prestart.d/10"
+	printf '#!/bin/sh\necho "post $POUCH_EXIT_CODE"\n' >"$C/hooks/poststop.d/10"
+	chmod +x "$C/hooks/prestart.d/10" "$C/hooks/poststop.d/10"
+	vg -c "$C" -- "$PT" sleep 0 >"$T_TMP/vg.out" 2>"$T_TMP/vg" &
+	vbg=$!
+	restarts() { "$POUCH_INIT" ctl --socket "$SOCK" status --json churn 2>/dev/null |
+		sed -n 's/.*"restarts": \([0-9]*\).*/\1/p'; }
+	many() { r=$(restarts); [ -n "$r" ] && [ "$r" -ge 300 ]; }
+	wait_for 120 many
+	"$POUCH_INIT" ctl --socket "$SOCK" status >/dev/null
+	"$POUCH_INIT" ctl --socket "$SOCK" restart talk >/dev/null
+	printf '[service]\nexec = sleep 1001\n' >"$C/services.d/new.ini"
+	"$POUCH_INIT" ctl --socket "$SOCK" reload >/dev/null
+	sleep 1
+	"$POUCH_INIT" ctl --socket "$SOCK" shutdown >/dev/null
+	wait $vbg
+	expect_eq "valgrind: supervisor with 300+ restarts, hooks, ctl, reload: no errors, CMD's status" "$?" 143
+	check "... the output went through" grep -q "^talk| hello" "$T_TMP/vg.out"
+	check "valgrind reported nothing for the supervisor" sh -c "! grep -q '==' '$T_TMP/vg'"
+	grep '==' "$T_TMP/vg" | head -n 20
 fi
