@@ -15,6 +15,16 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) \
              -DPOUCH_VERSION='"$(VERSION)"' -I. -MMD -MP
 STATIC_LDFLAGS := -static-pie -Wl,-z,relro,-z,now
 LIBS     := -linih -lcap
+INIT_LDFLAGS = $(STATIC_LDFLAGS)
+
+# make WITH_SYSTEMD=1: pouch-init as a VM's service supervisor, linked
+# (dynamically) with libsystemd: sd_notify to the outer systemd and
+# `stdout = journal` (after a `make clean`: the objects differ)
+ifeq ($(WITH_SYSTEMD),1)
+ALL_CFLAGS += -DWITH_SYSTEMD
+LIBS += -lsystemd
+INIT_LDFLAGS = -pie -Wl,-z,relro,-z,now
+endif
 
 ifeq ($(V),1)
 Q :=
@@ -28,7 +38,7 @@ SERVICES_SRC := services/svc.c
 HOOKS_SRC := hooks/hooks.c
 INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) init/log.c init/signames.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \
-            init/svcrun.c init/super.c init/sysd.c init/ctl.c init/ctlproto.c \
+            init/svcrun.c init/super.c init/sysd.c init/ctl.c init/ctlproto.c init/outer.c \
             init/ctlcli.c
 INIT_MAIN := init/main.c
 HELPER_SRC := test/helpers/pt.c
@@ -40,7 +50,7 @@ UNIT_BIN := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 .SECONDARY:
 
 .PHONY: all clean check unit e2e asan check-asan analyze install uninstall \
-        bench demo format runc-test fuzz fuzz-build
+        bench demo format runc-test fuzz fuzz-build man systemd-build
 
 LCH_SRC := launcher/rewrite.c launcher/richrun.c launcher/main.c
 LCH_OBJ := $(LCH_SRC:%.c=$(BUILD)/%.o)
@@ -57,7 +67,14 @@ $(BUILD)/%.o: %.c
 
 pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(INIT_LDFLAGS) -o $@ $^ $(LIBS)
+
+# the WITH_SYSTEMD build the tests use, beside the static one
+systemd-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-systemd WITH_SYSTEMD=1 \
+		build-systemd/pouch-init-systemd
+build-systemd/pouch-init-systemd: $(INIT_OBJ) $(BUILD)/init/main.o
+	$(Q)$(CC) $(INIT_LDFLAGS) -o $@ $^ $(LIBS)
 
 pouch-runc: $(LCH_OBJ)
 	@$(if $(Q),echo "  LD      $@")
@@ -77,7 +94,9 @@ $(BUILD)/unit/%: $(BUILD)/test/unit/%.o $(INIT_OBJ)
 
 TEST_ENV = POUCH_INIT=$(CURDIR)/pouch-init PT=$(CURDIR)/$(BUILD)/pt \
            POUCH_RUNC=$(CURDIR)/pouch-runc \
-           POUCH_INIT_DYN=$(CURDIR)/$(BUILD)/pouch-init-dyn
+           POUCH_INIT_DYN=$(CURDIR)/$(BUILD)/pouch-init-dyn \
+           POUCH_MAN_DIR=$(CURDIR)/$(BUILD)/man \
+           POUCH_INIT_SYSTEMD=$(CURDIR)/build-systemd/pouch-init-systemd
 E2E_TESTS := $(wildcard test/e2e/t_*.sh)
 RUNC_TESTS := $(wildcard test/runc/t_*.sh)
 
@@ -91,9 +110,9 @@ runc-test: deps-runc deps-docker pouch-init pouch-runc $(BUILD)/pt
 	$(Q)$(TEST_ENV) sh test/run.sh $(RUNC_TESTS)
 
 # everything, one runner, one closing line
-check: deps-build deps-test deps-runc deps-docker
+check: deps-build deps-test deps-runc deps-docker deps-systemd
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt \
-		$(BUILD)/pouch-init-dyn $(UNIT_BIN)
+		$(BUILD)/pouch-init-dyn $(UNIT_BIN) man systemd-build
 	$(Q)$(TEST_ENV) sh test/run.sh $(UNIT_BIN) $(E2E_TESTS) $(RUNC_TESTS)
 
 # libFuzzer targets (clang), each run for FUZZ_TIME seconds from
@@ -133,13 +152,37 @@ analyze:
 		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
 		init config services hooks launcher
 
-install: pouch-init pouch-runc
-	install -d $(DESTDIR)$(PREFIX)/sbin
+# man pages: one scdoc source each in man/, built into $(BUILD)/man
+MAN_SRC := $(wildcard man/*.scd)
+MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
+$(BUILD)/man/%: man/%.scd
+	@mkdir -p $(dir $@)
+	$(Q)scdoc <$< >$@
+man: $(MAN_OUT)
+
+SHAREDIR := $(PREFIX)/share/pouch-init
+MANDIR   := $(PREFIX)/share/man
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+install: pouch-init pouch-runc man
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
 	install -m 0755 -s pouch-init $(DESTDIR)$(PREFIX)/sbin/pouch-init
 	install -m 0755 -s pouch-runc $(DESTDIR)$(PREFIX)/sbin/pouch-runc
+	install -m 0644 $(BUILD)/man/pouch-init.8 $(BUILD)/man/pouch-runc.8 \
+		$(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(BUILD)/man/pouch-init.ini.5 $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 0644 contrib/systemd/pouch-init.service $(DESTDIR)$(UNITDIR)/
+	for d in contrib/services.d/*/; do \
+		t=$(DESTDIR)$(SHAREDIR)/services.d/$$(basename $$d); \
+		install -d $$t && install -m 0644 $$d*.ini $$t/ || exit 1; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/pouch-init $(DESTDIR)$(PREFIX)/sbin/pouch-runc
+	rm -f $(DESTDIR)$(PREFIX)/sbin/pouch-init $(DESTDIR)$(PREFIX)/sbin/pouch-runc \
+		$(DESTDIR)$(MANDIR)/man8/pouch-init.8 $(DESTDIR)$(MANDIR)/man8/pouch-runc.8 \
+		$(DESTDIR)$(MANDIR)/man5/pouch-init.ini.5 \
+		$(DESTDIR)$(UNITDIR)/pouch-init.service
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 bench: deps-build deps-test deps-bench deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt
@@ -156,6 +199,6 @@ format:
 	clang-format -i $(INIT_SRC) $(INIT_MAIN) init/*.h
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz pouch-init pouch-runc
+	rm -rf $(BUILD) build-asan build-fuzz build-systemd pouch-init pouch-runc
 
--include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -19,7 +19,7 @@ enum cfg_type { TYPE_SIMPLE = 0, TYPE_FORKING, TYPE_ONESHOT, TYPE_NOTIFY };
 enum cfg_restart { RESTART_ALWAYS = 0, RESTART_ON_FAILURE, RESTART_NEVER };
 enum cfg_ready { READY_NONE = 0, READY_NOTIFY, READY_TCP, READY_FILE,
 		 READY_EXEC };
-enum cfg_out { OUT_PREFIX = 0, OUT_INHERIT, OUT_NULL, OUT_FILE };
+enum cfg_out { OUT_PREFIX = 0, OUT_INHERIT, OUT_NULL, OUT_FILE, OUT_JOURNAL };
 enum cfg_prestart_failure { PRESTART_ABORT = 0, PRESTART_CONTINUE };
 
 #define CFG_NRLIMITS 5 /* nofile, nproc, core, memlock, as */

@@ -386,8 +386,14 @@ static const char *output(struct cfg_output *o, const char *v)
 	else if (!strncmp(v, "file:", 5) && v[5] == '/') {
 		o->kind = OUT_FILE;
 		return dup_into(&o->path, v + 5);
+	} else if (!strcmp(v, "journal")) {
+#ifdef WITH_SYSTEMD
+		o->kind = OUT_JOURNAL;
+#else
+		return "journal needs pouch-init built with WITH_SYSTEMD=1";
+#endif
 	} else
-		return "bad value (inherit, prefix, null, file:/PATH)";
+		return "bad value (inherit, prefix, null, file:/PATH, journal)";
 	return NULL;
 }
 

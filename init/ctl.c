@@ -278,7 +278,7 @@ static void status_table(struct super *sp, struct ctl_client *c, struct rt *only
 }
 
 /* Is NAME (or, without a name, everything) ready? */
-static int wait_done(struct super *sp, const char *name)
+int super_ready(struct super *sp, const char *name)
 {
 	if (*name) {
 		struct rt *r = by_name(sp, name);
@@ -307,7 +307,7 @@ static void cmd_wait(struct super *sp, struct ctl_client *c,
 		ctl_printf(c, "ERR 3 no service '%s'\n", c->wait_name);
 		return;
 	}
-	if (wait_done(sp, c->wait_name)) {
+	if (super_ready(sp, c->wait_name)) {
 		ctl_printf(c, "OK\nready\n");
 		return;
 	}
@@ -439,7 +439,7 @@ void ctl_tick(struct super *sp)
 
 		if (c->fd < 0)
 			continue;
-		if (c->waiting && wait_done(sp, c->wait_name)) {
+		if (c->waiting && super_ready(sp, c->wait_name)) {
 			c->waiting = 0;
 			ctl_printf(c, "OK\nready\n");
 			flush(sp, c, i);

@@ -106,6 +106,9 @@ struct super {
 	struct cfg *cfg_orig;	/* the caller's */
 	struct cfg **old_cfgs;	/* replaced by reloads, kept until exit */
 	size_t nold;
+	/* the outer systemd (WITH_SYSTEMD builds) */
+	int outer_ready;	/* READY=1 sent */
+	int64_t watchdog_ms, watchdog_at;
 };
 
 #define NO_CMD ((size_t)-1)
@@ -120,6 +123,8 @@ int run_setup_output(struct super *sp, struct rt *r);
 void run_signal_group(struct rt *r, int sig);
 
 /* ctl.c */
+/* NAME (or, with "", every enabled service and CMD's start) is up. */
+int super_ready(struct super *sp, const char *name);
 void ctl_open(struct super *sp);
 /* Append to a client's answer (bounded by CTL_OUT_MAX). */
 void ctl_printf(struct ctl_client *c, const char *fmt, ...)

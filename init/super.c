@@ -6,6 +6,7 @@
 #include "log.h"
 #include "loop.h"
 #include "signames.h"
+#include "outer.h"
 #include "super-internal.h"
 
 #include <dirent.h>
@@ -75,6 +76,31 @@ void super_note_swap(struct super *sp, struct rt *r)
 	(void)sp;
 }
 
+/* Tell the outer systemd how many services are up; READY=1 the first
+ * time all of them (and CMD) are. */
+static void outer_update(struct super *sp)
+{
+	size_t up = 0, total = 0;
+	char msg[96];
+	int ready;
+
+	if (!outer_enabled())
+		return;
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if (r->is_cmd || r->removed || !r->cfg->enabled)
+			continue;
+		total++;
+		up += svc_up(&r->svc) != 0;
+	}
+	ready = !sp->outer_ready && sp->phase == PH_RUN && super_ready(sp, "");
+	snprintf(msg, sizeof(msg), "%sSTATUS=%zu of %zu services up",
+		 ready ? "READY=1\n" : "", up, total);
+	sp->outer_ready |= ready;
+	outer_notify(msg);
+}
+
 /* Log what changed, once per change; react to final failures. */
 void super_note(struct super *sp, struct rt *r)
 {
@@ -83,6 +109,7 @@ void super_note(struct super *sp, struct rt *r)
 	if (st == r->logged)
 		return;
 	r->logged = st;
+	outer_update(sp);
 	if (st != SVC_RUNNING) {
 		r->health_at = 0;
 		r->health = 0;
@@ -238,6 +265,7 @@ void super_shutdown(struct super *sp, const char *reason)
 {
 	if (sp->phase != PH_RUN)
 		return;
+	outer_notify("STOPPING=1");
 	sp->reason = reason;
 	sp->phase = PH_STOP_CMD;
 	sp->deadline = sp->now + sp->cfg->init.shutdown_timeout_ms;
@@ -401,6 +429,7 @@ static int64_t next_deadline(const struct super *sp)
 		EARLIER(sp->rt[i].health_at);
 	}
 	EARLIER(ctl_next_deadline(sp));
+	EARLIER(sp->watchdog_at);
 	if (sp->phase == PH_RUN && sp->cmd != NO_CMD &&
 	    sp->rt[sp->cmd].svc.state == SVC_WAITING)
 		EARLIER(sp->cmd_wait_until);
@@ -423,6 +452,10 @@ static void run_timers(struct super *sp)
 			run_health(sp, r);
 	}
 	ctl_tick(sp);
+	if (sp->watchdog_at && sp->watchdog_at <= sp->now) {
+		outer_notify("WATCHDOG=1");
+		sp->watchdog_at = sp->now + sp->watchdog_ms;
+	}
 	if (sp->phase != PH_RUN && sp->phase != PH_DONE &&
 	    sp->now >= sp->deadline)
 		deadline_passed(sp);
@@ -554,6 +587,31 @@ static void rt_init(struct rt *r, size_t i, struct cfg_service *cfg)
 	r->werr = (struct watch){ W_ERR, i };
 }
 
+static const char *const outer_vars[] = { "NOTIFY_SOCKET", "WATCHDOG_USEC",
+					   "WATCHDOG_PID", NULL };
+
+/* Remove KEY=... entries of the names given from a NULL-terminated env. */
+static void drop_vars(char **env, const char *const *names)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; env && env[i]; i++) {
+		int drop = 0;
+
+		for (size_t k = 0; names[k]; k++) {
+			size_t n = strlen(names[k]);
+
+			drop |= !strncmp(env[i], names[k], n) && env[i][n] == '=';
+		}
+		if (drop)
+			free(env[i]);
+		else
+			env[j++] = env[i];
+	}
+	if (env)
+		env[j] = NULL;
+}
+
 static int setup(struct super *sp, int sigfd, char **extra_env)
 {
 	struct rlimit hard;
@@ -580,7 +638,7 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 	hard.rlim_cur = hard.rlim_max;
 	(void)setrlimit(RLIMIT_NOFILE, &hard);
 	sp->base_env = environ;
-	if (extra_env) {
+	if (extra_env || outer_enabled()) {
 		char **env = NULL;
 
 		if (cfg_env_merge(&env, environ) < 0 ||
@@ -588,6 +646,9 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 			cfg_free_words(env);
 			return -ENOMEM;
 		}
+		/* the outer systemd's sockets and watchdog are pid 1's own */
+		if (outer_enabled())
+			drop_vars(env, outer_vars);
 		sp->base_env = env;
 	}
 	sp->n = sp->cfg->nsvcs + (sp->opts->cmd ? 1 : 0);
@@ -700,6 +761,10 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	}
 	sp.now = loop_now_ms();
 	sp.cmd_wait_until = sp.now + cfg->init.cmd_ready_timeout_ms;
+	sp.watchdog_ms = outer_watchdog_ms();
+	if (sp.watchdog_ms > 0)
+		sp.watchdog_at = sp.now + sp.watchdog_ms;
+	outer_update(&sp);
 	run_reap(&sp);
 	loop(&sp);
 	for (size_t i = 0; i < sp.n; i++)

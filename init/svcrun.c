@@ -6,6 +6,7 @@
  */
 #include "log.h"
 #include "signames.h"
+#include "outer.h"
 #include "super-internal.h"
 
 #include <arpa/inet.h>
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #define PROBE_MS 100	/* readiness re-check while a service starts */
@@ -209,13 +211,30 @@ static void fill_spec(struct super *sp, struct rt *r, struct spawn_spec *s,
 }
 
 /* Start one run of r. Returns 0 with *pid, or -errno. */
+/* stdout/stderr = journal: a journald stream each, named after the
+ * service (/dev/null when journald cannot be reached, with a warning). */
+static void journal_fds(struct rt *r, struct spawn_spec *s, int jfd[2],
+			int devnull)
+{
+	const struct cfg_output *o[2] = { &r->cfg->out, &r->cfg->err };
+
+	for (int k = 0; k < 2; k++) {
+		if (o[k]->kind != OUT_JOURNAL)
+			continue;
+		jfd[k] = outer_journal_fd(r->cfg->name, k ? LOG_WARNING : LOG_INFO);
+		if (jfd[k] < 0)
+			log_warnx("service %s: no journald to log to", r->cfg->name);
+		s->fds[k + 1] = jfd[k] >= 0 ? jfd[k] : devnull;
+	}
+}
+
 static int start(struct super *sp, struct rt *r, pid_t *pid)
 {
 	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
 	struct spawn_spec s;
 	const char *step;
 	char **env;
-	int devnull, err, ret;
+	int devnull, err, ret, jfd[2] = { -1, -1 };
 
 	if (r->old_pgid > 0) {
 		/* what its last run left behind had until now */
@@ -231,9 +250,13 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	fill_spec(sp, r, &s, rl, devnull);
 	s.envp = env;
+	journal_fds(r, &s, jfd, devnull);
 	ret = spawn_start_step(&s, pid, &err, &step);
 	if (devnull >= 0)
 		close(devnull);
+	for (int k = 0; k < 2; k++)
+		if (jfd[k] >= 0)
+			close(jfd[k]);
 	cfg_free_words(env);
 	if (ret < 0)
 		return ret;

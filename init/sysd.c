@@ -89,6 +89,9 @@ static void put_output(FILE *f, const char *key, const struct cfg_output *o)
 	case OUT_FILE:
 		fprintf(f, "%s=append:%s\n", key, o->path);
 		break;
+	case OUT_JOURNAL:
+		fprintf(f, "%s=journal\n", key);
+		break;
 	default:
 		fprintf(f, "%s=journal+console\n", key);
 		break;

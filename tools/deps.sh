@@ -1,18 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install the Debian packages a make target needs, only those missing.
-# usage: tools/deps.sh GROUP...   (build, test, analyze, runc, docker, bench, fuzz)
+# usage: tools/deps.sh GROUP...   (build, test, analyze, runc, docker, bench, fuzz, deb, systemd)
 set -eu
 pkgs=
 for g in "$@"; do
 	case $g in
-	build) pkgs="$pkgs gcc make libc6-dev libinih-dev libcap-dev libjansson-dev file" ;;
-	test) pkgs="$pkgs util-linux procps file valgrind" ;;
+	build) pkgs="$pkgs gcc make libc6-dev libinih-dev libcap-dev libjansson-dev file scdoc" ;;
+	test) pkgs="$pkgs util-linux procps file valgrind man-db python3-yaml" ;;
 	analyze) pkgs="$pkgs cppcheck" ;;
 	runc) pkgs="$pkgs runc busybox-static jq iproute2 debootstrap openssh-client" ;;
 	docker) pkgs="$pkgs docker.io containerd" ;;
 	bench) pkgs="$pkgs tini dumb-init catatonit runit s6 supervisor" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libinih-dev" ;;
+	deb) pkgs="$pkgs build-essential debhelper dpkg-dev scdoc" ;;
+	systemd) pkgs="$pkgs libsystemd-dev" ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;
 	esac
 done

@@ -24,6 +24,8 @@
  *   pt ctlabuse SOCK       hold silent, garbage-sending and never-reading
  *                          control clients open, and check that a normal
  *                          request is still answered
+ *   pt notifyrecv SOCK OUT  receive sd_notify datagrams on SOCK, appending
+ *                          each to OUT as one line (newlines as '|')
  *   pt spawnmany N -- CMD...  start N copies of CMD with posix_spawn, as
  *                          fast as they can be made, and wait; on SIGTERM
  *                          kill them and exit (the benchmark's floor)
@@ -363,6 +365,36 @@ static long last_pid(const char *file)
 	return pid;
 }
 
+static int notifyrecv(const char *path, const char *out)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char buf[4096];
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ssize_t n;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return 1;
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return 1;
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] == '\n')
+				buf[i] = '|';
+		buf[n] = '\n';
+		int o = open(out, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (o >= 0) {
+			if (write(o, buf, (size_t)n + 1) < 0)
+				return 1;
+			close(o);
+		}
+	}
+}
+
 static int spawnmany(int n, char **cmd)
 {
 	pid_t *pids = calloc((size_t)n, sizeof(*pids));
@@ -567,6 +599,8 @@ int main(int argc, char **argv)
 		return restartlat(argv[2], atoi(argv[3]));
 	if (!strcmp(c, "ctlabuse") && argc > 2)
 		return ctlabuse(argv[2]);
+	if (!strcmp(c, "notifyrecv") && argc > 3)
+		return notifyrecv(argv[2], argv[3]);
 	if (!strcmp(c, "spawnmany") && argc > 4 && !strcmp(argv[3], "--"))
 		return spawnmany(atoi(argv[2]), argv + 4);
 	if (!strcmp(c, "pty"))
