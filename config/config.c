@@ -264,6 +264,7 @@ static void free_service(struct cfg_service *s)
 	free(s->out.path);
 	free(s->err.path);
 	free(s->caps);
+	free(s->rlimits);
 	cfg_free_words(s->health_argv);
 }
 

@@ -75,7 +75,7 @@ struct cfg_service {
 	int *caps;		/* cap_value_t values */
 	size_t ncaps;
 	int no_new_privs;
-	struct cfg_rlimit rlimits[CFG_NRLIMITS];
+	struct cfg_rlimit *rlimits; /* CFG_NRLIMITS of them; NULL: none set */
 	char **health_argv;
 	int64_t health_interval_ms;
 	int health_retries;

@@ -513,6 +513,9 @@ static const char *rlimit_value(struct cfg_rlimit *rl, int resource,
 			      const char *v)                                \
 	{                                                                   \
 		(void)c;                                                    \
+		if (!s->rlimits &&                                          \
+		    !(s->rlimits = calloc(CFG_NRLIMITS, sizeof(*s->rlimits)))) \
+			return "out of memory";                             \
 		return rlimit_value(&s->rlimits[idx], res, v);              \
 	}
 RLIMIT_KEY(k_rlimit_nofile, 0, RLIMIT_NOFILE)

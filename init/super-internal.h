@@ -38,7 +38,7 @@ struct ctl_client {
 
 struct watch {
 	enum watch_kind kind;
-	size_t idx;
+	uint32_t idx;		/* epoll's data packs both in 64 bits */
 };
 
 /* One service (or CMD) at run time. */

@@ -165,7 +165,7 @@ static void fill_rlimits(struct super *sp, const struct cfg_service *c,
 {
 	*n = 0;
 	rl[(*n)++] = (struct spawn_rlimit){ RLIMIT_NOFILE, sp->nofile };
-	for (int i = 0; i < CFG_NRLIMITS; i++) {
+	for (int i = 0; c->rlimits && i < CFG_NRLIMITS; i++) {
 		if (!c->rlimits[i].set)
 			continue;
 		if (c->rlimits[i].resource == RLIMIT_NOFILE)

@@ -156,7 +156,7 @@ static void put_service_body(FILE *f, const struct cfg_service *s)
 	}
 	if (s->no_new_privs)
 		fprintf(f, "NoNewPrivileges=yes\n");
-	for (int i = 0; i < CFG_NRLIMITS; i++) {
+	for (int i = 0; s->rlimits && i < CFG_NRLIMITS; i++) {
 		const struct cfg_rlimit *rl = &s->rlimits[i];
 
 		if (!rl->set)
