@@ -140,9 +140,14 @@ asan:
 build-asan/pouch-init-asan: $(INIT_OBJ) $(BUILD)/init/main.o
 	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ $(LIBS)
 
-check-asan: asan $(BUILD)/pt $(BUILD)/pouch-init-dyn
+check-asan: deps-build deps-test deps-systemd
+	$(Q)$(MAKE) --no-print-directory asan $(BUILD)/pt $(BUILD)/pouch-init-dyn \
+		man systemd-build
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		POUCH_INIT=$(CURDIR)/build-asan/pouch-init-asan \
+		POUCH_MAN_DIR=$(CURDIR)/$(BUILD)/man \
+		POUCH_INIT_SYSTEMD=$(CURDIR)/build-systemd/pouch-init-systemd \
+		POUCH_INIT_DYN=$(CURDIR)/$(BUILD)/pouch-init-dyn \
 		PT=$(CURDIR)/$(BUILD)/pt sh test/run.sh $(E2E_TESTS)
 
 analyze:

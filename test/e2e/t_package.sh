@@ -2,6 +2,7 @@
 # key; make install and uninstall with DESTDIR; the example YAML parses.
 T=$T_TMP
 M=${POUCH_MAN_DIR:-$T_SRC/build/man}
+[ -f "$M/pouch-init.8" ] || make -s -C "$T_SRC" man >/dev/null 2>&1
 
 # ---- man pages
 for page in pouch-init.8 pouch-init.ini.5 pouch-runc.8; do
@@ -29,6 +30,7 @@ expect_eq "pouch-init(8) names every option of --help" "$missing" ""
 
 # ---- make install / uninstall
 D=$T/dest
+missing=
 make -s -C "$T_SRC" install DESTDIR="$D" PREFIX=/usr >"$T/install.log" 2>&1
 expect_eq "make install DESTDIR= PREFIX=/usr" "$?" 0
 for f in usr/sbin/pouch-init usr/sbin/pouch-runc usr/share/man/man8/pouch-init.8 \
