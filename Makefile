@@ -162,6 +162,7 @@ MAN_SRC := $(wildcard man/*.scd)
 MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 $(BUILD)/man/%: man/%.scd
 	@mkdir -p $(dir $@)
+	@command -v scdoc >/dev/null || sh tools/deps.sh build
 	$(Q)scdoc <$< >$@
 man: $(MAN_OUT)
 
