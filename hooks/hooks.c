@@ -202,11 +202,8 @@ static int run_one(struct hook_run *h, char **argv, const char *name,
 		return -1;
 	}
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	spawn_spec_init(&sp);
-	sp.argv = argv;
+	spawn_spec_init(&sp, h->inh, argv);
 	sp.envp = env;
-	sp.mask = &h->inh->mask;
-	sp.ignored = &h->inh->ignored;
 	sp.group = SPAWN_SESSION;
 	sp.close_fds = 1;
 	sp.fds[0] = devnull;

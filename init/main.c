@@ -302,10 +302,7 @@ static void start_cmd(struct loop *l)
 	struct spawn_spec sp;
 	int r, err;
 
-	spawn_spec_init(&sp);
-	sp.argv = l->opts->cmd;
-	sp.mask = &l->inh->mask;
-	sp.ignored = &l->inh->ignored;
+	spawn_spec_init(&sp, l->inh, l->opts->cmd);
 	sp.group = SPAWN_PGRP;
 	sp.tty_foreground = 1;
 	r = spawn_start(&sp, &l->cmd_pid, &err);

@@ -306,10 +306,14 @@ static int wait_exec(int fd, int *exec_errno, const char **step)
 	return 0;
 }
 
-void spawn_spec_init(struct spawn_spec *sp)
+void spawn_spec_init(struct spawn_spec *sp, const struct sig_inherit *inh,
+		     char *const *argv)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->fds[0] = sp->fds[1] = sp->fds[2] = -1;
+	sp->argv = argv;
+	sp->mask = &inh->mask;
+	sp->ignored = &inh->ignored;
 }
 
 int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)

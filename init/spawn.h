@@ -72,8 +72,10 @@ int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)
 int spawn_start_step(const struct spawn_spec *sp, pid_t *pid, int *exec_errno,
 		     const char **step) __attribute__((warn_unused_result));
 
-/* A spec with nothing set: every fd inherited. */
-void spawn_spec_init(struct spawn_spec *sp);
+/* A spec for argv with the signal state pid 1 inherited, and nothing
+ * else set: every fd inherited. */
+void spawn_spec_init(struct spawn_spec *sp, const struct sig_inherit *inh,
+		     char *const *argv);
 
 /* Exit status of a child whose exec failed with err: 127 not found, else 126. */
 int spawn_exec_status(int err);

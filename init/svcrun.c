@@ -180,10 +180,7 @@ static void fill_spec(struct super *sp, struct rt *r, struct spawn_spec *s,
 {
 	const struct cfg_service *c = r->cfg;
 
-	spawn_spec_init(s);
-	s->argv = c->argv;
-	s->mask = &sp->inh->mask;
-	s->ignored = &sp->inh->ignored;
+	spawn_spec_init(s, sp->inh, c->argv);
 	fill_rlimits(sp, c, rl, &s->nrlimits);
 	s->rlimits = rl;
 	if (r->is_cmd) {
@@ -407,10 +404,7 @@ void run_health(struct super *sp, struct rt *r)
 		(void)kill(-r->health_pid, SIGKILL);
 		return; /* its exit counts as a failure */
 	}
-	spawn_spec_init(&s);
-	s.argv = r->cfg->health_argv;
-	s.mask = &sp->inh->mask;
-	s.ignored = &sp->inh->ignored;
+	spawn_spec_init(&s, sp->inh, r->cfg->health_argv);
 	s.group = SPAWN_SESSION;
 	s.close_fds = 1;
 	s.envp = sp->base_env;
@@ -536,10 +530,7 @@ static void probe_exec(struct super *sp, struct rt *r)
 
 	if (r->probe_pid)
 		return;
-	spawn_spec_init(&s);
-	s.argv = r->cfg->ready_argv;
-	s.mask = &sp->inh->mask;
-	s.ignored = &sp->inh->ignored;
+	spawn_spec_init(&s, sp->inh, r->cfg->ready_argv);
 	s.group = SPAWN_SESSION;
 	s.envp = sp->base_env;
 	if (spawn_start(&s, &pid, &err) < 0) {
