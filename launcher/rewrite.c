@@ -73,26 +73,27 @@ static int has_mount(json_t *mounts, const char *dst)
 	return 0;
 }
 
+/* obj's member key, made an empty array or object when it is missing
+ * or of another type. */
+static json_t *get_member(json_t *obj, const char *key, int array)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (array ? !json_is_array(v) : !json_is_object(v)) {
+		v = array ? json_array() : json_object();
+		json_object_set_new(obj, key, v);
+	}
+	return v;
+}
+
 static json_t *get_array(json_t *obj, const char *key)
 {
-	json_t *a = json_object_get(obj, key);
-
-	if (!json_is_array(a)) {
-		a = json_array();
-		json_object_set_new(obj, key, a);
-	}
-	return a;
+	return get_member(obj, key, 1);
 }
 
 static json_t *get_object(json_t *obj, const char *key)
 {
-	json_t *o = json_object_get(obj, key);
-
-	if (!json_is_object(o)) {
-		o = json_object();
-		json_object_set_new(obj, key, o);
-	}
-	return o;
+	return get_member(obj, key, 0);
 }
 
 /* What systemd needs in a container: tmpfs on /run, /run/lock, /tmp, a
