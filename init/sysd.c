@@ -414,6 +414,25 @@ enum sbin_kind sbin_kind(const char *path)
 
 #define SBIN_DONE "/run/pouch/poststop.done"
 
+/* "SELF run-hooks poststop -c DIR" and a newline. */
+static void put_run_poststop(FILE *f, const struct init_opts *o, const char *self)
+{
+	sh_word(f, self);
+	fputs(" run-hooks poststop -c ", f);
+	sh_word(f, o->config_dir);
+	fputc('\n', f);
+}
+
+/* Make a written script executable and close it. */
+static int finish_script(FILE *f)
+{
+	if (fchmod(fileno(f), 0755) < 0) {
+		fclose(f);
+		return -errno;
+	}
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
 /* The script the image's init runs when it shuts down for another reason
  * than CMD's exit (a signal from outside): the poststop hooks, unless
  * CMD's script ran them already. The signal is the init's own stop
@@ -429,15 +448,8 @@ static int write_poststop_script(const char *path, const struct init_opts *o,
 		   "[ -e " SBIN_DONE " ] && exit 0\n: >" SBIN_DONE "\n"
 		   "EXIT_CODE=killed EXIT_STATUS=%s exec ",
 		kind == SBIN_SYSVINIT ? "INT" : "TERM");
-	sh_word(f, self);
-	fputs(" run-hooks poststop -c ", f);
-	sh_word(f, o->config_dir);
-	fputc('\n', f);
-	if (fchmod(fileno(f), 0755) < 0) {
-		fclose(f);
-		return -errno;
-	}
-	return fclose(f) == 0 ? 0 : -errno;
+	put_run_poststop(f, o, self);
+	return finish_script(f);
 }
 
 /* The script the image's init runs once: CMD with its env, then the
@@ -466,18 +478,12 @@ static int write_cmd_script(const char *path, const struct init_opts *o,
 		fputc(o->cmd[i + 1] ? ' ' : '\n', f);
 	}
 	fputs("rc=$?\n: >" SBIN_DONE "\nEXIT_CODE=exited EXIT_STATUS=$rc ", f);
-	sh_word(f, self);
-	fputs(" run-hooks poststop -c ", f);
-	sh_word(f, o->config_dir);
+	put_run_poststop(f, o, self);
 	/* busybox init: SIGUSR2 is poweroff. sysvinit: runlevel 0, whose
 	 * scripts stop the services and halt */
-	fputs(kind == SBIN_SYSVINIT ? "\n/sbin/telinit 0\nexit $rc\n"
-				    : "\nkill -USR2 1\nexit $rc\n", f);
-	if (fchmod(fileno(f), 0755) < 0) {
-		fclose(f);
-		return -errno;
-	}
-	return fclose(f) == 0 ? 0 : -errno;
+	fputs(kind == SBIN_SYSVINIT ? "/sbin/telinit 0\nexit $rc\n"
+				    : "kill -USR2 1\nexit $rc\n", f);
+	return finish_script(f);
 }
 
 /* Register CMD in /etc/inittab as a `once` action, and the poststop
