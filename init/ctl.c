@@ -182,15 +182,6 @@ void ctl_accept(struct super *sp)
 	}
 }
 
-static struct rt *by_name(struct super *sp, const char *name)
-{
-	for (size_t i = 0; i < sp->n; i++)
-		if (!sp->rt[i].removed &&
-		    strcmp(sp->rt[i].is_cmd ? "cmd" : sp->rt[i].cfg->name, name) == 0)
-			return &sp->rt[i];
-	return NULL;
-}
-
 static const char *health_name(const struct rt *r)
 {
 	if (!r->cfg->health_argv)
@@ -278,32 +269,13 @@ static void status_table(struct super *sp, struct ctl_client *c, struct rt *only
 }
 
 /* Is NAME (or, without a name, everything) ready? */
-int super_ready(struct super *sp, const char *name)
-{
-	if (*name) {
-		struct rt *r = by_name(sp, name);
-
-		return r && (r->is_cmd ? r->svc.state == SVC_RUNNING : svc_up(&r->svc));
-	}
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
-
-		if (r->removed)
-			continue;
-		if (r->is_cmd ? r->svc.state != SVC_RUNNING && r->svc.last_status < 0
-			      : r->cfg->enabled && !svc_up(&r->svc))
-			return 0;
-	}
-	return 1;
-}
-
 static void cmd_wait(struct super *sp, struct ctl_client *c,
 		     const struct ctl_req *rq)
 {
 	snprintf(c->wait_name, sizeof(c->wait_name), "%s",
 		 rq->name ? rq->name : "");
 	c->wait_until = rq->timeout_ms >= 0 ? sp->now + rq->timeout_ms : 0;
-	if (c->wait_name[0] && !by_name(sp, c->wait_name)) {
+	if (c->wait_name[0] && !super_by_name(sp, c->wait_name)) {
 		ctl_printf(c, "ERR 3 no service '%s'\n", c->wait_name);
 		return;
 	}
@@ -318,7 +290,7 @@ static void cmd_wait(struct super *sp, struct ctl_client *c,
 static void cmd_service(struct super *sp, struct ctl_client *c,
 			const struct ctl_req *rq)
 {
-	struct rt *r = by_name(sp, rq->name);
+	struct rt *r = super_by_name(sp, rq->name);
 
 	if (!r) {
 		ctl_printf(c, "ERR 3 no service '%s'\n", rq->name);
@@ -370,7 +342,7 @@ static void handle(struct super *sp, struct ctl_client *c, char *line)
 	}
 	switch (rq.op) {
 	case CTL_STATUS:
-		if (rq.name && !(only = by_name(sp, rq.name))) {
+		if (rq.name && !(only = super_by_name(sp, rq.name))) {
 			ctl_printf(c, "ERR 3 no service '%s'\n", rq.name);
 			return;
 		}

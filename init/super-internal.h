@@ -123,8 +123,6 @@ int run_setup_output(struct super *sp, struct rt *r);
 void run_signal_group(struct rt *r, int sig);
 
 /* ctl.c */
-/* NAME (or, with "", every enabled service and CMD's start) is up. */
-int super_ready(struct super *sp, const char *name);
 void ctl_open(struct super *sp);
 /* Append to a client's answer (bounded by CTL_OUT_MAX). */
 void ctl_printf(struct ctl_client *c, const char *fmt, ...)
@@ -148,5 +146,9 @@ void super_note_swap(struct super *sp, struct rt *r);
 void super_notify_name(const struct super *sp, const struct rt *r,
 		       char *buf, size_t len);
 int super_add_service(struct super *sp, struct cfg_service *cfg);
+/* A service by name ("cmd" for CMD); NULL when there is none. */
+struct rt *super_by_name(struct super *sp, const char *name);
+/* NAME (or, with "", every enabled service and CMD's start) is up. */
+int super_ready(struct super *sp, const char *name);
 
 #endif

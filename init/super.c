@@ -76,6 +76,34 @@ void super_note_swap(struct super *sp, struct rt *r)
 	(void)sp;
 }
 
+struct rt *super_by_name(struct super *sp, const char *name)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (!sp->rt[i].removed &&
+		    strcmp(sp->rt[i].is_cmd ? "cmd" : sp->rt[i].cfg->name, name) == 0)
+			return &sp->rt[i];
+	return NULL;
+}
+
+int super_ready(struct super *sp, const char *name)
+{
+	if (*name) {
+		struct rt *r = super_by_name(sp, name);
+
+		return r && (r->is_cmd ? r->svc.state == SVC_RUNNING : svc_up(&r->svc));
+	}
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+
+		if (r->removed)
+			continue;
+		if (r->is_cmd ? r->svc.state != SVC_RUNNING && r->svc.last_status < 0
+			      : r->cfg->enabled && !svc_up(&r->svc))
+			return 0;
+	}
+	return 1;
+}
+
 /* Tell the outer systemd how many services are up; READY=1 the first
  * time all of them (and CMD) are. */
 static void outer_update(struct super *sp)
