@@ -26,15 +26,19 @@ make_busybox_rootfs "$T_TMP/bb"
 tar -C "$T_TMP/bb" -c . | docker import - pouch-test/busybox:stable >/dev/null
 tar -C "$deb" -c . | docker import - pouch-test/debian:bookworm >/dev/null
 
+# build FILE BASE TAG: build examples/docker/FILE on BASE; "FILE builds"
+build() {
+	docker build -q --build-arg BASE="$2" -f "$ctx/examples/docker/$1" -t "$3" "$ctx" \
+		>"$T_TMP/build" 2>&1
+	_rc=$?
+	expect_eq "$1 builds" "$_rc" 0
+	[ "$_rc" = 0 ] || cat "$T_TMP/build"
+}
 # healthy NAME: docker's health check passed
 healthy() { [ "$(docker inspect -f '{{.State.Health.Status}}' "$1" 2>/dev/null)" = healthy ]; }
 
 # ---- busybox
-docker build -q --build-arg BASE=pouch-test/busybox:stable \
-	-f "$ctx/examples/docker/Dockerfile.busybox" -t pouch-test/app-bb "$ctx" >"$T_TMP/build" 2>&1
-rc=$?
-expect_eq "Dockerfile.busybox builds" "$rc" 0
-[ "$rc" = 0 ] || cat "$T_TMP/build"
+build Dockerfile.busybox pouch-test/busybox:stable pouch-test/app-bb
 docker run -d --name pouch-test-bb pouch-test/app-bb >/dev/null
 check "busybox: HEALTHCHECK (ctl wait-ready) reports healthy" wait_for 30 healthy pouch-test-bb
 docker exec pouch-test-bb /sbin/pouch-init ctl status >"$T_TMP/status" 2>&1
@@ -47,11 +51,7 @@ check "busybox: the poststop hook ran and saw it" sh -c "docker logs pouch-test-
 docker rm -f pouch-test-bb >/dev/null 2>&1
 
 # ---- Debian
-docker build -q --build-arg BASE=pouch-test/debian:bookworm \
-	-f "$ctx/examples/docker/Dockerfile.debian" -t pouch-test/app-deb "$ctx" >"$T_TMP/build" 2>&1
-rc=$?
-expect_eq "Dockerfile.debian builds" "$rc" 0
-[ "$rc" = 0 ] || cat "$T_TMP/build"
+build Dockerfile.debian pouch-test/debian:bookworm pouch-test/app-deb
 docker run -d --name pouch-test-deb pouch-test/app-deb >/dev/null
 check "Debian: HEALTHCHECK (ctl wait-ready) reports healthy" wait_for 60 healthy pouch-test-deb
 docker exec pouch-test-deb /sbin/pouch-init ctl status >"$T_TMP/status" 2>&1
