@@ -13,8 +13,8 @@ for g in "$@"; do
 	docker) pkgs="$pkgs docker.io containerd" ;;
 	bench) pkgs="$pkgs tini dumb-init catatonit runit s6 supervisor" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libinih-dev" ;;
-	deb) pkgs="$pkgs build-essential debhelper dpkg-dev scdoc" ;;
-	systemd) pkgs="$pkgs libsystemd-dev" ;;
+	deb) pkgs="$pkgs build-essential debhelper dpkg-dev scdoc git" ;;
+	systemd) pkgs="$pkgs libsystemd-dev systemd" ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;
 	esac
 done
