@@ -39,7 +39,7 @@ HOOKS_SRC := hooks/hooks.c
 INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) init/log.c init/signames.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \
             init/svcrun.c init/super.c init/sysd.c init/ctl.c init/ctlproto.c init/outer.c \
-            init/ctlcli.c
+            init/ctlcli.c init/state.c init/proc.c init/notifyproto.c
 INIT_MAIN := init/main.c
 HELPER_SRC := test/helpers/pt.c
 UNIT_SRC := $(wildcard test/unit/test_*.c)
@@ -117,8 +117,8 @@ check: deps-build deps-test deps-runc deps-docker deps-systemd
 
 # libFuzzer targets (clang), each run for FUZZ_TIME seconds from
 # fuzz/corpus/NAME; fuzz/run.sh prints executions and coverage
-FUZZ_TARGETS := fuzz_config fuzz_words fuzz_envfile fuzz_values fuzz_ctl
-FUZZ_LIB := $(CONFIG_SRC) init/signames.c init/ctlproto.c init/log.c
+FUZZ_TARGETS := fuzz_config fuzz_words fuzz_envfile fuzz_values fuzz_ctl fuzz_notify
+FUZZ_LIB := $(CONFIG_SRC) init/signames.c init/ctlproto.c init/notifyproto.c init/log.c
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -g -O1 -Wall -Wextra -Werror \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60

@@ -84,9 +84,7 @@ static void flush(struct super *sp, struct ctl_client *c, size_t idx)
 void ctl_open(struct super *sp)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	const char *path = sp->cfg->init.control_socket
-				   ? sp->cfg->init.control_socket
-				   : "/run/pouch/control.sock";
+	const char *path = sp->ctl_path;
 	struct watch w = { W_CTL_LISTEN, 0 };
 	char dir[108], *slash;
 	mode_t old;
@@ -94,7 +92,17 @@ void ctl_open(struct super *sp)
 	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
 		sp->clients[i].fd = -1;
 	sp->ctlfd = -1;
-	snprintf(sp->ctl_path, sizeof(sp->ctl_path), "%s", path);
+	if (sp->cfg->init.control_socket)
+		snprintf(sp->ctl_path, sizeof(sp->ctl_path), "%s",
+			 sp->cfg->init.control_socket);
+	else if (!sp->state_dir[0] ||
+		 (size_t)snprintf(sp->ctl_path, sizeof(sp->ctl_path),
+				  "%s/control.sock", sp->state_dir) >=
+			 sizeof(sp->ctl_path)) {
+		log_warnx("no control socket: no usable state directory");
+		sp->ctl_path[0] = '\0';
+		return;
+	}
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
@@ -130,6 +138,7 @@ void ctl_close(struct super *sp)
 	if (sp->ctlfd >= 0) {
 		close(sp->ctlfd);
 		(void)unlink(sp->ctl_path);
+		sp->ctlfd = -1;
 	}
 }
 

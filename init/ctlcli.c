@@ -6,6 +6,7 @@
  */
 #include "ctlcli.h"
 #include "log.h"
+#include "state.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +26,13 @@ static int connect_to(const char *path)
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		log_errorx("ctl: socket path too long: %s", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	memcpy(a.sun_path, path, strlen(path) + 1);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		log_error("ctl: unable to connect to %s", path);
 		if (fd >= 0)
@@ -81,13 +88,16 @@ static char *read_all(int fd, size_t *len)
 int ctl_main(int argc, char **argv)
 {
 	const char *path = getenv("POUCH_CONTROL_SOCKET");
-	char *resp, *nl;
+	char *resp, *nl, found[512];
 	size_t len;
 	int i = 1, fd, code;
 
 	log_set_prog("pouch-init ctl");
-	if (!path || !*path)
-		path = "/run/pouch/control.sock";
+	if (!path || !*path) {
+		state_dir_find(getenv("POUCH_STATE_DIR"), "control.sock", found,
+			       sizeof(found));
+		path = found;
+	}
 	if (i < argc && !strcmp(argv[i], "--socket") && i + 1 < argc) {
 		path = argv[i + 1];
 		i += 2;

@@ -47,6 +47,7 @@ struct rt {
 	struct cfg_service *cfg;
 	int is_cmd;
 	pid_t pgid;		/* process group (= session) of the run */
+	pid_t sid;		/* the session the run was started in */
 	pid_t old_pgid;		/* a previous run's leftovers, killed at the next start */
 	pid_t launcher;		/* forking: the process that daemonizes */
 	int await_pidfile;
@@ -57,6 +58,7 @@ struct rt {
 	int out_w, err_w;	/* pipe write ends given to each run */
 	struct watch wout, werr, wnotify;
 	int notifyfd;		/* its own sd_notify socket, -1 none */
+	int claim_said;		/* a refused notify message or pidfile was reported */
 	enum svc_state logged;	/* last state we reported */
 	int restart_pending;	/* ctl restart: start again once stopped */
 	int removed;		/* gone from services.d on reload */
@@ -99,6 +101,8 @@ struct super {
 	int essential_failed;
 	int64_t deadline;
 	int killed_all;
+	char state_dir[256];	/* see state.h */
+	char notify_dir[320];	/* STATE/notify.XXXXXX; "" until made */
 	/* control socket */
 	int ctlfd;
 	char ctl_path[108];
@@ -114,6 +118,8 @@ struct super {
 #define NO_CMD ((size_t)-1)
 
 /* svcrun.c */
+/* The service (or CMD) that tracks pid in any role; NULL: none. */
+struct rt *run_owner(struct super *sp, pid_t pid);
 void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg);
 void run_reap(struct super *sp);
 void run_probe(struct super *sp, struct rt *r);
@@ -142,9 +148,9 @@ void super_note(struct super *sp, struct rt *r);
 void super_shutdown(struct super *sp, const char *reason);
 void super_reload(struct super *sp, struct ctl_client *c);
 void super_note_swap(struct super *sp, struct rt *r);
-/* The abstract socket name of a notify service's NOTIFY_SOCKET. */
-void super_notify_name(const struct super *sp, const struct rt *r,
-		       char *buf, size_t len);
+/* The path of a notify service's NOTIFY_SOCKET. */
+int super_notify_name(const struct super *sp, const struct rt *r,
+		      char *buf, size_t len);
 int super_add_service(struct super *sp, struct cfg_service *cfg);
 /* A service by name ("cmd" for CMD); NULL when there is none. */
 struct rt *super_by_name(struct super *sp, const char *name);

@@ -7,6 +7,7 @@
 #include "loop.h"
 #include "signames.h"
 #include "outer.h"
+#include "state.h"
 #include "super-internal.h"
 
 #include <dirent.h>
@@ -572,32 +573,53 @@ static void cmd_config(struct super *sp)
 }
 
 /* Each notify service gets its own socket, so a message is known to be
- * its own even when the sender has exited before we read it. */
-void super_notify_name(const struct super *sp, const struct rt *r,
-		       char *buf, size_t len)
+ * its own even when the sender has exited before we read it. The socket
+ * is a path in a private directory of the state directory (mode 0711),
+ * the socket itself 0600 and given to the service's user at each start:
+ * no other uid, and no process of another container that shares our
+ * network namespace, can reach it. */
+int super_notify_name(const struct super *sp, const struct rt *r,
+		      char *buf, size_t len)
 {
-	snprintf(buf, len, "@pouch-init/%d/notify/%zu", (int)sp->self,
-		 (size_t)(r - sp->rt));
+	int n = snprintf(buf, len, "%s/%zu", sp->notify_dir,
+			 (size_t)(r - sp->rt));
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 static int open_notify(struct super *sp, struct rt *r, size_t idx)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	char name[64];
-	int one = 1;
-	size_t len;
+	int one = 1, err;
+	mode_t old;
 
-	super_notify_name(sp, r, name, sizeof(name));
-	len = strlen(name);
-	memcpy(a.sun_path, name, len);
-	a.sun_path[0] = '\0';
+	if (!sp->notify_dir[0] &&
+	    (err = state_notify_dir(sp->state_dir, sp->notify_dir,
+				    sizeof(sp->notify_dir))) < 0) {
+		sp->notify_dir[0] = '\0';
+		errno = -err;
+		log_warn("service %s: unable to make a directory for notify sockets in %s",
+			 r->cfg->name, sp->state_dir);
+		return -1;
+	}
+	if (super_notify_name(sp, r, a.sun_path, sizeof(a.sun_path)) < 0) {
+		log_warnx("service %s: no notify socket: the state directory's path %s is too long",
+			  r->cfg->name, sp->state_dir);
+		return -1;
+	}
+	(void)unlink(a.sun_path);
 	r->notifyfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (r->notifyfd < 0 ||
-	    setsockopt(r->notifyfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
-	    bind(r->notifyfd, (struct sockaddr *)&a,
-		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0) {
-		log_warn("service %s: unable to open its notify socket",
-			 r->cfg->name);
+	old = umask(0177);
+	err = r->notifyfd < 0 ||
+	      setsockopt(r->notifyfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	      bind(r->notifyfd, (struct sockaddr *)&a, sizeof(a)) < 0;
+	umask(old);
+	if (err) {
+		log_warn("service %s: unable to open its notify socket %s; it gets no NOTIFY_SOCKET",
+			 r->cfg->name, a.sun_path);
+		if (r->notifyfd >= 0)
+			close(r->notifyfd);
+		r->notifyfd = -1;
 		return -1;
 	}
 	r->wnotify = (struct watch){ W_NOTIFY, idx };
@@ -679,6 +701,9 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 			drop_vars(env, outer_vars);
 		sp->base_env = env;
 	}
+	if (state_dir_open(getenv("POUCH_STATE_DIR"), sp->state_dir,
+			   sizeof(sp->state_dir)) < 0)
+		sp->state_dir[0] = '\0';
 	sp->n = sp->cfg->nsvcs + (sp->opts->cmd ? 1 : 0);
 	sp->rt = calloc(sp->n ? sp->n : 1, sizeof(*sp->rt));
 	if (!sp->rt)
@@ -733,14 +758,20 @@ static void teardown(struct super *sp)
 		struct rt *r = &sp->rt[i];
 		int fds[] = { r->out.fd, r->err.fd, r->out_w, r->err_w,
 			      r->notifyfd, r->probe_fd };
+		char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
 		for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
 			if (fds[k] >= 0)
 				close(fds[k]);
+		if (r->notifyfd >= 0 &&
+		    super_notify_name(sp, r, path, sizeof(path)) == 0)
+			(void)unlink(path);
 		svc_free(&r->svc);
 		free(r->status);
 	}
 	free(sp->rt);
+	if (sp->notify_dir[0])
+		(void)rmdir(sp->notify_dir);
 	for (size_t i = 0; i < sp->nfiles; i++) {
 		if (sp->files[i]->dropped) /* still failing at the end */
 			log_warnx("log file %s: %llu bytes were lost (write errors)",

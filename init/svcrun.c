@@ -6,7 +6,9 @@
  */
 #include "log.h"
 #include "signames.h"
+#include "notifyproto.h"
 #include "outer.h"
+#include "proc.h"
 #include "super-internal.h"
 
 #include <arpa/inet.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -72,11 +75,26 @@ static int env_file(const char *spec, char ***env)
 	return 0;
 }
 
-/* The container's env, the hooks' additions, then the service's own. */
-static char **build_env(struct super *sp, struct rt *r)
+/* The notify socket is the service's user's alone (0600). */
+static void give_notify_socket(struct super *sp, struct rt *r)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	const struct cfg_service *c = r->cfg;
+
+	if (r->notifyfd < 0 || super_notify_name(sp, r, path, sizeof(path)) < 0)
+		return;
+	if (chown(path, c->has_user ? c->uid : geteuid(),
+		  c->has_user || c->has_group ? c->gid : getegid()) < 0)
+		log_warn("service %s: unable to give its notify socket %s to its user",
+			 c->name, path);
+}
+
+/* The container's env, the hooks' additions, then the service's own;
+ * with_notify: NOTIFY_SOCKET too (not for probes). */
+static char **build_env(struct super *sp, struct rt *r, int with_notify)
 {
 	const struct cfg_service *c = r->cfg;
-	char **env = NULL, num[64];
+	char **env = NULL, num[64], path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int ok = 0;
 
 	if (cfg_env_merge(&env, sp->base_env) < 0)
@@ -87,10 +105,9 @@ static char **build_env(struct super *sp, struct rt *r)
 		ok |= env_add(&env, "LOGNAME", c->user_name);
 		ok |= env_add(&env, "SHELL", c->shell);
 	}
-	if (c->ready == READY_NOTIFY && r->notifyfd >= 0) {
-		super_notify_name(sp, r, num, sizeof(num));
-		ok |= env_add(&env, "NOTIFY_SOCKET", num);
-	}
+	if (with_notify && c->ready == READY_NOTIFY && r->notifyfd >= 0 &&
+	    super_notify_name(sp, r, path, sizeof(path)) == 0)
+		ok |= env_add(&env, "NOTIFY_SOCKET", path);
 	if (ok < 0 || (c->env_file && env_file(c->env_file, &env) < 0))
 		goto fail;
 	if (cfg_env_merge(&env, c->env) < 0)
@@ -175,12 +192,16 @@ static void fill_rlimits(struct super *sp, const struct cfg_service *c,
 	}
 }
 
+/* How r runs, for argv: its own command, or (probe) a readiness or
+ * health check, which runs as the service runs but with its output on
+ * /dev/null. */
 static void fill_spec(struct super *sp, struct rt *r, struct spawn_spec *s,
-		      struct spawn_rlimit *rl, int devnull)
+		      struct spawn_rlimit *rl, int devnull, char *const *argv,
+		      int probe)
 {
 	const struct cfg_service *c = r->cfg;
 
-	spawn_spec_init(s, sp->inh, c->argv);
+	spawn_spec_init(s, sp->inh, argv);
 	fill_rlimits(sp, c, rl, &s->nrlimits);
 	s->rlimits = rl;
 	if (r->is_cmd) {
@@ -191,8 +212,8 @@ static void fill_spec(struct super *sp, struct rt *r, struct spawn_spec *s,
 	s->group = SPAWN_SESSION;
 	s->close_fds = 1;
 	s->fds[0] = devnull;
-	s->fds[1] = out_fd(&c->out, r->out_w, devnull, 1);
-	s->fds[2] = out_fd(&c->err, r->err_w, devnull, 2);
+	s->fds[1] = probe ? devnull : out_fd(&c->out, r->out_w, devnull, 1);
+	s->fds[2] = probe ? devnull : out_fd(&c->err, r->err_w, devnull, 2);
 	s->workdir = c->workdir;
 	s->has_umask = c->has_umask;
 	s->umask = c->umask;
@@ -241,11 +262,12 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	if (!r->is_cmd && run_setup_output(sp, r) < 0)
 		log_warn("service %s: unable to set up its output",
 			 r->cfg->name);
-	env = build_env(sp, r);
+	env = build_env(sp, r, 1);
 	if (!env)
 		return -EINVAL;
+	give_notify_socket(sp, r);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	fill_spec(sp, r, &s, rl, devnull);
+	fill_spec(sp, r, &s, rl, devnull, r->cfg->argv, 0);
 	s.envp = env;
 	journal_fds(r, &s, jfd, devnull);
 	ret = spawn_start_step(&s, pid, &err, &step);
@@ -266,12 +288,20 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 				  step, r->cfg->argv[0]);
 	}
 	r->pgid = *pid;
+	r->sid = r->is_cmd ? 0 : *pid;
 	if (r->cfg->type == TYPE_FORKING)
 		r->launcher = *pid;
 	r->probe_at = r->cfg->ready == READY_NONE ? 0 : sp->now;
 	free(r->status);
 	r->status = NULL;
 	return 0;
+}
+
+/* A check that is no longer wanted goes with its process group. */
+static void kill_probe(pid_t *pid)
+{
+	if (*pid > 0)
+		(void)kill(-*pid, SIGKILL);
 }
 
 void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg)
@@ -295,7 +325,10 @@ void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg)
 	if (r->svc.state != SVC_STARTING) {
 		r->probe_at = 0;
 		r->await_pidfile = 0;
+		kill_probe(&r->probe_pid);
 	}
+	if (r->svc.state != SVC_RUNNING)
+		kill_probe(&r->health_pid);
 	super_note(sp, r);
 }
 
@@ -324,25 +357,144 @@ static struct rt *find_pid(struct super *sp, pid_t pid, int *what)
 	return NULL;
 }
 
-static int read_pidfile(const char *path, pid_t *pid)
+struct rt *run_owner(struct super *sp, pid_t pid)
 {
+	int what;
+
+	return pid > 0 ? find_pid(sp, pid, &what) : NULL;
+}
+
+/* Whether pid is one of r's processes: its main process or launcher, a
+ * process of the session its run was started in, or a descendant of its
+ * main process or launcher. A process in another pid namespace has pid 0
+ * here and is no one's. */
+static int belongs(const struct rt *r, pid_t pid)
+{
+	pid_t anc[2] = { r->svc.pid, r->launcher };
+	struct proc_ids ids;
+
+	if (pid <= 1)
+		return 0;
+	if (pid == r->svc.pid || pid == r->launcher)
+		return 1;
+	if (proc_ids(pid, &ids) < 0)
+		return 0;
+	if (r->sid > 1 && ids.sid == r->sid)
+		return 1;
+	return proc_descends(pid, anc, 2);
+}
+
+/* May r take pid as its main process? Never pid 1, pouch-init itself, or
+ * a process that CMD or another service tracks; and when the claim comes
+ * from an unprivileged writer (owner, -1 when it is r's own process that
+ * says so), only a process that writer could signal itself. */
+static const char *claim_refused(struct super *sp, struct rt *r, pid_t pid,
+				 long owner)
+{
+	struct rt *o = run_owner(sp, pid);
+	struct proc_ids ids;
+
+	if (pid <= 1 || pid == sp->self)
+		return "pid 1 or pouch-init itself";
+	if (o && o != r)
+		return o->is_cmd ? "a process of CMD" : "a process of another service";
+	if (proc_ids(pid, &ids) < 0)
+		return "no such process";
+	if (owner < 0)
+		return belongs(r, pid) ? NULL : "not a process of this service";
+	if (owner > 0 && ids.ruid != (uid_t)owner && ids.suid != (uid_t)owner &&
+	    !belongs(r, pid))
+		return "a process its writer could not signal itself";
+	return NULL;
+}
+
+/* A pidfile is trusted as root's when root owns it, nobody else may
+ * write it and it has one name; otherwise the uid that could have
+ * written it is the claim's owner (see claim_refused). */
+static int read_pidfile(struct super *sp, struct rt *r, pid_t *pid)
+{
+	const char *path = r->cfg->pidfile, *why;
 	char buf[32];
+	struct stat st;
 	ssize_t n;
 	long v;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *end;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
 		return -EAGAIN;
 	buf[n] = '\0';
-	v = strtol(buf, NULL, 10);
-	if (v <= 1 || kill((pid_t)v, 0) < 0)
-		return -ESRCH;
+	v = strtol(buf, &end, 10);
+	if (end == buf || (*end && *end != '\n') || v <= 1 || v > 4194304)
+		return -EAGAIN; /* not (yet) a pid */
+	if (st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    st.st_nlink == 1)
+		why = claim_refused(sp, r, (pid_t)v, 0);
+	else
+		why = claim_refused(sp, r, (pid_t)v,
+				    st.st_uid && st.st_nlink == 1 ? (long)st.st_uid : -1);
+	if (why) {
+		if (!r->claim_said)
+			log_warnx("service %s: pidfile %s names pid %ld, %s: not followed",
+				  r->cfg->name, path, v, why);
+		r->claim_said = 1;
+		return -EPERM;
+	}
 	*pid = (pid_t)v;
 	return 0;
+}
+
+/* The process group to signal for a daemon found by its pidfile: its
+ * own, unless that group is another's (then the daemon alone). */
+static pid_t daemon_group(struct super *sp, struct rt *r, pid_t pid)
+{
+	pid_t pg = getpgid(pid);
+	struct rt *o;
+
+	if (pg <= 1)
+		return pid;
+	for (size_t i = 0; i < sp->n; i++) {
+		o = &sp->rt[i];
+		if (o != r && (o->pgid == pg || o->sid == pg))
+			return pid;
+	}
+	o = run_owner(sp, pg);
+	return o && o != r ? pid : pg;
+}
+
+/* Start a readiness or health check of r, as r runs. 0 with *pid. */
+static int spawn_probe(struct super *sp, struct rt *r, char *const *argv,
+		       pid_t *pid)
+{
+	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
+	struct spawn_spec s;
+	const char *step;
+	char **env = build_env(sp, r, 0);
+	int devnull, err, ret;
+
+	if (!env)
+		return -ENOMEM;
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	fill_spec(sp, r, &s, rl, devnull, argv, 1);
+	s.envp = env;
+	ret = spawn_start_step(&s, pid, &err, &step);
+	if (devnull >= 0)
+		close(devnull);
+	cfg_free_words(env);
+	if (ret == 0 && err) {
+		errno = err;
+		log_error("service %s: unable to %s its check %s", r->cfg->name,
+			  step, argv[0]);
+	}
+	return ret;
 }
 
 static void launcher_exited(struct super *sp, struct rt *r, int status)
@@ -393,8 +545,6 @@ static void health_exited(struct super *sp, struct rt *r, int status)
 /* The health timer: start a check, or kill one that overran. */
 void run_health(struct super *sp, struct rt *r)
 {
-	struct spawn_spec s;
-	int err;
 	pid_t pid;
 
 	r->health_at = sp->now + r->cfg->health_interval_ms;
@@ -404,11 +554,7 @@ void run_health(struct super *sp, struct rt *r)
 		(void)kill(-r->health_pid, SIGKILL);
 		return; /* its exit counts as a failure */
 	}
-	spawn_spec_init(&s, sp->inh, r->cfg->health_argv);
-	s.group = SPAWN_SESSION;
-	s.close_fds = 1;
-	s.envp = sp->base_env;
-	if (spawn_start(&s, &pid, &err) == 0)
+	if (spawn_probe(sp, r, r->cfg->health_argv, &pid) == 0)
 		r->health_pid = pid;
 }
 
@@ -524,16 +670,11 @@ static int tcp_check(int port, int *fd)
 
 static void probe_exec(struct super *sp, struct rt *r)
 {
-	struct spawn_spec s;
-	int err;
 	pid_t pid;
 
 	if (r->probe_pid)
 		return;
-	spawn_spec_init(&s, sp->inh, r->cfg->ready_argv);
-	s.group = SPAWN_SESSION;
-	s.envp = sp->base_env;
-	if (spawn_start(&s, &pid, &err) < 0) {
+	if (spawn_probe(sp, r, r->cfg->ready_argv, &pid) < 0) {
 		r->probe_at = sp->now + PROBE_MS;
 		return;
 	}
@@ -549,9 +690,9 @@ void run_probe(struct super *sp, struct rt *r)
 	if (r->svc.state != SVC_STARTING)
 		return;
 	if (r->await_pidfile) {
-		if (read_pidfile(r->cfg->pidfile, &pid) == 0) {
+		if (read_pidfile(sp, r, &pid) == 0) {
 			r->await_pidfile = 0;
-			r->pgid = getpgid(pid) > 0 ? getpgid(pid) : pid;
+			r->pgid = daemon_group(sp, r, pid);
 			run_drive(sp, r, EV_FORKED, pid);
 			if (r->svc.state == SVC_STARTING)
 				r->probe_at = sp->now;
@@ -583,35 +724,87 @@ void run_probe(struct super *sp, struct rt *r)
 	}
 }
 
-static void notify_msg(struct super *sp, struct rt *r, char *msg)
+/* A sender that has exited (and was reaped) before we read its message,
+ * as `notify READY=1` run by a service's shell does: only the service's
+ * user (or root) can reach its socket, and a process of another pid
+ * namespace has pid 0, so it is the service's. */
+static int sender_gone(const struct rt *r, const struct ucred *cred)
 {
-	char *save, *line;
+	uid_t uid = r->cfg->has_user ? r->cfg->uid : geteuid();
 
-	for (line = strtok_r(msg, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (strcmp(line, "READY=1") == 0) {
-			if (r->svc.state == SVC_STARTING)
-				run_drive(sp, r, EV_READY, 0);
-		} else if (strncmp(line, "STATUS=", 7) == 0) {
-			free(r->status);
-			r->status = strndup(line + 7, STATUS_MAX);
-			log_info("service %s: %s", r->cfg->name, line + 7);
-		} else if (strncmp(line, "MAINPID=", 8) == 0) {
-			long v = strtol(line + 8, NULL, 10);
+	return cred->pid > 0 && kill(cred->pid, 0) < 0 && errno == ESRCH &&
+	       (cred->uid == uid || cred->uid == 0);
+}
 
-			if (v > 1)
-				run_drive(sp, r, EV_FORKED, v);
-		}
+/* Say once per service that something was refused. */
+static void refuse_once(struct rt *r, const char *what, long v, const char *why)
+{
+	if (r->claim_said)
+		return;
+	r->claim_said = 1;
+	log_warnx("service %s: %s%ld refused: %s (said once)", r->cfg->name,
+		  what, v, why);
+}
+
+static void notify_msg(struct super *sp, struct rt *r, const char *buf,
+		       size_t len, const struct ucred *cred)
+{
+	struct notify_msg m;
+	const char *why;
+
+	if (!cred || !(belongs(r, cred->pid) || sender_gone(r, cred))) {
+		refuse_once(r, "a notify message from pid ",
+			    cred ? (long)cred->pid : 0L,
+			    cred && cred->pid ? "not a process of this service"
+					      : "a process outside this container's pid namespace");
+		return;
 	}
+	(void)notify_parse(buf, len, &m);
+	if (m.status) {
+		free(r->status);
+		r->status = strndup(m.status, m.status_len < STATUS_MAX ? m.status_len : STATUS_MAX);
+		log_info("service %s: %.*s", r->cfg->name, (int)m.status_len, m.status);
+	}
+	if (m.mainpid) {
+		why = claim_refused(sp, r, m.mainpid, -1);
+		if (why)
+			refuse_once(r, "MAINPID=", (long)m.mainpid, why);
+		else
+			run_drive(sp, r, EV_FORKED, m.mainpid);
+	}
+	if (m.ready && r->svc.state == SVC_STARTING)
+		run_drive(sp, r, EV_READY, 0);
+}
+
+/* The sender's credentials (the kernel's, SO_PASSCRED); descriptors sent
+ * along are closed (FDSTORE is not kept). */
+static const struct ucred *take_cmsgs(struct msghdr *mh)
+{
+	const struct ucred *cred = NULL;
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET)
+			continue;
+		if (cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct ucred)))
+			cred = (const struct ucred *)CMSG_DATA(cm);
+		if (cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (int *fd = (int *)CMSG_DATA(cm);
+		     (char *)fd < (char *)cm + cm->cmsg_len; fd++)
+			close(*fd);
+	}
+	return cred;
 }
 
 void run_notify(struct super *sp, struct rt *r)
 {
 	char buf[4096], ctl[CMSG_SPACE(sizeof(struct ucred)) +
 			    CMSG_SPACE(16 * sizeof(int))];
-	struct iovec iov = { buf, sizeof(buf) - 1 };
+	struct iovec iov = { buf, sizeof(buf) };
+	const struct ucred *cred;
 	struct msghdr mh;
-	struct cmsghdr *cm;
 	ssize_t n;
 
 	for (int i = 0; i < 64; i++) {
@@ -623,17 +816,9 @@ void run_notify(struct super *sp, struct rt *r)
 		n = recvmsg(r->notifyfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0)
 			return;
-		buf[n] = '\0';
-		/* close any descriptors sent along (FDSTORE is not kept) */
-		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-			if (cm->cmsg_type != SCM_RIGHTS)
-				continue;
-			for (int *fd = (int *)CMSG_DATA(cm);
-			     (char *)fd < (char *)cm + cm->cmsg_len; fd++)
-				close(*fd);
-		}
+		cred = take_cmsgs(&mh);
 		if (r->svc.pid > 0 || r->svc.state == SVC_STARTING)
-			notify_msg(sp, r, buf);
+			notify_msg(sp, r, buf, (size_t)n, cred);
 	}
 }
 

@@ -82,6 +82,9 @@ lines() { if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi; }
 
 T_TMP=$(mktemp -d /tmp/pouch-e2e.XXXXXX)
 chmod 755 "$T_TMP" # services running as nobody write here
+# pid 1's sockets, of every pouch-init a test starts, stay in here
+export POUCH_STATE_DIR="$T_TMP/state"
+mkdir -m 755 "$POUCH_STATE_DIR"
 t_cleanup() {
 	grep " $T_TMP/" /proc/mounts | awk '{print $2}' | sort -r |
 		while read -r m; do umount -l "$m"; done

@@ -1,0 +1,263 @@
+# Trust boundaries inside the container: what a service's user, another
+# uid, or a process of another pid namespace (another container in the
+# same network namespace) can make pid 1 do through notify sockets,
+# pidfiles and probes. Each attack is performed for real and must fail;
+# the legitimate use next to it must still work.
+T=$T_TMP
+NOBODY="setpriv --reuid nobody --regid nogroup --clear-groups"
+
+ctl_conf() {
+	conf_new
+	SOCK=$C/ctl.sock
+	printf '[init]\ncontrol_socket = %s\n' "$SOCK" >"$C/init.ini"
+}
+ctl() { "$POUCH_INIT" ctl --socket "$SOCK" "$@"; }
+state_of() { ctl status --json "$1" | sed -n 's/.*"state": "\([a-z]*\)".*/\1/p'; }
+pid_of() { ctl status --json "$1" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
+# the pid (as seen from here) of the process whose argv is exactly $1
+host_pid() { pgrep -fx -- "$1" | head -n 1; }
+is_state() { [ "$(state_of "$1")" = "$2" ]; }
+has_pid() { [ -n "$(pid_of "$1")" ]; }
+pid_changed() { p=$(pid_of "$1"); [ -n "$p" ] && [ "$p" != "$2" ]; }
+# a process's pid inside its pid namespace
+ns_pid() { awk '/^NSpid:/ {print $NF}' "/proc/$1/status"; }
+# NOTIFY_SOCKET as a process sees it
+notify_of() { tr '\0' '\n' <"/proc/$1/environ" | sed -n 's/^NOTIFY_SOCKET=//p'; }
+
+# ---- READY=1 from another uid, and from another pid namespace
+ctl_conf
+svc slow <<EOF
+[service]
+type = notify
+exec = sleep 1001
+ready_timeout = 60s
+EOF
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -S "$SOCK"
+wait_for 5 pgrep -fx 'sleep 1001' >/dev/null
+hp=$(host_pid "sleep 1001")
+ns=$(notify_of "$hp")
+check "a notify service gets a NOTIFY_SOCKET" test -n "$ns"
+NOTIFY_SOCKET=$ns $NOBODY "$PT" notify READY=1 2>/dev/null
+sleep 0.3
+expect_eq "READY=1 sent by nobody does not make a root service ready" "$(state_of slow)" starting
+NOTIFY_SOCKET=$ns unshare --pid --fork "$PT" notify READY=1 2>/dev/null
+sleep 0.3
+expect_eq "READY=1 from another pid namespace (another container) is refused" "$(state_of slow)" starting
+case $ns in
+@*) not_ok "the notify socket is not an abstract name anyone in the network namespace can reach ($ns)" ;;
+*) ok "the notify socket is a path, not an abstract name"
+   check "... in a directory others cannot list or write" sh -c "[ \$(stat -c %a '$(dirname "$ns")') = 711 ] && [ \$(stat -c %u '$(dirname "$ns")') = 0 ]"
+   check "... and only the service's user may use it" sh -c "[ \$(stat -c %a '$ns') = 600 ]" ;;
+esac
+ns_kill
+
+# ---- two pouch-inits, both pid 1, in one network namespace: no crosstalk
+ctl_conf
+CA=$C; SA=$SOCK
+svc dummy <<EOF
+[service]
+type = notify
+exec = sleep 1002
+ready_timeout = 60s
+EOF
+ctl_conf
+CB=$C; SB=$SOCK
+svc dummy <<EOF
+[service]
+type = notify
+exec = sh -c '$PT notify READY=1; exec sleep 1003'
+EOF
+ns_start -c "$CA" -- sleep 1000
+BG_A=$NS_BG; P1_A=$NS_PID1
+wait_for 5 test -S "$SA"
+ns_start -c "$CB" -- sleep 1000
+BG_B=$NS_BG; P1_B=$NS_PID1
+wait_for 5 test -S "$SB"
+SOCK=$SB
+wait_for 5 is_state dummy running
+expect_eq "container B's notify service becomes ready" "$(state_of dummy)" running
+sleep 0.3
+SOCK=$SA
+expect_eq "... and B's READY=1 does not reach container A" "$(state_of dummy)" starting
+kill -KILL "$P1_A" "$P1_B" 2>/dev/null
+wait "$BG_A" "$BG_B" 2>/dev/null
+
+# ---- MAINPID: a service may not name another service's process
+ctl_conf
+svc db <<EOF
+[service]
+exec = sleep 1004
+EOF
+cat >"$T/app.sh" <<EOF
+while ! [ -s $T/dbpid ]; do sleep 0.05; done
+$PT notify "MAINPID=\$(cat $T/dbpid)"
+$PT notify READY=1
+exec sleep 1005
+EOF
+svc app <<EOF
+[service]
+type = notify
+exec = sh $T/app.sh
+EOF
+rm -f "$T/dbpid"
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -S "$SOCK"
+wait_for 5 has_pid db
+dbpid=$(pid_of db)
+echo "$dbpid" >"$T/dbpid"
+wait_for 5 is_state app running
+check "app says MAINPID=<db's pid>: app does not become db's process" [ "$(pid_of app)" != "$dbpid" ]
+ctl signal app KILL >/dev/null 2>&1
+sleep 0.3
+expect_eq "ctl signal app KILL does not kill db" "$(state_of db):$(pid_of db)" "running:$dbpid"
+kill -KILL "$(host_pid 'sleep 1004')"
+wait_for 5 pid_changed db "$dbpid"
+check "db's own exit is still db's: it is restarted" sh -c "[ '$(state_of db)' = running ] && [ '$(pid_of db)' != '$dbpid' ]"
+ns_kill
+
+# the legitimate use: a notify daemon hands over to a child of its own
+ctl_conf
+svc handover <<EOF
+[service]
+type = notify
+exec = sh -c 'sleep 1006 & $PT notify "MAINPID=\$!"; $PT notify READY=1; exec sleep 1007'
+EOF
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -S "$SOCK"
+wait_for 5 is_state handover running
+expect_eq "MAINPID naming the service's own child is followed" "$(pid_of handover)" "$(ns_pid "$(host_pid 'sleep 1006')")"
+ns_kill
+
+# ---- a pidfile written by an unprivileged daemon names any pid
+ctl_conf
+mkdir -p "$T/run-nobody"; chown nobody "$T/run-nobody"
+cat >"$T/fk.sh" <<EOF
+while ! [ -s $T/dbpid2 ]; do sleep 0.05; done
+cat $T/dbpid2 >$T/run-nobody/fk.pid
+(exec sleep 1009 </dev/null >/dev/null 2>&1 &)
+exit 0
+EOF
+svc db <<EOF
+[service]
+exec = sleep 1008
+EOF
+svc fk <<EOF
+[service]
+type = forking
+user = nobody
+pidfile = $T/run-nobody/fk.pid
+exec = sh $T/fk.sh
+ready_timeout = 2s
+restart = never
+EOF
+rm -f "$T/dbpid2"
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -S "$SOCK"
+wait_for 5 has_pid db
+dbpid=$(pid_of db)
+echo "$dbpid" >"$T/dbpid2"
+sleep 0.5
+check "a nobody-owned pidfile naming db's pid is not taken" [ "$(pid_of fk)" != "$dbpid" ]
+ctl signal fk KILL >/dev/null 2>&1
+ctl stop fk >/dev/null 2>&1
+sleep 0.3
+expect_eq "... so signalling or stopping fk never reaches db" "$(state_of db):$(pid_of db)" "running:$dbpid"
+ns_kill
+
+# ... nor a root process that no service tracks (nobody could not signal it)
+ctl_conf
+cat >"$T/fk2.sh" <<EOF
+while ! [ -s $T/rootpid ]; do sleep 0.05; done
+cat $T/rootpid >$T/run-nobody/fk2.pid
+exit 0
+EOF
+svc fk2 <<EOF
+[service]
+type = forking
+user = nobody
+pidfile = $T/run-nobody/fk2.pid
+exec = sh $T/fk2.sh
+ready_timeout = 1s
+restart = never
+EOF
+rm -f "$T/rootpid" "$T/run-nobody/fk2.pid"
+ns_start -c "$C" -- sh -c "sleep 1015 & echo \$! >$T/rootpid; exec sleep 1000"
+wait_for 5 test -S "$SOCK"
+wait_for 5 test -s "$T/run-nobody/fk2.pid"
+sleep 0.3
+rootpid=$(cat "$T/rootpid")
+check "a nobody-owned pidfile naming an untracked root process is not taken" [ "$(pid_of fk2)" != "$rootpid" ]
+ctl stop fk2 >/dev/null 2>&1
+sleep 0.3
+check "... so stopping fk2 leaves that process alone" pgrep -fx 'sleep 1015' >/dev/null
+ns_kill
+
+# the legitimate use: a nobody daemon's own pidfile
+ctl_conf
+svc own <<EOF
+[service]
+type = forking
+user = nobody
+pidfile = $T/run-nobody/own.pid
+exec = sh -c '(sleep 1010 </dev/null >/dev/null 2>&1 & echo \$! >$T/run-nobody/own.pid); exit 0'
+EOF
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -S "$SOCK"
+wait_for 5 is_state own running
+expect_eq "a nobody daemon's own pidfile is followed" "$(state_of own)" running
+ns_kill
+
+# ---- probes run as the service runs
+ctl_conf
+mkdir -p "$T/probe"; chmod 777 "$T/probe"
+cat >"$T/probe.sh" <<EOF
+cap=\$(grep ^CapEff /proc/self/status | cut -f2)
+nnp=\$(grep ^NoNewPrivs /proc/self/status | cut -f2)
+if [ "\$1" = ready ]; then
+	echo "\$(id -u) \$PROBE_VAR \$(pwd) \$cap \$nnp" >$T/probe/ready
+else
+	echo "\$(id -u) \$PROBE_VAR \$cap" >$T/probe/health
+fi
+EOF
+svc nb <<EOF
+[service]
+user = nobody
+env = PROBE_VAR=from-service
+capabilities = cap_net_bind_service
+no_new_privs = yes
+workdir = $T/probe
+exec = sleep 1011
+ready = exec:sh $T/probe.sh ready
+health = exec:sh $T/probe.sh health
+health_interval = 100ms
+EOF
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -s "$T/probe/ready"
+wait_for 5 test -s "$T/probe/health"
+svcpid=$(host_pid "sleep 1011")
+svccap=$(grep ^CapEff "/proc/$svcpid/status" | cut -f2)
+expect_eq "ready = exec: runs as the service's user, env, workdir, caps and no_new_privs" \
+	"$(cat "$T/probe/ready")" "65534 from-service $T/probe $svccap 1"
+expect_eq "health = exec: runs as the service's user, env and caps" \
+	"$(cat "$T/probe/health")" "65534 from-service $svccap"
+ns_kill
+
+# a readiness probe that hangs is killed when the service gives up on
+# it, and the next start probes again
+ctl_conf
+svc hang <<EOF
+[service]
+exec = sleep 1012
+ready = exec:sh -c 'echo x >>$T/probe/hang-runs; exec sleep 1013'
+ready_timeout = 300ms
+restart_delay = 100ms
+EOF
+rm -f "$T/probe/hang-runs"
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -S "$SOCK"
+wait_for 10 sh -c "[ \$(wc -l <$T/probe/hang-runs 2>/dev/null || echo 0) -ge 3 ]"
+check "a hung readiness probe does not stop later starts from probing" [ "$(lines "$T/probe/hang-runs")" -ge 3 ]
+check "... the hung probes were killed" [ "$(pgrep -cfx 'sleep 1013')" -le 1 ]
+ns_kill
+true
