@@ -9,6 +9,7 @@
 #include "opts.h"
 #include "spawn.h"
 #include "super.h"
+#include "state.h"
 #include "sysd.h"
 #include "ctlcli.h"
 #include "signames.h"
@@ -215,11 +216,15 @@ static int systemd_main(const struct init_opts *o,
 {
 	struct hook_run h = { .sigfd = sigfd, .inh = inh };
 	char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
-	char self[4096], **env = NULL;
+	char self[4096], state[256], **env = NULL;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct sysd_gen g = { "/run/systemd/system", state, self, NULL,
+			      cfg->init.hook_timeout_ms };
 	int r;
 
 	self[n > 0 ? n : 0] = '\0';
+	if (state_dir_open(getenv("POUCH_STATE_DIR"), state, sizeof(state)) < 0)
+		return EXIT_SETUP;
 	if (!o->cmd)
 		fatalx(EXIT_SETUP, "mode %s needs a CMD", opts_mode_name(o->mode));
 	h.initscript = o->initscript;
@@ -234,12 +239,13 @@ static int systemd_main(const struct init_opts *o,
 	}
 	if (cfg_env_merge(&env, environ) < 0 || cfg_env_merge(&env, h.env) < 0)
 		fatalx(EXIT_SETUP, "out of memory");
+	g.env = env;
 	if (o->mode == MODE_SBIN_INIT) {
 		if (cfg->nsvcs)
 			log_warnx("mode sbin-init: services.d is not used; register services with the image's init");
-		r = sbin_register(o, self, env, sbin_kind("/sbin/init"));
+		r = sbin_register(&g, o, sbin_kind("/sbin/init"));
 	} else {
-		r = sysd_write_units("/run/systemd/system", o, cfg, self, env);
+		r = sysd_write_units(&g, o, cfg);
 	}
 	cfg_free_words(env);
 	if (r < 0) {
@@ -249,7 +255,7 @@ static int systemd_main(const struct init_opts *o,
 		return EXIT_SETUP;
 	}
 	close(sigfd);
-	sysd_exec(o, "/run/pouch");
+	sysd_exec(o, state);
 	return EXIT_SETUP;
 }
 
@@ -338,6 +344,8 @@ int main(int argc, char **argv)
 	if (argc > 2 && strcmp(argv[1], "run-hooks") == 0 &&
 	    strcmp(argv[2], "poststop") == 0)
 		return sysd_poststop(argc - 2, argv + 2);
+	if (argc > 1 && strcmp(argv[1], "exec-env") == 0)
+		return sysd_exec_env(argc - 1, argv + 1);
 	r = spawn_sig_setup(&inh, &all);
 	if (r < 0) {
 		errno = -r;

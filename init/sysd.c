@@ -7,6 +7,7 @@
 #include "sysd.h"
 #include "log.h"
 #include "signames.h"
+#include "config/values.h"
 #include "hooks/hooks.h"
 
 #include <ctype.h>
@@ -58,15 +59,57 @@ static void put_words(FILE *f, const char *key, char *const *argv)
 	fputc('\n', f);
 }
 
-static void put_env(FILE *f, char **env)
+/* A name systemd passes on: letters, digits and '_', not starting with
+ * a digit (its env_name_is_valid). */
+static int systemd_name(const char *kv)
 {
-	for (size_t i = 0; env && env[i]; i++) {
-		char *q = sysd_quote(env[i]);
+	const char *eq = strchr(kv, '=');
 
-		if (q)
-			fprintf(f, "Environment=%s\n", q);
-		free(q);
+	if (!eq || eq == kv || (kv[0] >= '0' && kv[0] <= '9'))
+		return 0;
+	for (const char *p = kv; p < eq; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return 0;
+	return 1;
+}
+
+/* An EnvironmentFile= for systemd: KEY="VALUE" with \, ", $ and `
+ * escaped (what its parser unescapes inside double quotes; newlines
+ * stay as they are), mode 0600: only root (systemd) reads it, and unlike
+ * Environment= lines in a unit it is not shown by `systemctl show`. */
+static int write_env_file(const char *path, char *const *env, const char *who)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0 || fchmod(fd, 0600) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -errno;
 	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	for (size_t i = 0; env && env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+
+		if (!systemd_name(env[i])) {
+			log_warnx("%s: systemd cannot pass the variable '%.*s' (a name of letters, digits and _ only): not set",
+				  who, eq ? (int)(eq - env[i]) : (int)strlen(env[i]), env[i]);
+			continue;
+		}
+		fprintf(f, "%.*s=\"", (int)(eq - env[i]), env[i]);
+		for (const char *p = eq + 1; *p; p++) {
+			if (strchr("\\\"$`", *p))
+				fputc('\\', f);
+			fputc(*p, f);
+		}
+		fputs("\"\n", f);
+	}
+	return fclose(f) == 0 ? 0 : -errno;
 }
 
 static void put_deps(FILE *f, const char *key, char **names)
@@ -134,9 +177,7 @@ static void put_service_body(FILE *f, const struct cfg_service *s)
 		fprintf(f, "Group=%u\n", (unsigned)s->gid);
 	if (s->workdir)
 		fprintf(f, "WorkingDirectory=%s\n", s->workdir);
-	if (s->env_file)
-		fprintf(f, "EnvironmentFile=%s\n", s->env_file);
-	put_env(f, s->env);
+
 	if (s->has_umask)
 		fprintf(f, "UMask=%04o\n", (unsigned)s->umask);
 	if (s->type != TYPE_ONESHOT || s->has_restart)
@@ -173,12 +214,37 @@ static void put_service_body(FILE *f, const struct cfg_service *s)
 	}
 }
 
-static int write_service(const char *dir, const struct cfg_service *s)
+/* The container's environment (with the prestart hooks' additions),
+ * then the service's env_file (read by systemd at each start, with its
+ * own rules), then the service's env: the order pouch mode uses. */
+static int put_env_files(FILE *f, const struct sysd_gen *g,
+			 const struct cfg_service *s)
+{
+	char path[4096], who[300];
+	int r;
+
+	fprintf(f, "EnvironmentFile=%s/env/container.env\n", g->state_dir);
+	if (!s)
+		return 0;
+	if (s->env_file)
+		fprintf(f, "EnvironmentFile=%s\n", s->env_file);
+	if (!s->env)
+		return 0;
+	snprintf(path, sizeof(path), "%s/env/%s.env", g->state_dir, s->name);
+	snprintf(who, sizeof(who), "service %s", s->name);
+	r = write_env_file(path, s->env, who);
+	if (r == 0)
+		fprintf(f, "EnvironmentFile=%s\n", path);
+	return r;
+}
+
+static int write_service(const struct sysd_gen *g, const struct cfg_service *s)
 {
 	char path[4096];
 	FILE *f;
+	int r;
 
-	snprintf(path, sizeof(path), "%s/pouch-%s.service", dir, s->name);
+	snprintf(path, sizeof(path), "%s/pouch-%s.service", g->unit_dir, s->name);
 	f = fopen(path, "we");
 	if (!f)
 		return -errno;
@@ -194,17 +260,23 @@ static int write_service(const char *dir, const struct cfg_service *s)
 		fprintf(f, "FailureAction=exit\nFailureActionExitStatus=1\n");
 	fprintf(f, "\n[Service]\n");
 	put_service_body(f, s);
+	r = put_env_files(f, g, s);
 	fprintf(f, "\n[Install]\nWantedBy=multi-user.target\n");
-	return fclose(f) == 0 ? 0 : -errno;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	return r;
 }
 
-static int write_cmd(const char *dir, const struct init_opts *o,
-		     const struct cfg *cfg, const char *self, char **env)
+static int write_cmd(const struct sysd_gen *g, const struct init_opts *o,
+		     const struct cfg *cfg)
 {
-	char path[4096], cwd[4096], buf[16];
+	char path[4096], cwd[4096], buf[16], ms[32];
+	char *post[] = { (char *)g->self, "run-hooks", "poststop", "-c",
+			 (char *)o->config_dir, "-t", ms, NULL };
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/pouch-cmd.service", dir);
+	snprintf(ms, sizeof(ms), "%lldms", (long long)g->hook_timeout_ms);
+	snprintf(path, sizeof(path), "%s/pouch-cmd.service", g->unit_dir);
 	f = fopen(path, "we");
 	if (!f)
 		return -errno;
@@ -213,7 +285,7 @@ static int write_cmd(const char *dir, const struct init_opts *o,
 	put_deps(f, "Wants", cfg->init.cmd_after);
 	fprintf(f, "SuccessAction=exit\nFailureAction=exit\n\n[Service]\nType=exec\n");
 	put_words(f, "ExecStart", o->cmd);
-	put_env(f, env);
+	(void)put_env_files(f, g, NULL);
 	if (getcwd(cwd, sizeof(cwd)))
 		fprintf(f, "WorkingDirectory=%s\n", cwd);
 	if (getuid() != 0)
@@ -221,9 +293,9 @@ static int write_cmd(const char *dir, const struct init_opts *o,
 	fprintf(f, "KillSignal=SIG%s\nTimeoutStopSec=%lldms\n",
 		sig_name(cfg->init.cmd_stop_signal, buf, sizeof(buf)),
 		(long long)cfg->init.shutdown_timeout_ms);
-	fprintf(f, "StandardInput=null\nStandardOutput=file:/run/pouch/cmd.stdout\n"
-		   "StandardError=file:/run/pouch/cmd.stderr\n");
-	fprintf(f, "ExecStopPost=%s run-hooks poststop -c %s\n", self, o->config_dir);
+	fprintf(f, "StandardInput=null\nStandardOutput=file:%s/cmd.stdout\n"
+		   "StandardError=file:%s/cmd.stderr\n", g->state_dir, g->state_dir);
+	put_words(f, "ExecStopPost", post);
 	fprintf(f, "\n[Install]\nWantedBy=multi-user.target\n");
 	return fclose(f) == 0 ? 0 : -errno;
 }
@@ -238,27 +310,44 @@ static int want(const char *dir, const char *unit)
 	return symlink(target, link) < 0 ? -errno : 0;
 }
 
-int sysd_write_units(const char *dir, const struct init_opts *o,
-		     const struct cfg *cfg, const char *self, char **env)
+/* STATE/env, root's alone: the environment files of the units. */
+static int make_env_dir(const struct sysd_gen *g)
 {
-	char wants[4096], unit[256];
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/env", g->state_dir);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return chmod(dir, 0700) < 0 ? -errno : 0;
+}
+
+int sysd_write_units(const struct sysd_gen *g, const struct init_opts *o,
+		     const struct cfg *cfg)
+{
+	char wants[4096], unit[256], path[4096];
 	int r;
 
-	snprintf(wants, sizeof(wants), "%s/multi-user.target.wants", dir);
+	snprintf(wants, sizeof(wants), "%s/multi-user.target.wants", g->unit_dir);
+	snprintf(path, sizeof(path), "%s/env/container.env", g->state_dir);
 	(void)mkdir("/run/systemd", 0755);
-	(void)mkdir(dir, 0755);
+	(void)mkdir(g->unit_dir, 0755);
 	if (mkdir(wants, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	r = make_env_dir(g);
+	if (r == 0)
+		r = write_env_file(path, g->env, "CMD and services");
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < cfg->nsvcs; i++) {
-		r = write_service(dir, &cfg->svcs[i]);
+		r = write_service(g, &cfg->svcs[i]);
 		snprintf(unit, sizeof(unit), "pouch-%s.service", cfg->svcs[i].name);
 		if (r == 0 && cfg->svcs[i].enabled)
-			r = want(dir, unit);
+			r = want(g->unit_dir, unit);
 		if (r < 0)
 			return r;
 	}
-	r = write_cmd(dir, o, cfg, self, env);
-	return r < 0 ? r : want(dir, "pouch-cmd.service");
+	r = write_cmd(g, o, cfg);
+	return r < 0 ? r : want(g->unit_dir, "pouch-cmd.service");
 }
 
 /* A child that copies what CMD writes into the two FIFOs to the
@@ -330,9 +419,15 @@ int sysd_poststop(int argc, char **argv)
 	char hooks[4096];
 	int sig = 0, ec = 0;
 
-	for (int i = 1; i + 1 < argc; i++)
+	int64_t timeout_ms = 30000;
+
+	for (int i = 1; i + 1 < argc; i++) {
 		if (!strcmp(argv[i], "-c"))
 			dir = argv[i + 1];
+		if (!strcmp(argv[i], "-t") &&
+		    cfg_parse_duration_ms(argv[i + 1], &timeout_ms) < 0)
+			timeout_ms = 30000;
+	}
 	if (code && strcmp(code, "exited") == 0 && status)
 		ec = atoi(status);
 	else if (code && status && (sig = sig_parse(status, 0)) > 0)
@@ -352,7 +447,7 @@ int sysd_poststop(int argc, char **argv)
 	h.sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
 	h.phase = "poststop";
 	h.dir = hooks;
-	h.timeout_ms = 30000;
+	h.timeout_ms = timeout_ms;
 	h.vars = vars;
 	h.inh = &inh;
 	r = hook_run_phase(&h);
@@ -412,21 +507,20 @@ enum sbin_kind sbin_kind(const char *path)
 		       ? SBIN_SYSVINIT : SBIN_OTHER;
 }
 
-#define SBIN_DONE "/run/pouch/poststop.done"
-
-/* "SELF run-hooks poststop -c DIR" and a newline. */
-static void put_run_poststop(FILE *f, const struct init_opts *o, const char *self)
+/* "SELF run-hooks poststop -c DIR -t MS" and a newline. */
+static void put_run_poststop(FILE *f, const struct sysd_gen *g,
+			     const struct init_opts *o)
 {
-	sh_word(f, self);
+	sh_word(f, g->self);
 	fputs(" run-hooks poststop -c ", f);
 	sh_word(f, o->config_dir);
-	fputc('\n', f);
+	fprintf(f, " -t %lldms\n", (long long)g->hook_timeout_ms);
 }
 
-/* Make a written script executable and close it. */
+/* Make a written script root's alone (its env is CMD's) and close it. */
 static int finish_script(FILE *f)
 {
-	if (fchmod(fileno(f), 0755) < 0) {
+	if (fchmod(fileno(f), 0700) < 0) {
 		fclose(f);
 		return -errno;
 	}
@@ -437,25 +531,50 @@ static int finish_script(FILE *f)
  * than CMD's exit (a signal from outside): the poststop hooks, unless
  * CMD's script ran them already. The signal is the init's own stop
  * signal (TERM for busybox init, INT for sysvinit's ctrl-alt-del). */
-static int write_poststop_script(const char *path, const struct init_opts *o,
-				 const char *self, enum sbin_kind kind)
+static int write_poststop_script(const char *path, const char *done,
+				 const struct sysd_gen *g,
+				 const struct init_opts *o, enum sbin_kind kind)
 {
 	FILE *f = fopen(path, "we");
 
 	if (!f)
 		return -errno;
-	fprintf(f, "#!/bin/sh\n# generated by pouch-init (sbin-init mode): poststop hooks at shutdown\n"
-		   "[ -e " SBIN_DONE " ] && exit 0\n: >" SBIN_DONE "\n"
-		   "EXIT_CODE=killed EXIT_STATUS=%s exec ",
+	fprintf(f, "#!/bin/sh\n# generated by pouch-init (sbin-init mode): poststop hooks at shutdown\n[ -e ");
+	sh_word(f, done);
+	fputs(" ] && exit 0\n: >", f);
+	sh_word(f, done);
+	fprintf(f, "\nEXIT_CODE=killed EXIT_STATUS=%s exec ",
 		kind == SBIN_SYSVINIT ? "INT" : "TERM");
-	put_run_poststop(f, o, self);
+	put_run_poststop(f, g, o);
 	return finish_script(f);
 }
 
-/* The script the image's init runs once: CMD with its env, then the
- * poststop hooks, then the init's own way to shut down. */
-static int write_cmd_script(const char *path, const struct init_opts *o,
-			    const char *self, char **env, enum sbin_kind kind)
+/* The environment for `exec-env`: KEY=VALUE entries, each ended by a NUL
+ * byte, so that any name and value (a.b, newlines) passes. 0600. */
+static int write_nul_env(const char *path, char *const *env)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int r = 0;
+
+	if (fd < 0 || fchmod(fd, 0600) < 0) {
+		r = -errno;
+		goto out;
+	}
+	for (size_t i = 0; env && env[i] && r == 0; i++)
+		if (write(fd, env[i], strlen(env[i]) + 1) != (ssize_t)strlen(env[i]) + 1)
+			r = -EIO;
+out:
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/* The script the image's init runs once: CMD with its env (through
+ * `pouch-init exec-env`, so that no shell has to take the names), then
+ * the poststop hooks, then the init's own way to shut down. */
+static int write_cmd_script(const char *path, const char *envfile,
+			    const char *done, const struct sysd_gen *g,
+			    const struct init_opts *o, enum sbin_kind kind)
 {
 	char cwd[4096];
 	FILE *f = fopen(path, "we");
@@ -463,22 +582,23 @@ static int write_cmd_script(const char *path, const struct init_opts *o,
 	if (!f)
 		return -errno;
 	fprintf(f, "#!/bin/sh\n# generated by pouch-init (sbin-init mode): the image's CMD\n");
-	for (size_t i = 0; env && env[i]; i++) {
-		fputs("export ", f);
-		sh_word(f, env[i]);
-		fputc('\n', f);
-	}
 	if (getcwd(cwd, sizeof(cwd))) {
 		fputs("cd ", f);
 		sh_word(f, cwd);
 		fputc('\n', f);
 	}
+	sh_word(f, g->self);
+	fputs(" exec-env ", f);
+	sh_word(f, envfile);
+	fputs(" --", f);
 	for (size_t i = 0; o->cmd[i]; i++) {
+		fputc(' ', f);
 		sh_word(f, o->cmd[i]);
-		fputc(o->cmd[i + 1] ? ' ' : '\n', f);
 	}
-	fputs("rc=$?\n: >" SBIN_DONE "\nEXIT_CODE=exited EXIT_STATUS=$rc ", f);
-	put_run_poststop(f, o, self);
+	fputs("\nrc=$?\n: >", f);
+	sh_word(f, done);
+	fputs("\nEXIT_CODE=exited EXIT_STATUS=$rc ", f);
+	put_run_poststop(f, g, o);
 	/* busybox init: SIGUSR2 is poweroff. sysvinit: runlevel 0, whose
 	 * scripts stop the services and halt */
 	fputs(kind == SBIN_SYSVINIT ? "/sbin/telinit 0\nexit $rc\n"
@@ -493,20 +613,24 @@ static int write_cmd_script(const char *path, const struct init_opts *o,
  * the runlevel's rc) and `pstp` (runlevels 0 and 6, first, before their
  * rc halts); a missing inittab gets a default runlevel and a halting
  * runlevel 0 too. */
-int sbin_register(const struct init_opts *o, const char *self, char **env,
+int sbin_register(const struct sysd_gen *g, const struct init_opts *o,
 		  enum sbin_kind kind)
 {
-	const char *script = "/run/pouch/cmd.sh", *mark = "# pouch-init CMD";
-	const char *post = "/run/pouch/poststop.sh";
-	char line[4096];
+	const char *mark = "# pouch-init CMD";
+	char script[4096], post[4096], envfile[4096], done[4096], line[4096];
 	FILE *in, *out;
 	int r, sysv = kind == SBIN_SYSVINIT;
 
-	(void)mkdir("/run/pouch", 0755);
-	(void)unlink(SBIN_DONE);
-	r = write_cmd_script(script, o, self, env, kind);
+	snprintf(script, sizeof(script), "%s/cmd.sh", g->state_dir);
+	snprintf(post, sizeof(post), "%s/poststop.sh", g->state_dir);
+	snprintf(envfile, sizeof(envfile), "%s/cmd.env", g->state_dir);
+	snprintf(done, sizeof(done), "%s/poststop.done", g->state_dir);
+	(void)unlink(done);
+	r = write_nul_env(envfile, g->env);
 	if (r == 0)
-		r = write_poststop_script(post, o, self, kind);
+		r = write_cmd_script(script, envfile, done, g, o, kind);
+	if (r == 0)
+		r = write_poststop_script(post, done, g, o, kind);
 	if (r < 0)
 		return r;
 	out = fopen("/etc/inittab.pouch-new", "we");
@@ -532,4 +656,64 @@ int sbin_register(const struct init_opts *o, const char *self, char **env,
 	if (fclose(out) != 0 || rename("/etc/inittab.pouch-new", "/etc/inittab") < 0)
 		return -errno;
 	return 0;
+}
+
+/* The whole of a NUL-separated env file; NULL with errno set. */
+static char *read_nul_env(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	char *text = NULL;
+	ssize_t n = -1;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (8 << 20) &&
+	    (text = malloc((size_t)st.st_size + 1)))
+		n = read(fd, text, (size_t)st.st_size);
+	close(fd);
+	if (n < 0) {
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	*len = (size_t)n;
+	return text;
+}
+
+/* `pouch-init exec-env FILE -- CMD...`: exec CMD with exactly the
+ * environment in FILE (see write_nul_env), searching PATH from it. */
+int sysd_exec_env(int argc, char **argv)
+{
+	char *text, **env;
+	size_t len, n = 0, k = 0;
+	int err;
+
+	if (argc < 4 || strcmp(argv[2], "--")) {
+		log_errorx("usage: pouch-init exec-env FILE -- CMD [ARG...]");
+		return 125;
+	}
+	text = read_nul_env(argv[1], &len);
+	if (!text) {
+		log_error("exec-env: unable to read %s", argv[1]);
+		return 125;
+	}
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\0';
+	env = calloc(n + 1, sizeof(*env));
+	if (!env) {
+		free(text);
+		return 125;
+	}
+	for (size_t i = 0; i < len; i += strlen(text + i) + 1)
+		env[k++] = text + i;
+	for (size_t i = 0; i < k; i++)
+		if (!strncmp(env[i], "PATH=", 5))
+			(void)setenv("PATH", env[i] + 5, 1);
+	execvpe(argv[3], argv + 3, env);
+	err = errno;
+	log_error("unable to exec %s", argv[3]);
+	free(env);
+	free(text);
+	return spawn_exec_status(err);
 }

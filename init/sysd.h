@@ -10,13 +10,22 @@
 #include "config/config.h"
 #include "opts.h"
 
-/* Write the units into dir (normally /run/systemd/system): pouch-cmd
- * for CMD and pouch-NAME for each service; self is pouch-init's path
- * inside the container (for the poststop hooks); env is what CMD and the
- * services get. Returns 0 or -errno. */
-int sysd_write_units(const char *dir, const struct init_opts *o,
-		     const struct cfg *cfg, const char *self, char **env)
-	__attribute__((warn_unused_result));
+#include <stdint.h>
+
+/* What the generated units and scripts need. */
+struct sysd_gen {
+	const char *unit_dir;	/* /run/systemd/system */
+	const char *state_dir;	/* env files (STATE/env, 0700), CMD's output FIFOs, scripts */
+	const char *self;	/* pouch-init's path inside the container */
+	char **env;		/* what CMD and the services get */
+	int64_t hook_timeout_ms; /* [hooks] timeout, for the poststop hooks */
+};
+
+/* Write the units into g->unit_dir: pouch-cmd for CMD and pouch-NAME for
+ * each service. The environment goes into root-only EnvironmentFile=s,
+ * never into a unit. Returns 0 or -errno. */
+int sysd_write_units(const struct sysd_gen *g, const struct init_opts *o,
+		     const struct cfg *cfg) __attribute__((warn_unused_result));
 
 /* Quote one word for an ExecStart= or Environment= line. */
 char *sysd_quote(const char *word);
@@ -29,8 +38,11 @@ void sysd_exec(const struct init_opts *o, const char *relay_dir);
  * (a script that runs CMD, the poststop hooks, then shuts down). */
 enum sbin_kind { SBIN_NONE = 0, SBIN_BUSYBOX, SBIN_SYSVINIT, SBIN_OTHER };
 enum sbin_kind sbin_kind(const char *path);
-int sbin_register(const struct init_opts *o, const char *self, char **env,
+int sbin_register(const struct sysd_gen *g, const struct init_opts *o,
 		  enum sbin_kind kind) __attribute__((warn_unused_result));
+
+/* `pouch-init exec-env FILE -- CMD...` (sbin-init's CMD script). */
+int sysd_exec_env(int argc, char **argv);
 
 /* `pouch-init run-hooks poststop` from ExecStopPost=: the hooks, with
  * systemd's EXIT_CODE/EXIT_STATUS turned into the POUCH_* variables. */

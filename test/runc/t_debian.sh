@@ -70,15 +70,32 @@ umount "$R"
 overlay sysd
 debian_conf 22623
 rm -f "$R/etc/cron.d/pouch-test"
+mkdir -p "$C/hooks/prestart.d"
+printf '#!/bin/sh\necho HOOK_VAR=from-hook >>"$POUCH_ENV_FILE"\n' >"$C/hooks/prestart.d/10-env"
+chmod +x "$C/hooks/prestart.d/10-env"
+cat >"$C/services.d/envdump.ini" <<'EOF'
+[service]
+type = oneshot
+exec = /bin/sh -c 'printf "%s|%s|%s" "$DB_PASSWORD" "$HOOK_VAR" "$OWN" >/out/svc-env'
+env = OWN=mine
+EOF
+secret='s3cr$t "q" \b %n'
 name=pouch-test-sysd-$$
 "$POUCH_RUNC" rich-run --rootfs "$R" --config "$C" --mode systemd --net host \
-	--name "$name" -- /bin/sh -c 'echo cmd-output; sleep 8; exit 3' \
+	-e "DB_PASSWORD=$secret" --name "$name" -- \
+	/bin/sh -c 'echo cmd-output; printf "%s" "$DB_PASSWORD" >/out/cmd-env; sleep 8; exit 3' \
 	>"$T/sysd.out" 2>"$T/sysd.err" &
 bg=$!
 wait_for 40 sh -c "ssh -i '$T/key' -p 22623 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=2 root@127.0.0.1 true 2>/dev/null"
 expect_eq "systemd mode: sshd (a translated unit) accepts a key login" "$(try_ssh 22623)" "ssh-ok"
 active=$(runc exec "$name" systemctl is-active pouch-syslogd pouch-crond pouch-sshd 2>/dev/null | tr '\n' ' ')
 expect_eq "systemd mode: rsyslog, cron and sshd units are active" "$active" "active active active "
+expect_eq "systemd mode: CMD gets the container's env exactly (\$, quotes, backslash, %)" "$(cat "$R/out/cmd-env")" "$secret"
+expect_eq "systemd mode: a services.d unit gets the container's env, the hooks' and its own" "$(cat "$R/out/svc-env")" "$secret|from-hook|mine"
+check "systemd mode: no generated unit holds the container's env" \
+	sh -c "! runc exec $name grep -rl s3cr /run/systemd/system/ >/dev/null 2>&1"
+expect_eq "systemd mode: the env files are root's alone" \
+	"$(runc exec "$name" stat -c %a /run/pouch/env /run/pouch/env/container.env | tr '\n' ' ')" "700 600 "
 wait "$bg"
 expect_eq "systemd mode: the container exits with CMD's status" "$?" 3
 check "systemd mode: CMD's output reaches the container's stdout" grep -q cmd-output "$T/sysd.out"

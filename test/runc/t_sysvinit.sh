@@ -38,15 +38,19 @@ printf '#!/bin/sh\necho "$POUCH_EXIT_CODE $POUCH_STOP_REASON" >/out/post\n' >"$C
 chmod +x "$C/hooks/prestart.d/10" "$C/hooks/poststop.d/10"
 name=pouch-test-sysv-$$
 t0=$(now_ms)
+secret='s3cr$t "q" '"'"'x'"'"' \b'
 timeout 120 "$POUCH_RUNC" rich-run --rootfs "$R" --mode sbin-init --config "$C" \
-	-v "$T/out:/out" --name "$name" -- \
-	sh -c 'echo "$FROM_HOOK $(cat /proc/1/comm) $(cat /out/rc)" >/out/cmd; exit 3' \
+	-v "$T/out:/out" --name "$name" -e "a.b=dotted" -e "DB_PASSWORD=$secret" -- \
+	sh -c 'echo "$FROM_HOOK $(cat /proc/1/comm) $(cat /out/rc)" >/out/cmd; tr "\\0" "\\n" </proc/$$/environ | grep "^a\.b=" >/out/dotted; printf %s "$DB_PASSWORD" >/out/secret; stat -c %a /run/pouch/cmd.sh /run/pouch/cmd.env >/out/modes; exit 3' \
 	>"$T/console" 2>&1
 rc=$?
 t1=$(now_ms)
 expect_eq "sysvinit: CMD ran under sysvinit, after runlevel 2's scripts, with the prestart env" \
 	"$(cat "$T/out/cmd" 2>/dev/null)" "yes init start"
 expect_eq "sysvinit: the poststop hook sees CMD's status" "$(cat "$T/out/post" 2>/dev/null)" "3 cmd-exited"
+expect_eq "sysvinit: a variable named a.b (Docker allows it) reaches CMD" "$(cat "$T/out/dotted" 2>/dev/null)" "a.b=dotted"
+expect_eq "sysvinit: CMD gets the env exactly (quotes, \$, backslash)" "$(cat "$T/out/secret" 2>/dev/null)" "$secret"
+expect_eq "sysvinit: CMD's script and env are root's alone" "$(tr '\n' ' ' <"$T/out/modes" 2>/dev/null)" "700 600 "
 expect_eq "sysvinit: runlevel 0 stopped the image's own rc script" "$(tail -n 1 "$T/out/rc" 2>/dev/null)" "stop"
 expect_eq "sysvinit: halt ends the container (init killed by SIGINT: 130)" "$rc" 130
 check "sysvinit: the whole run took under 60 s ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 60000
