@@ -34,7 +34,7 @@ endif
 
 CONFIG_SRC := config/values.c config/words.c config/users.c config/load.c \
               config/keys.c config/config.c
-SERVICES_SRC := services/svc.c
+SERVICES_SRC := services/svc.c services/budget.c
 HOOKS_SRC := hooks/hooks.c
 INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) init/log.c init/signames.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \

@@ -20,6 +20,8 @@ void cfg_defaults(struct cfg *cfg)
 	cfg->init.cmd_restart = RESTART_NEVER;
 	cfg->init.cmd_stop_signal = SIGTERM;
 	cfg->init.hook_timeout_ms = 30000;
+	cfg->init.cmd_stop_timeout_ms = -1;
+	cfg->init.poststop_reserve_ms = -1;
 	cfg->init.prestart_failure = PRESTART_ABORT;
 }
 

@@ -21,6 +21,8 @@ enum cfg_ready { READY_NONE = 0, READY_NOTIFY, READY_TCP, READY_FILE,
 		 READY_EXEC };
 enum cfg_out { OUT_PREFIX = 0, OUT_INHERIT, OUT_NULL, OUT_FILE, OUT_JOURNAL };
 enum cfg_prestart_failure { PRESTART_ABORT = 0, PRESTART_CONTINUE };
+/* systemd's KillMode=: who gets the stop signal, who the final SIGKILL */
+enum cfg_kill_mode { KILL_GROUP = 0, KILL_MIXED, KILL_PROCESS };
 
 #define CFG_NRLIMITS 5 /* nofile, nproc, core, memlock, as */
 
@@ -68,6 +70,7 @@ struct cfg_service {
 	int64_t ready_timeout_ms;
 	int stop_signal, reload_signal;
 	int64_t stop_timeout_ms;
+	enum cfg_kill_mode kill_mode;
 	struct cfg_output out, err;
 	uint64_t log_max_size;
 	int log_max_files;
@@ -94,7 +97,10 @@ struct cfg_init {
 	int64_t cmd_ready_timeout_ms;
 	enum cfg_restart cmd_restart;
 	int cmd_stop_signal;
+	int64_t cmd_stop_timeout_ms;	/* -1: unset (a share of the budget) */
+	enum cfg_kill_mode cmd_kill_mode;
 	int64_t hook_timeout_ms;
+	int64_t poststop_reserve_ms;	/* -1: unset (see services/budget.h) */
 	enum cfg_prestart_failure prestart_failure;
 	char *file;
 	uint64_t seen;		/* as in cfg_service */

@@ -368,6 +368,26 @@ static const char *k_stop_timeout(struct cfg_ctx *c, struct cfg_service *s,
 	return duration(&s->stop_timeout_ms, v);
 }
 
+static const char *kill_mode_value(enum cfg_kill_mode *dst, const char *v)
+{
+	if (!strcmp(v, "group") || !strcmp(v, "control-group"))
+		*dst = KILL_GROUP;
+	else if (!strcmp(v, "mixed"))
+		*dst = KILL_MIXED;
+	else if (!strcmp(v, "process"))
+		*dst = KILL_PROCESS;
+	else
+		return "bad value (group, mixed, process)";
+	return NULL;
+}
+
+static const char *k_kill_mode(struct cfg_ctx *c, struct cfg_service *s,
+			       const char *v)
+{
+	(void)c;
+	return kill_mode_value(&s->kill_mode, v);
+}
+
 static const char *k_reload_signal(struct cfg_ctx *c, struct cfg_service *s,
 				   const char *v)
 {
@@ -589,6 +609,7 @@ static const struct {
 	{ "ready_timeout", k_ready_timeout, 0 },
 	{ "stop_signal", k_stop_signal, 0 },
 	{ "stop_timeout", k_stop_timeout, 0 },
+	{ "kill_mode", k_kill_mode, 0 },
 	{ "reload_signal", k_reload_signal, 0 },
 	{ "stdout", k_stdout, 0 },
 	{ "stderr", k_stderr, 0 },
@@ -679,6 +700,27 @@ static const char *i_cmd_stop_signal(struct cfg_ctx *c, struct cfg_init *in,
 	return signal_value(&in->cmd_stop_signal, v);
 }
 
+static const char *i_cmd_stop_timeout(struct cfg_ctx *c, struct cfg_init *in,
+				      const char *v)
+{
+	(void)c;
+	return duration(&in->cmd_stop_timeout_ms, v);
+}
+
+static const char *i_cmd_kill_mode(struct cfg_ctx *c, struct cfg_init *in,
+				   const char *v)
+{
+	(void)c;
+	return kill_mode_value(&in->cmd_kill_mode, v);
+}
+
+static const char *i_poststop_reserve(struct cfg_ctx *c, struct cfg_init *in,
+				      const char *v)
+{
+	(void)c;
+	return duration(&in->poststop_reserve_ms, v);
+}
+
 static const char *i_hook_timeout(struct cfg_ctx *c, struct cfg_init *in,
 				  const char *v)
 {
@@ -712,8 +754,11 @@ static const struct {
 	{ "cmd", "ready_timeout", i_cmd_ready_timeout, 0 },
 	{ "cmd", "restart", i_cmd_restart, 0 },
 	{ "cmd", "stop_signal", i_cmd_stop_signal, 0 },
+	{ "cmd", "stop_timeout", i_cmd_stop_timeout, 0 },
+	{ "cmd", "kill_mode", i_cmd_kill_mode, 0 },
 	{ "hooks", "timeout", i_hook_timeout, 0 },
 	{ "hooks", "prestart_failure", i_prestart_failure, 0 },
+	{ "hooks", "poststop_reserve", i_poststop_reserve, 0 },
 };
 
 void cfg_section(struct cfg_ctx *c, const char *name)

@@ -188,6 +188,14 @@ static void wait_hook(struct hook_run *h, struct hook_proc *p, int64_t deadline)
 		p->status = SIGKILL;
 }
 
+/* Each hook has [hooks] timeout, and all of them end with the phase. */
+static int64_t hook_deadline(const struct hook_run *h)
+{
+	int64_t at = loop_now_ms() + h->timeout_ms;
+
+	return h->deadline_ms && h->deadline_ms < at ? h->deadline_ms : at;
+}
+
 static int run_one(struct hook_run *h, char **argv, const char *name,
 		   struct outq *q)
 {
@@ -226,7 +234,7 @@ static int run_one(struct hook_run *h, char **argv, const char *name,
 	cfg_free_words(env);
 	(void)fcntl(p.out.fd, F_SETFL, O_NONBLOCK);
 	if (!p.done)
-		wait_hook(h, &p, loop_now_ms() + h->timeout_ms);
+		wait_hook(h, &p, hook_deadline(h));
 	if (p.out.fd >= 0)
 		close(p.out.fd);
 	(void)outq_flush(q);

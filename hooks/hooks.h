@@ -16,7 +16,8 @@ struct hook_run {
 	const char *phase;	  /* "prestart" or "poststop" */
 	const char *dir;	  /* CONFIG/hooks/PHASE.d */
 	const char *initscript;	  /* prestart: "PATH ARGS", run first */
-	int64_t timeout_ms;
+	int64_t timeout_ms;	  /* per hook */
+	int64_t deadline_ms;	  /* CLOCK_MONOTONIC end of the phase; 0: none */
 	int stop_on_failure;	  /* abort: stop at the first failure */
 	int sigfd;
 	const struct sig_inherit *inh;

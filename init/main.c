@@ -15,6 +15,7 @@
 #include "signames.h"
 #include "config/config.h"
 #include "hooks/hooks.h"
+#include "services/budget.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -67,6 +68,20 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
 		fatalx(EXIT_SETUP, "mode systemd: the image has no /lib/systemd/systemd");
 }
 
+/* Warn when the services' stop_timeouts do not fit in the stop budget. */
+static void check_budget(const char *dir, const struct cfg *cfg)
+{
+	char post[4096], msgs[8][256];
+	struct budget b;
+	size_t n;
+
+	snprintf(post, sizeof(post), "%s/hooks/poststop.d", dir);
+	budget_plan(cfg, hook_dir_used(post), &b);
+	n = budget_problems(cfg, &b, msgs, 8);
+	for (size_t i = 0; i < n; i++)
+		log_warnx("%s", msgs[i]);
+}
+
 /* `pouch-init check [-c DIR]`: report every problem, exit 1 if any. */
 static int cmd_check(int argc, char **argv)
 {
@@ -91,6 +106,8 @@ static int cmd_check(int argc, char **argv)
 	r = cfg_load(dir, NULL, &cfg);
 	for (size_t i = 0; i < cfg.nerrors; i++)
 		fprintf(stderr, "%s\n", cfg.errors[i]);
+	if (r == 0)
+		check_budget(dir, &cfg);
 	if (r == 0)
 		printf("%s: %zu service%s, configuration OK\n", dir, cfg.nsvcs,
 		       cfg.nsvcs == 1 ? "" : "s");
@@ -163,6 +180,15 @@ static int uses_hooks(const struct init_opts *o)
 	return used;
 }
 
+static int poststop_used(const struct init_opts *o)
+{
+	char *post = hook_dir(o, "poststop");
+	int used = hook_dir_used(post);
+
+	free(post);
+	return used;
+}
+
 static int has_services(const struct init_opts *o)
 {
 	char *d;
@@ -192,20 +218,22 @@ static int run_hooks(struct hook_run *h, const struct init_opts *o,
 }
 
 static void poststop(struct hook_run *h, const struct init_opts *o,
-		     const struct cfg *cfg, int code, int sig,
-		     const char *reason)
+		     const struct cfg *cfg, int code, const struct super_end *e)
 {
-	char v1[64], v2[64], v3[64], sbuf[16];
-	char *vars[] = { "POUCH_HOOK=poststop", v1, v2, v3, NULL };
+	char v1[64], v2[64], v3[64], v4[600], sbuf[16];
+	char *vars[] = { "POUCH_HOOK=poststop", v1, v2, v3, v4, NULL };
+	int sig = e->exit_signal;
 
 	if (code != 128 + sig)
 		sig = 0; /* the signal name only when it is the status */
 	snprintf(v1, sizeof(v1), "POUCH_EXIT_CODE=%d", code);
 	snprintf(v2, sizeof(v2), "POUCH_EXIT_SIGNAL=%s",
 		 sig ? sig_name(sig, sbuf, sizeof(sbuf)) : "");
-	snprintf(v3, sizeof(v3), "POUCH_STOP_REASON=%s", reason);
+	snprintf(v3, sizeof(v3), "POUCH_STOP_REASON=%s", e->reason);
+	snprintf(v4, sizeof(v4), "POUCH_KILLED=%s", e->killed);
 	h->stop_on_failure = 0;
 	h->initscript = NULL;
+	h->deadline_ms = e->poststop_until;
 	(void)run_hooks(h, o, cfg, "poststop", vars);
 }
 
@@ -232,9 +260,9 @@ static int systemd_main(const struct init_opts *o,
 	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
 	if (h.stop_signal || (r < 0 && h.stop_on_failure)) {
 		int code = h.stop_signal ? 128 + h.stop_signal : EXIT_SETUP;
+		struct super_end e = { .reason = h.stop_signal ? "signal" : "prestart-failed" };
 
-		poststop(&h, o, cfg, code, 0,
-			 h.stop_signal ? "signal" : "prestart-failed");
+		poststop(&h, o, cfg, code, &e);
 		return code;
 	}
 	if (cfg_env_merge(&env, environ) < 0 || cfg_env_merge(&env, h.env) < 0)
@@ -265,29 +293,29 @@ static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 {
 	struct hook_run h = { .sigfd = sigfd, .inh = inh };
 	char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
-	const char *reason = "shutdown";
-	int code, sig = 0, r;
+	struct super_end e = { .reason = "shutdown" };
+	int code, r;
 
 	h.initscript = o->initscript;
 	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
 	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
 	if (h.stop_signal) {
 		code = 128 + h.stop_signal;
-		reason = "signal";
+		e.reason = "signal";
 	} else if (r < 0 && h.stop_on_failure) {
 		log_errorx("a prestart hook failed: not starting (prestart_failure = abort)");
 		code = EXIT_SETUP;
-		reason = "prestart-failed";
+		e.reason = "prestart-failed";
 	} else {
 		if (r < 0)
 			log_warnx("%d prestart hook%s failed; going on (prestart_failure = continue)",
 				  h.failures, h.failures == 1 ? "" : "s");
-		code = super_run(o, inh, cfg, sigfd, h.env, &reason, &sig);
+		code = super_run(o, inh, cfg, sigfd, h.env, poststop_used(o), &e);
 	}
 	cfg_free_words(h.env);
 	h.env = NULL;
 	h.stop_signal = 0;
-	poststop(&h, o, cfg, code, sig, reason);
+	poststop(&h, o, cfg, code, &e);
 	return code;
 }
 

@@ -7,6 +7,7 @@
 #define POUCH_SUPER_INTERNAL_H
 
 #include "output.h"
+#include "services/budget.h"
 #include "services/svc.h"
 #include "super.h"
 
@@ -68,6 +69,9 @@ struct rt {
 	int health_fails;
 	int health;		/* 0 unknown, 1 healthy, -1 unhealthy */
 	int quiet_stop;		/* next stop: the signal was already sent */
+	int64_t stop_began;	/* when it entered stopping */
+	int sigkilled;		/* SIGKILL was needed to stop it */
+	int stop_clamped;	/* its stop timer is the budget's deadline */
 	char *status;		/* STATUS= from sd_notify; NULL none */
 };
 
@@ -99,7 +103,10 @@ struct super {
 	const char *reason;
 	int stop_signal;	/* the signal that stopped us, 0 none */
 	int essential_failed;
-	int64_t deadline;
+	int64_t deadline;	/* stopping: then SIGKILL to what is left */
+	int64_t stop_started;
+	struct budget b;	/* planned when the stop begins */
+	int has_poststop;
 	int killed_all;
 	char state_dir[256];	/* see state.h */
 	char notify_dir[320];	/* STATE/notify.XXXXXX; "" until made */
@@ -127,6 +134,8 @@ void run_notify(struct super *sp, struct rt *r);
 void run_drain(struct super *sp, struct rt *r);
 int run_setup_output(struct super *sp, struct rt *r);
 void run_signal_group(struct rt *r, int sig);
+/* Say that r needed a SIGKILL to stop, and remember it. */
+void run_note_kill(struct super *sp, struct rt *r, const char *why);
 
 /* ctl.c */
 void ctl_open(struct super *sp);

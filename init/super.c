@@ -297,8 +297,13 @@ void super_shutdown(struct super *sp, const char *reason)
 	outer_notify("STOPPING=1");
 	sp->reason = reason;
 	sp->phase = PH_STOP_CMD;
-	sp->deadline = sp->now + sp->cfg->init.shutdown_timeout_ms;
-	log_info("stopping (%s)", reason);
+	budget_plan(sp->cfg, sp->has_poststop, &sp->b);
+	sp->stop_started = sp->now;
+	sp->deadline = sp->now + sp->b.stop_ms;
+	sp->cmd_cfg.stop_timeout_ms = sp->b.cmd_ms;
+	log_info("stopping (%s): CMD has %lld ms, the services %lld ms, all of it %lld ms, the poststop hooks %lld ms",
+		 reason, (long long)sp->b.cmd_ms, (long long)sp->b.services_ms,
+		 (long long)sp->b.stop_ms, (long long)sp->b.reserve_ms);
 	if (sp->cmd != NO_CMD && !svc_final(&sp->rt[sp->cmd].svc))
 		run_drive(sp, &sp->rt[sp->cmd], EV_STOP, 0);
 }
@@ -363,13 +368,17 @@ static void deadline_passed(struct super *sp)
 		sp->phase = PH_DONE;
 		return;
 	}
-	log_warnx("shutdown_timeout of %lld ms passed: killing what is left",
-		  (long long)sp->cfg->init.shutdown_timeout_ms);
+	log_warnx("the stop took all of its %lld ms (shutdown_timeout %lld ms less poststop_reserve %lld ms): SIGKILL to what is left",
+		  (long long)sp->b.stop_ms, (long long)sp->b.total_ms,
+		  (long long)sp->b.reserve_ms);
 	for (size_t i = 0; i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 
 		if (svc_final(&r->svc))
 			continue;
+		if (!r->svc.killed &&
+		    (r->svc.pid > 0 || (r->pgid > 0 && kill(-r->pgid, 0) == 0)))
+			run_note_kill(sp, r, "the end of the stop budget");
 		r->quiet_stop = 1;
 		run_drive(sp, r, EV_STOP, 0); /* no restart from here on */
 		run_signal_group(r, SIGKILL);
@@ -566,7 +575,9 @@ static void cmd_config(struct super *sp)
 	c->start_limit = 10;
 	c->start_limit_window_ms = 60000;
 	c->stop_signal = in->cmd_stop_signal;
-	c->stop_timeout_ms = in->shutdown_timeout_ms;
+	c->kill_mode = in->cmd_kill_mode;
+	budget_plan(sp->cfg, sp->has_poststop, &sp->b);
+	c->stop_timeout_ms = sp->b.cmd_ms;
 	c->out.kind = c->err.kind = OUT_INHERIT;
 	c->after = in->cmd_after;
 	c->enabled = 1;
@@ -726,17 +737,59 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 	return 0;
 }
 
+static int any_killed(const struct super *sp)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->rt[i].sigkilled && !sp->rt[i].is_cmd)
+			return 1;
+	return 0;
+}
+
+/* A stop that had to SIGKILL a service is not a clean one: 1 where the
+ * status would otherwise be 0. */
 static int exit_status(const struct super *sp)
 {
 	const struct rt *c = sp->cmd != NO_CMD ? &sp->rt[sp->cmd] : NULL;
+	int code = 0;
 
 	if (sp->essential_failed)
 		return 1; /* CMD had not exited, or the reason would be it */
 	if (c && c->svc.last_status >= 0)
-		return opts_exit_status(sp->opts, c->svc.last_status);
-	if (c && sp->stop_signal)
-		return 128 + sp->stop_signal; /* stopped before CMD ran */
-	return 0;
+		code = opts_exit_status(sp->opts, c->svc.last_status);
+	else if (c && sp->stop_signal)
+		code = 128 + sp->stop_signal; /* stopped before CMD ran */
+	return code == 0 && any_killed(sp) ? 1 : code;
+}
+
+static void fill_end(const struct super *sp, struct super_end *end)
+{
+	const struct rt *c = sp->cmd != NO_CMD ? &sp->rt[sp->cmd] : NULL;
+	size_t len = 0;
+	int64_t until;
+
+	end->reason = sp->reason ? sp->reason : "shutdown";
+	end->exit_signal = c && c->svc.last_status >= 0 &&
+				   WIFSIGNALED(c->svc.last_status)
+			       ? WTERMSIG(c->svc.last_status)
+			       : 0;
+	end->killed[0] = '\0';
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct rt *r = &sp->rt[i];
+		int n;
+
+		if (!r->sigkilled)
+			continue;
+		n = snprintf(end->killed + len, sizeof(end->killed) - len, "%s%s",
+			     len ? " " : "", r->is_cmd ? "cmd" : r->cfg->name);
+		if (n < 0 || (size_t)n >= sizeof(end->killed) - len)
+			break;
+		len += (size_t)n;
+	}
+	/* the hooks keep their reserve even when the stop ran late */
+	until = sp->stop_started + sp->b.total_ms;
+	if (until < sp->now + sp->b.reserve_ms)
+		until = sp->now + sp->b.reserve_ms;
+	end->poststop_until = sp->stop_started ? until : 0;
 }
 
 static void teardown(struct super *sp)
@@ -796,11 +849,10 @@ static void teardown(struct super *sp)
 }
 
 int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
-	      struct cfg *cfg, int sigfd, char **extra_env,
-	      const char **stop_reason, int *exit_signal)
+	      struct cfg *cfg, int sigfd, char **extra_env, int has_poststop,
+	      struct super_end *end)
 {
 	struct super sp;
-	const struct rt *c;
 	int code;
 
 	memset(&sp, 0, sizeof(sp));
@@ -813,6 +865,9 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
 		sp.clients[i].fd = -1;
 	sp.qout.fd = sp.qerr.fd = -1;
+	sp.has_poststop = has_poststop;
+	memset(end, 0, sizeof(*end));
+	end->reason = "shutdown";
 	if (setup(&sp, sigfd, extra_env) < 0) {
 		log_error("unable to set up the supervisor");
 		teardown(&sp);
@@ -835,12 +890,8 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 			  (unsigned long long)(sp.qout.dropped + sp.qout.len +
 					       sp.qerr.dropped + sp.qerr.len));
 	code = exit_status(&sp);
-	c = sp.cmd != NO_CMD ? &sp.rt[sp.cmd] : NULL;
-	*stop_reason = sp.reason ? sp.reason : "shutdown";
-	*exit_signal = c && c->svc.last_status >= 0 &&
-				       WIFSIGNALED(c->svc.last_status)
-			       ? WTERMSIG(c->svc.last_status)
-			       : 0;
+	sp.now = loop_now_ms();
+	fill_end(&sp, end);
 	teardown(&sp);
 	return code;
 }

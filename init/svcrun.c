@@ -32,6 +32,14 @@
 
 extern char **environ;
 
+/* The main process alone (kill_mode mixed or process), when known. */
+static void signal_main(struct rt *r, int sig)
+{
+	if (r->svc.pid > 0 && kill(r->svc.pid, sig) == 0)
+		return;
+	run_signal_group(r, sig);
+}
+
 void run_signal_group(struct rt *r, int sig)
 {
 	if (r->pgid > 0 && kill(-r->pgid, sig) == 0)
@@ -304,17 +312,48 @@ static void kill_probe(pid_t *pid)
 		(void)kill(-*pid, SIGKILL);
 }
 
+void run_note_kill(struct super *sp, struct rt *r, const char *why)
+{
+	char buf[16];
+
+	r->sigkilled = 1;
+	log_warnx("%s%s: still running %lld ms after SIG%s (%s): SIGKILL",
+		  r->is_cmd ? "" : "service ", r->is_cmd ? "CMD" : r->cfg->name,
+		  (long long)(sp->now - r->stop_began),
+		  sig_name(r->cfg->stop_signal, buf, sizeof(buf)), why);
+}
+
+/* While the container stops, no service's stop outlasts the budget. */
+static void keep_to_deadline(struct super *sp, struct rt *r)
+{
+	if (sp->phase == PH_RUN || r->svc.state != SVC_STOPPING || r->svc.killed)
+		return;
+	r->stop_clamped = r->svc.timer_at > sp->deadline;
+	if (r->stop_clamped)
+		r->svc.timer_at = sp->deadline;
+}
+
 void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg)
 {
+	enum svc_state before = r->svc.state;
 	struct svc_action a = svc_step(&r->svc, ev, arg, sp->now);
 	pid_t pid;
 
+	if (before != SVC_STOPPING && r->svc.state == SVC_STOPPING)
+		r->stop_began = sp->now;
+	keep_to_deadline(sp, r);
 	if (ev == EV_STOP && r->quiet_stop)
 		a.signal = 0;
 	r->quiet_stop = 0;
+	if (a.signal == SIGKILL && ev == EV_TIMER)
+		run_note_kill(sp, r, r->stop_clamped ? "the end of the stop budget"
+				     : r->is_cmd ? "[cmd] stop_timeout"
+						 : "its stop_timeout");
 	for (int guard = 0; guard < 10001 && (a.spawn || a.signal); guard++) {
-		if (a.signal)
+		if (a.signal && a.group)
 			run_signal_group(r, a.signal);
+		else if (a.signal)
+			signal_main(r, a.signal);
 		if (!a.spawn)
 			break;
 		if (start(sp, r, &pid) < 0)
@@ -583,7 +622,7 @@ static void main_exited(struct super *sp, struct rt *r, int status)
 	}
 	run_drive(sp, r, EV_EXITED, status);
 	if (!r->is_cmd && r->svc.group_alive && r->svc.state != SVC_STOPPING &&
-	    r->svc.state != SVC_DONE) {
+	    r->svc.state != SVC_DONE && r->cfg->kill_mode != KILL_PROCESS) {
 		/* its main process is gone, and it is not stopping: what is
 		 * left of its group gets the stop signal now, and SIGKILL
 		 * when it starts again (a oneshot that is done keeps them) */

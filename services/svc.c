@@ -103,7 +103,7 @@ static int record_start(struct svc *s, int64_t now)
 
 static struct svc_action none(void)
 {
-	struct svc_action a = { 0, 0 };
+	struct svc_action a = { 0, 0, 0 };
 
 	return a;
 }
@@ -147,6 +147,7 @@ static struct svc_action begin_stop(struct svc *s, int64_t now, int wanted)
 	s->killed = 0;
 	s->timer_at = now + s->cfg->stop_timeout_ms;
 	a.signal = s->cfg->stop_signal;
+	a.group = s->cfg->kill_mode == KILL_GROUP;
 	return a;
 }
 
@@ -293,9 +294,17 @@ static struct svc_action step_stopping(struct svc *s, enum svc_event ev,
 	case EV_EXITED:
 		s->last_status = (int)arg;
 		s->pid = 0;
-		if (s->group_alive && !s->killed)
-			return a; /* the rest of its group still runs */
-		return stop_done(s, now);
+		if (!s->group_alive || s->killed ||
+		    s->cfg->kill_mode == KILL_PROCESS)
+			return stop_done(s, now); /* process: the rest may stay */
+		if (s->cfg->kill_mode == KILL_MIXED) {
+			/* the main process is done: SIGKILL to the rest */
+			s->killed = 1;
+			s->timer_at = now + SVC_KILL_GRACE_MS;
+			a.signal = SIGKILL;
+			a.group = 1;
+		}
+		return a; /* wait until its group is empty */
 	case EV_GROUP_EMPTY:
 		return s->pid ? a : stop_done(s, now);
 	case EV_TIMER:
@@ -304,6 +313,7 @@ static struct svc_action step_stopping(struct svc *s, enum svc_event ev,
 		s->killed = 1;
 		s->timer_at = now + SVC_KILL_GRACE_MS;
 		a.signal = SIGKILL;
+		a.group = s->cfg->kill_mode != KILL_PROCESS;
 		return a;
 	case EV_STOP:
 		s->stop_wanted = 1;

@@ -39,7 +39,8 @@ enum svc_event {
 	EV_SPAWN_FAILED,   /* fork or exec failed */
 	EV_READY,	   /* readiness met */
 	EV_FORKED,	   /* forking: arg is the daemon's pid from pidfile */
-	EV_EXITED,	   /* main process exited; arg: wait status */
+	EV_EXITED,	   /* main process exited; arg: wait status (init/ sets
+			    * group_alive first: others left in its group) */
 	EV_GROUP_EMPTY,	   /* nothing left in its process group */
 	EV_TIMER,	   /* timer_at passed */
 	EV_DEP_FAILED,	   /* a `requires` dependency failed for good */
@@ -50,7 +51,8 @@ enum svc_event {
 /* What init/ must do after a step. */
 struct svc_action {
 	int spawn;	/* start the process now */
-	int signal;	/* send this to the process group (0: none) */
+	int signal;	/* send this (0: none) ... */
+	int group;	/* ... to the whole process group, else the main process */
 };
 
 struct svc {

@@ -6,6 +6,7 @@
 # sources); nothing here names a host.
 #   tools/debian-rootfs.sh            the one above
 #   tools/debian-rootfs.sh sysvinit   sysvinit-core as /sbin/init, procps
+#   tools/debian-rootfs.sh db         MariaDB and PostgreSQL servers, procps
 set -eu
 cache=${POUCH_ROOTFS_CACHE:-/var/cache/pouch-init}
 case ${1:-} in
@@ -13,7 +14,9 @@ case ${1:-} in
     include=cron,rsyslog,openssh-server,systemd,procps ;;
 sysvinit) dir=$cache/debian-bookworm-sysvinit
     include=sysvinit-core,procps ;;
-*) echo "usage: debian-rootfs.sh [sysvinit]" >&2; exit 2 ;;
+db) dir=$cache/debian-bookworm-db
+    include=mariadb-server,mariadb-client,postgresql,procps ;;
+*) echo "usage: debian-rootfs.sh [sysvinit|db]" >&2; exit 2 ;;
 esac
 if [ -f "$dir/.complete" ]; then
 	echo "$dir"
@@ -29,8 +32,8 @@ mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sour
 rm -rf "$dir"
 mkdir -p "$dir"
 debootstrap --variant=minbase --include="$include" \
-	bookworm "$dir" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
-	tail -n 20 "$cache/debootstrap.log" >&2
+	bookworm "$dir" "$mirror" >"$dir.log" 2>&1 || {
+	tail -n 20 "$dir.log" >&2
 	exit 1
 }
 touch "$dir/.complete"

@@ -307,6 +307,62 @@ static void test_stop(void)
 	svc_free(&s);
 }
 
+/* kill_mode: who gets the stop signal and the final SIGKILL. */
+static void test_kill_mode(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+	struct svc_action a;
+
+	/* group (the default): both to the group; wait for it to empty */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	a = svc_step(&s, EV_STOP, 0, 0);
+	CHECK(a.signal == SIGTERM && a.group == 1);
+	a = svc_step(&s, EV_TIMER, 0, 500);
+	CHECK(a.signal == SIGKILL && a.group == 1);
+	svc_free(&s);
+	/* mixed: TERM to the main process; once it exits, SIGKILL to the
+	 * rest of the group at once, then wait for it to empty */
+	c.kill_mode = KILL_MIXED;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	a = svc_step(&s, EV_STOP, 0, 0);
+	CHECK(a.signal == SIGTERM && a.group == 0);
+	s.group_alive = 1;
+	a = svc_step(&s, EV_EXITED, EXIT(0), 100);
+	CHECK(a.signal == SIGKILL && a.group == 1);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	(void)svc_step(&s, EV_GROUP_EMPTY, 0, 110);
+	CHECK_EQ(s.state, SVC_STOPPED);
+	svc_free(&s);
+	/* mixed, nothing left: stopped when the main process exits */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_STOPPING, 0);
+	s.group_alive = 0;
+	a = svc_step(&s, EV_EXITED, EXIT(0), 100);
+	CHECK(a.signal == 0 && s.state == SVC_STOPPED);
+	svc_free(&s);
+	/* mixed: the stop timeout's SIGKILL goes to the whole group */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_STOPPING, 0);
+	a = svc_step(&s, EV_TIMER, 0, 500);
+	CHECK(a.signal == SIGKILL && a.group == 1);
+	svc_free(&s);
+	/* process: both to the main process; the rest of its group stays */
+	c.kill_mode = KILL_PROCESS;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	a = svc_step(&s, EV_STOP, 0, 0);
+	CHECK(a.signal == SIGTERM && a.group == 0);
+	a = svc_step(&s, EV_TIMER, 0, 500);
+	CHECK(a.signal == SIGKILL && a.group == 0);
+	s.group_alive = 1;
+	a = svc_step(&s, EV_EXITED, SIGKILL, 510);
+	CHECK(a.signal == 0 && s.state == SVC_STOPPED);
+	svc_free(&s);
+}
+
 /* Every state x event pair: never crashes, never leaves the state set,
  * and the final states only move on an operator's start. */
 static void test_every_pair(void)
@@ -345,6 +401,7 @@ int main(void)
 	test_oneshot();
 	test_readiness();
 	test_stop();
+	test_kill_mode();
 	test_every_pair();
 	return t_done("test_svc");
 }
