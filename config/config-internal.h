@@ -23,8 +23,6 @@ struct cfg_ctx {
 	int seen_service;
 };
 
-void cfg_error(struct cfg *cfg, const char *file, int line, const char *fmt,
-	       ...) __attribute__((format(printf, 4, 5)));
 int cfg_parse_text(struct cfg_ctx *c);
 
 void cfg_section(struct cfg_ctx *c, const char *name);

@@ -278,6 +278,9 @@ void cfg_free(struct cfg *cfg)
 	for (size_t i = 0; i < cfg->nerrors; i++)
 		free(cfg->errors[i]);
 	free(cfg->errors);
+	for (size_t i = 0; i < cfg->nwarnings; i++)
+		free(cfg->warnings[i]);
+	free(cfg->warnings);
 	free(cfg->dir);
 	free(cfg->init.control_socket);
 	cfg_free_words(cfg->init.cmd_after);

@@ -113,12 +113,17 @@ struct cfg {
 	size_t nsvcs;
 	char **errors;		/* "FILE:LINE: message" */
 	size_t nerrors;
+	char **warnings;	/* the same shape; logged when found */
+	size_t nwarnings;
 };
 
-/* Where users and groups come from; NULL means /etc/passwd, /etc/group. */
+/* Where users and groups come from; NULL means /etc/passwd, /etc/group
+ * (under root when root is set). root: an image's tree (`check --root`),
+ * NULL for /. */
 struct cfg_sources {
 	const char *passwd;
 	const char *group;
+	const char *root;
 };
 
 /* Load DIR/init.ini and DIR/services.d/ *.ini. Returns 0 when the
@@ -156,12 +161,53 @@ char *cfg_read_file(const char *path, int *err);
 /* The same, with the file's stat (st may be NULL). */
 char *cfg_read_file_st(const char *path, int *err, struct stat *st);
 
-/* Whether a file pid 1 acts on (a configuration file, a hook) could be
- * changed by someone less privileged than euid: CFG_UNSAFE_REFUSE when
- * every user may write it, CFG_UNSAFE_WARN when a group other than root
- * may, or another user (not root) owns it; 0 when safe. why says which. */
+/* Who may change a file pid 1 acts on (a configuration file, a hook, an
+ * env file), as sshd's StrictModes asks: the file, the directory that
+ * holds it and every directory above it must be owned by root or euid
+ * and writable by neither group nor others; an ancestor directory with
+ * the sticky bit (/tmp) may be writable when the entry in it is owned
+ * right. Symlinks are followed and what they lead through is checked
+ * too. With CFG_PATH_HOLDER, the directory that holds the file gets no
+ * sticky exemption. fn (may be NULL) gets each unsafe part as a host
+ * path and why: "owned by uid N, writable by group G, writable by
+ * others". With root (NULL: /), path is inside that tree: absolute
+ * symlinks and ".." stay in it. The resolved host path goes to real
+ * (may be NULL). Returns the number of unsafe parts (0: safe) or
+ * -errno when path cannot be resolved. */
+#define CFG_PATH_HOLDER 1
+int cfg_path_check(const char *root, const char *path, uid_t euid, int flags,
+		   void (*fn)(void *arg, const char *path, const char *why),
+		   void *arg, char *real, size_t len)
+	__attribute__((warn_unused_result));
+/* cfg_path_check(NULL, path, euid, CFG_PATH_HOLDER, ...) with the first
+ * problem as "PATH: why" in msg: >0 unsafe, 0 safe, or -errno. */
+int cfg_path_unsafe(const char *path, uid_t euid, char *msg, size_t len)
+	__attribute__((warn_unused_result));
+/* Check path as above and report each unsafe part as a configuration
+ * error "PATH: why" (once each; " (reached through P)" when a symlink
+ * led there). A path under src->root is resolved inside it. Returns as
+ * cfg_path_check. */
+int cfg_report_unsafe(struct cfg *cfg, const struct cfg_sources *src,
+		      const char *path, int flags, char *real, size_t len);
+/* Resolve path as above, without checking: 0 or -errno. */
+int cfg_resolve(const struct cfg_sources *src, const char *path, char *real,
+		size_t len) __attribute__((warn_unused_result));
+/* The same rule for one stat (the file alone): CFG_UNSAFE_REFUSE with
+ * why, or 0 (kept for callers of the old interface; there is no longer
+ * a warning level). */
 enum { CFG_UNSAFE_WARN = 1, CFG_UNSAFE_REFUSE = 2 };
 int cfg_file_unsafe(const struct stat *st, uid_t euid, char *why, size_t len);
+
+/* What only `check` looks at, added to cfg's errors and warnings: what
+ * pid 1 reads when a service starts (env files: who may change them). */
+void cfg_check_files(struct cfg *cfg, const struct cfg_sources *src);
+
+/* Problems found outside the parser (hooks, `check`): "FILE:LINE:
+ * message" (no ":LINE" when line is 0). Warnings are also logged. */
+void cfg_error(struct cfg *cfg, const char *file, int line, const char *fmt,
+	       ...) __attribute__((format(printf, 4, 5)));
+void cfg_warn(struct cfg *cfg, const char *file, int line, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
 
 /* Set KEY=VALUE in a NULL-terminated env array, replacing KEY. */
 int cfg_env_set(char ***env, const char *kv) __attribute__((warn_unused_result));

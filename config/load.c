@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,27 +22,56 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int add_msg(char ***list, size_t *n, char *full)
+{
+	char **e = realloc(*list, (*n + 1) * sizeof(*e));
+
+	if (!e) {
+		free(full);
+		return -ENOMEM;
+	}
+	e[(*n)++] = full;
+	*list = e;
+	return 0;
+}
+
+static char *vformat(const char *file, int line, const char *fmt, va_list ap)
+{
+	char msg[512], *full;
+	int n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = line > 0 ? asprintf(&full, "%s:%d: %s", file, line, msg)
+		     : asprintf(&full, "%s: %s", file, msg);
+	return n < 0 ? NULL : full;
+}
+
 void cfg_error(struct cfg *cfg, const char *file, int line, const char *fmt,
 	       ...)
 {
-	char msg[512], *full, **e;
 	va_list ap;
-	int n;
+	char *full;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	full = vformat(file, line, fmt, ap);
 	va_end(ap);
-	n = line > 0 ? asprintf(&full, "%s:%d: %s", file, line, msg)
-		     : asprintf(&full, "%s: %s", file, msg);
-	if (n < 0)
+	if (full)
+		(void)add_msg(&cfg->errors, &cfg->nerrors, full);
+}
+
+void cfg_warn(struct cfg *cfg, const char *file, int line, const char *fmt,
+	      ...)
+{
+	va_list ap;
+	char *full;
+
+	va_start(ap, fmt);
+	full = vformat(file, line, fmt, ap);
+	va_end(ap);
+	if (!full)
 		return;
-	e = realloc(cfg->errors, (cfg->nerrors + 1) * sizeof(*e));
-	if (!e) {
-		free(full);
-		return;
-	}
-	e[cfg->nerrors++] = full;
-	cfg->errors = e;
+	log_warnx("%s", full);
+	(void)add_msg(&cfg->warnings, &cfg->nwarnings, full);
 }
 
 static const char *skip_blank(const char *s)
@@ -141,37 +171,118 @@ int cfg_parse_text(struct cfg_ctx *c)
 	return 0;
 }
 
-int cfg_file_unsafe(const struct stat *st, uid_t euid, char *why, size_t len)
+/* path as an absolute path without "." parts or doubled slashes, to
+ * tell whether a reported path lies on it. */
+static void lexical(char *out, size_t len, const char *path)
 {
-	if (st->st_mode & S_IWOTH) {
-		snprintf(why, len, "writable by every user");
-		return CFG_UNSAFE_REFUSE;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (path[0] != '/' && getcwd(out, len))
+		n = strlen(out);
+	for (const char *p = path; *p && n + 2 < len;) {
+		size_t k;
+
+		while (*p == '/')
+			p++;
+		k = strcspn(p, "/");
+		if (k == 0)
+			break;
+		if (!(k == 1 && p[0] == '.') && n + 1 + k < len) {
+			out[n++] = '/';
+			memcpy(out + n, p, k);
+			n += k;
+		}
+		p += k;
 	}
-	if ((st->st_mode & S_IWGRP) && st->st_gid != 0) {
-		snprintf(why, len, "writable by group %u", (unsigned)st->st_gid);
-		return CFG_UNSAFE_WARN;
-	}
-	if (st->st_uid != 0 && st->st_uid != euid) {
-		snprintf(why, len, "owned by uid %u", (unsigned)st->st_uid);
-		return CFG_UNSAFE_WARN;
-	}
-	return 0;
+	out[n] = '\0';
 }
 
-/* A configuration file others could change: refused when every user
- * may write it, a warning for a group or another owner. */
-static void check_unsafe(struct cfg *cfg, const char *path, const struct stat *st)
-{
-	char why[64];
+struct unsafe_report {
+	struct cfg *cfg;
+	char given[PATH_MAX];
+};
 
-	switch (cfg_file_unsafe(st, geteuid(), why, sizeof(why))) {
-	case CFG_UNSAFE_REFUSE:
-		cfg_error(cfg, path, 0, "%s: refused (pid 1 runs what it says)", why);
-		break;
-	case CFG_UNSAFE_WARN:
-		log_warnx("%s: %s (pid 1 runs what it says)", path, why);
-		break;
+static void report_unsafe(void *arg, const char *path, const char *why)
+{
+	struct unsafe_report *u = arg;
+	struct cfg *cfg = u->cfg;
+	size_t n = strlen(path);
+	int on_path = n == 1 || (strncmp(u->given, path, n) == 0 &&
+				 (u->given[n] == '/' || !u->given[n]));
+	char *msg;
+
+	if ((on_path ? asprintf(&msg, "%s: %s", path, why)
+		     : asprintf(&msg, "%s: %s (reached through %s)", path, why,
+				u->given)) < 0)
+		return;
+	for (size_t i = 0; i < cfg->nerrors; i++) {
+		if (strcmp(cfg->errors[i], msg) == 0) {
+			free(msg);
+			return;
+		}
 	}
+	(void)add_msg(&cfg->errors, &cfg->nerrors, msg);
+}
+
+/* The root path lies in (src->root when under it, else /) and the path
+ * inside it. */
+static const char *split_root(const struct cfg_sources *src, const char *path,
+			      const char **inside)
+{
+	const char *root = src ? src->root : NULL;
+	size_t rl = root ? strlen(root) : 0;
+
+	while (rl && root[rl - 1] == '/')
+		rl--;
+	*inside = path;
+	if (!rl || strncmp(path, root, rl) || path[rl] != '/')
+		return NULL;
+	*inside = path + rl;
+	return root;
+}
+
+int cfg_resolve(const struct cfg_sources *src, const char *path, char *real,
+		size_t len)
+{
+	const char *inside, *root = split_root(src, path, &inside);
+	int r = cfg_path_check(root, inside, geteuid(), 0, NULL, NULL, real,
+			       len);
+
+	return r < 0 ? r : 0;
+}
+
+int cfg_report_unsafe(struct cfg *cfg, const struct cfg_sources *src,
+		      const char *path, int flags, char *real, size_t len)
+{
+	struct unsafe_report *u = malloc(sizeof(*u));
+	const char *inside, *root = split_root(src, path, &inside);
+	int r;
+
+	if (!u)
+		return -ENOMEM;
+	u->cfg = cfg;
+	lexical(u->given, sizeof(u->given), path);
+	r = cfg_path_check(root, inside, geteuid(), flags, report_unsafe, u,
+			   real, len);
+	free(u);
+	return r;
+}
+
+/* A file of the configuration root, checked and read: NULL with *err
+ * when it cannot be read (ENOENT when missing). */
+static char *load_file(struct cfg *cfg, const struct cfg_sources *src,
+		       const char *path, int *err)
+{
+	char real[PATH_MAX];
+	int r = cfg_report_unsafe(cfg, src, path, CFG_PATH_HOLDER, real,
+				  sizeof(real));
+
+	if (r < 0) {
+		*err = -r;
+		return NULL;
+	}
+	return cfg_read_file(real, err);
 }
 
 char *cfg_read_file(const char *path, int *err)
@@ -244,12 +355,15 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 {
 	char *sdir, *path, *text;
 	struct dirent **names;
-	struct stat st;
 	int err, n, r = 0;
 
 	if (asprintf(&sdir, "%s/services.d", dir) < 0)
 		return -ENOMEM;
-	names = list_services(sdir, &n, &err);
+	r = cfg_report_unsafe(cfg, src, sdir, 0, NULL, 0);
+	names = r == -ENOENT ? NULL : list_services(sdir, &n, &err);
+	if (r == -ENOENT)
+		err = 0;
+	r = r == -ENOMEM ? r : 0;
 	if (err && err != ENOENT)
 		cfg_error(cfg, sdir, 0, "unable to read: %s", strerror(err));
 	for (int i = 0; names && i < n && r >= 0; i++) {
@@ -257,14 +371,12 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 			r = -ENOMEM;
 			break;
 		}
-		text = cfg_read_file_st(path, &err, &st);
+		text = load_file(cfg, src, path, &err);
 		if (!text)
 			cfg_error(cfg, path, 0, "unable to read: %s",
 				  strerror(err));
 		else
 			r = cfg_load_service_string(cfg, path, text, src);
-		if (text)
-			check_unsafe(cfg, path, &st);
 		free(text);
 		free(path);
 	}
@@ -277,19 +389,26 @@ static int load_services(const char *dir, const struct cfg_sources *src,
 
 int cfg_load(const char *dir, const struct cfg_sources *src, struct cfg *cfg)
 {
-	struct stat st;
 	char *path, *text;
-	int err, r = 0;
+	int err, r;
 
 	cfg_defaults(cfg);
 	cfg->dir = strdup(dir);
-	if (!cfg->dir || asprintf(&path, "%s/init.ini", dir) < 0)
+	if (!cfg->dir)
 		return -ENOMEM;
-	text = cfg_read_file_st(path, &err, &st);
-	if (text) {
+	r = cfg_report_unsafe(cfg, src, dir, 0, NULL, 0);
+	if (r == -ENOENT)
+		return 0; /* no configuration root: the defaults */
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		cfg_error(cfg, dir, 0, "unable to read: %s", strerror(-r));
+	if (asprintf(&path, "%s/init.ini", dir) < 0)
+		return -ENOMEM;
+	text = load_file(cfg, src, path, &err);
+	r = 0;
+	if (text)
 		r = cfg_load_init_string(cfg, path, text);
-		check_unsafe(cfg, path, &st);
-	}
 	else if (err != ENOENT)
 		cfg_error(cfg, path, 0, "unable to read: %s", strerror(err));
 	free(text);

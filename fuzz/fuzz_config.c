@@ -8,7 +8,8 @@
 
 #include "config/config.h"
 
-static const struct cfg_sources src = { "test/unit/passwd", "test/unit/group" };
+static const struct cfg_sources src = { .passwd = "test/unit/passwd",
+					.group = "test/unit/group" };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -278,41 +279,111 @@ static int run_initscript(struct hook_run *h, struct outq *q,
 	return after_hook(h, r, envfile);
 }
 
+/* Why a file in a hooks directory does not run (skipped with a warning),
+ * or NULL. */
+static const char *not_runnable(const char *path, const char *name)
+{
+	const char *why = hook_skip_reason(name);
+	struct stat st;
+
+	if (!why && (stat(path, &st) < 0 || !S_ISREG(st.st_mode)))
+		why = "not a regular file";
+	if (!why && access(path, X_OK) < 0)
+		why = "not executable";
+	return why;
+}
+
+static int run_file(struct hook_run *h, struct outq *q, const char *envfile,
+		    const char *name)
+{
+	char *path, *argv[2], msg[PATH_MAX + 128];
+	const char *why;
+	int r;
+
+	if (asprintf(&path, "%s/%s", h->dir, name) < 0)
+		return after_hook(h, -1, envfile);
+	why = not_runnable(path, name);
+	r = why ? 0 : cfg_path_unsafe(path, geteuid(), msg, sizeof(msg));
+	if (why) {
+		log_warnx("%s hook %s skipped: %s", h->phase, name, why);
+	} else if (r != 0) {
+		if (r < 0)
+			snprintf(msg, sizeof(msg), "%s", strerror(-r));
+		log_errorx("%s hook %s refused: %s", h->phase, name, msg);
+		r = after_hook(h, -1, envfile);
+	} else {
+		argv[0] = path;
+		argv[1] = NULL;
+		r = after_hook(h, run_one(h, argv, name, q), envfile);
+	}
+	free(path);
+	return r;
+}
+
 static int run_dir(struct hook_run *h, struct outq *q, const char *envfile)
 {
 	struct dirent **list = NULL;
-	int n = scandir(h->dir, &list, is_file, alphasort), ret = 0;
+	int n = scandir(h->dir, &list, is_file, alphasort), ret = 0, refused = 0;
+	char msg[PATH_MAX + 128];
 
+	/* the directory and hooks/ above it: nobody else may add a hook */
+	if (n > 0 && cfg_path_unsafe(h->dir, geteuid(), msg, sizeof(msg)) > 0) {
+		log_errorx("%s hooks refused: %s", h->phase, msg);
+		ret = after_hook(h, -1, envfile);
+		refused = 1;
+	}
 	for (int i = 0; i < n; i++) {
-		const char *name = list[i]->d_name, *why = hook_skip_reason(name);
-		char *path = NULL, *argv[2], who[64];
-		struct stat st;
-		int unsafe;
-
-		if (ret == 0 && !h->stop_signal && asprintf(&path, "%s/%s", h->dir, name) >= 0) {
-			if (!why && (stat(path, &st) < 0 || !S_ISREG(st.st_mode)))
-				why = "not a regular file";
-			if (!why && access(path, X_OK) < 0)
-				why = "not executable";
-			unsafe = why ? 0 : cfg_file_unsafe(&st, geteuid(), who, sizeof(who));
-			if (unsafe == CFG_UNSAFE_WARN)
-				log_warnx("%s hook %s: %s", h->phase, name, who);
-			if (why) {
-				log_warnx("%s hook %s skipped: %s", h->phase, name, why);
-			} else if (unsafe == CFG_UNSAFE_REFUSE) {
-				log_errorx("%s hook %s refused: %s", h->phase, name, who);
-				ret = after_hook(h, -1, envfile);
-			} else {
-				argv[0] = path;
-				argv[1] = NULL;
-				ret = after_hook(h, run_one(h, argv, name, q), envfile);
-			}
-		}
-		free(path);
+		if (!refused && ret == 0 && !h->stop_signal)
+			ret = run_file(h, q, envfile, list[i]->d_name);
 		free(list[i]);
 	}
 	free(list);
 	return ret;
+}
+
+/* Report every hook (and hooks directory) others could change. */
+static void check_phase(struct cfg *cfg, const struct cfg_sources *src,
+			const char *dir)
+{
+	struct dirent **list = NULL;
+	char *path, real[PATH_MAX];
+	int n, r = cfg_report_unsafe(cfg, src, dir, CFG_PATH_HOLDER, NULL, 0);
+
+	if (r == -ENOENT)
+		return;
+	n = scandir(dir, &list, is_file, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (asprintf(&path, "%s/%s", dir, list[i]->d_name) >= 0) {
+			/* with a root, a symlink leads inside that tree */
+			r = cfg_resolve(src, path, real, sizeof(real));
+			if (!not_runnable(r >= 0 ? real : path, list[i]->d_name))
+				(void)cfg_report_unsafe(cfg, src, path,
+							CFG_PATH_HOLDER, NULL, 0);
+			free(path);
+		}
+		free(list[i]);
+	}
+	free(list);
+}
+
+void hook_check(struct cfg *cfg, const struct cfg_sources *src)
+{
+	static const char *const phases[] = { "prestart", "poststop" };
+	char *dir;
+
+	if (!cfg->dir || asprintf(&dir, "%s/hooks", cfg->dir) < 0)
+		return;
+	if (cfg_report_unsafe(cfg, src, dir, 0, NULL, 0) != -ENOENT) {
+		for (int i = 0; i < 2; i++) {
+			char *d;
+
+			if (asprintf(&d, "%s/%s.d", dir, phases[i]) < 0)
+				break;
+			check_phase(cfg, src, d);
+			free(d);
+		}
+	}
+	free(dir);
 }
 
 static char *make_env_file(char **var)

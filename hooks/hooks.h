@@ -36,4 +36,11 @@ int hook_run_phase(struct hook_run *h);
 /* Does CONFIG/hooks/PHASE.d hold any file? */
 int hook_dir_used(const char *dir);
 
+struct cfg;
+struct cfg_sources;
+/* Add a configuration error for every hook that would run, and every
+ * hooks directory, that someone other than root (or our euid) could
+ * change (see cfg_path_check). cfg->dir is the configuration root. */
+void hook_check(struct cfg *cfg, const struct cfg_sources *src);
+
 #endif

@@ -104,6 +104,11 @@ static int cmd_check(int argc, char **argv)
 		}
 	}
 	r = cfg_load(dir, NULL, &cfg);
+	if (r == 0 || r == -EINVAL) {
+		hook_check(&cfg, NULL);
+		cfg_check_files(&cfg, NULL);
+		r = cfg.nerrors ? -EINVAL : 0;
+	}
 	for (size_t i = 0; i < cfg.nerrors; i++)
 		fprintf(stderr, "%s\n", cfg.errors[i]);
 	if (r == 0)
@@ -145,7 +150,10 @@ static void load_config(const struct init_opts *o, struct cfg *cfg)
 	if (!config_present(o->config_dir))
 		return; /* the defaults */
 	r = cfg_load(o->config_dir, NULL, cfg);
-
+	if (r == 0 || r == -EINVAL) {
+		hook_check(cfg, NULL); /* refused at once, not at run time */
+		r = cfg->nerrors ? -EINVAL : 0;
+	}
 	if (r == 0) {
 		if (!o->verbose && cfg->init.log_level >= 0)
 			log_max_level = (enum log_level)cfg->init.log_level;

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -60,14 +61,23 @@ static int env_add(char ***env, const char *key, const char *val)
 	return ret;
 }
 
-static int env_file(const char *spec, char ***env)
+static int env_file(const struct cfg_service *c, char ***env)
 {
+	const char *spec = c->env_file, *path = spec + (spec[0] == '-');
 	int optional = spec[0] == '-', err, bad;
-	const char *path = spec + optional;
-	char *text = NULL;
+	char *text = NULL, why[PATH_MAX + 128];
 
-	text = cfg_read_file(path, &err);
+	/* who may change it, as for the configuration itself */
+	err = cfg_path_unsafe(path, geteuid(), why, sizeof(why));
+	if (err > 0) {
+		log_errorx("service %s: env_file %s refused: %s", c->name, path,
+			   why);
+		return -EPERM;
+	}
+	text = err < 0 ? NULL : cfg_read_file(path, &err);
 	if (!text) {
+		if (err < 0)
+			err = -err;
 		if (optional && err == ENOENT)
 			return 0;
 		errno = err;
@@ -116,7 +126,7 @@ static char **build_env(struct super *sp, struct rt *r, int with_notify)
 	if (with_notify && c->ready == READY_NOTIFY && r->notifyfd >= 0 &&
 	    super_notify_name(sp, r, path, sizeof(path)) == 0)
 		ok |= env_add(&env, "NOTIFY_SOCKET", path);
-	if (ok < 0 || (c->env_file && env_file(c->env_file, &env) < 0))
+	if (ok < 0 || (c->env_file && env_file(c, &env) < 0))
 		goto fail;
 	if (cfg_env_merge(&env, c->env) < 0)
 		goto fail;

@@ -8,12 +8,16 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/capability.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-static struct cfg_sources src = { "test/unit/passwd", "test/unit/group" };
+static struct cfg_sources src = { .passwd = "test/unit/passwd",
+				  .group = "test/unit/group" };
 
 static int has_error(const struct cfg *c, const char *want)
 {
@@ -374,6 +378,124 @@ static void test_dependencies(void)
 	cfg_free(&c);
 }
 
+struct seen {
+	char all[2048];
+};
+
+static void collect(void *arg, const char *path, const char *why)
+{
+	struct seen *s = arg;
+	size_t n = strlen(s->all);
+
+	snprintf(s->all + n, sizeof(s->all) - n, "%s: %s\n", path, why);
+}
+
+/* cfg_path_check on a real tree under /tmp (sticky, root's). */
+static int unsafe_parts(const char *root, const char *path, int flags,
+			struct seen *s)
+{
+	s->all[0] = '\0';
+	return cfg_path_check(root, path, 0, flags, collect, s, NULL, 0);
+}
+
+static void mkfile(const char *path, mode_t mode, uid_t uid)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+	CHECK_EQ(chmod(path, mode), 0);
+	CHECK_EQ(chown(path, uid, 0), 0);
+}
+
+static void test_paths(void)
+{
+	char d[] = "/tmp/pouch-unit.XXXXXX", p[PATH_MAX], q[PATH_MAX],
+	     want[PATH_MAX + 64], real[PATH_MAX];
+	struct seen s;
+
+	if (geteuid() != 0 || !mkdtemp(d)) {
+		fprintf(stderr, "test_paths: needs root and /tmp\n");
+		CHECK(0);
+		return;
+	}
+	CHECK_EQ(chmod(d, 0755), 0);
+	snprintf(p, sizeof(p), "%s/etc", d);
+	CHECK_EQ(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/etc/a.ini", d);
+	mkfile(p, 0644, 0);
+	/* root's 0644 file in 0755 directories under sticky /tmp: safe */
+	CHECK_EQ(unsafe_parts(NULL, p, CFG_PATH_HOLDER, &s), 0);
+	CHECK_STR(s.all, "");
+	/* another owner, a group, others */
+	CHECK_EQ(chown(p, 65534, 0), 0);
+	CHECK_EQ(unsafe_parts(NULL, p, CFG_PATH_HOLDER, &s), 1);
+	snprintf(want, sizeof(want), "%s: owned by uid 65534\n", p);
+	CHECK_STR(s.all, want);
+	CHECK_EQ(chmod(p, 0666), 0);
+	CHECK_EQ(unsafe_parts(NULL, p, 0, &s), 1);
+	snprintf(want, sizeof(want),
+		 "%s: owned by uid 65534, writable by group 0, writable by others\n", p);
+	CHECK_STR(s.all, want);
+	CHECK_EQ(chown(p, 0, 0), 0);
+	CHECK_EQ(chmod(p, 0644), 0);
+	/* a group-writable directory above it */
+	CHECK_EQ(chmod(d, 0775), 0);
+	CHECK_EQ(unsafe_parts(NULL, p, 0, &s), 1);
+	snprintf(want, sizeof(want), "%s: writable by group 0\n", d);
+	CHECK_STR(s.all, want);
+	/* a sticky ancestor is fine; as the file's own directory it is not */
+	CHECK_EQ(chmod(d, 01777), 0);
+	CHECK_EQ(unsafe_parts(NULL, p, CFG_PATH_HOLDER, &s), 0);
+	snprintf(q, sizeof(q), "%s/b.ini", d);
+	mkfile(q, 0644, 0);
+	CHECK_EQ(unsafe_parts(NULL, q, 0, &s), 0);
+	CHECK_EQ(unsafe_parts(NULL, q, CFG_PATH_HOLDER, &s), 1);
+	snprintf(want, sizeof(want), "%s: writable by group 0, writable by others\n", d);
+	CHECK_STR(s.all, want);
+	/* ... and the entry in it must be owned right: a symlink too */
+	snprintf(p, sizeof(p), "%s/link", d);
+	CHECK_EQ(symlink("etc", p), 0);
+	CHECK_EQ(lchown(p, 65534, 65534), 0);
+	snprintf(p, sizeof(p), "%s/link/a.ini", d);
+	CHECK_EQ(unsafe_parts(NULL, p, CFG_PATH_HOLDER, &s), 1);
+	snprintf(want, sizeof(want), "%s/link: owned by uid 65534\n", d);
+	CHECK_STR(s.all, want);
+	CHECK_EQ(chmod(d, 0755), 0);
+	/* a symlink: the target and the directories it leads through */
+	snprintf(q, sizeof(q), "%s/own", d);
+	CHECK_EQ(mkdir(q, 0755), 0);
+	CHECK_EQ(chown(q, 65534, 0), 0);
+	snprintf(q, sizeof(q), "%s/own/x.ini", d);
+	mkfile(q, 0644, 0);
+	snprintf(p, sizeof(p), "%s/etc/to-x.ini", d);
+	CHECK_EQ(symlink(q, p), 0);
+	CHECK_EQ(unsafe_parts(NULL, p, CFG_PATH_HOLDER, &s), 1);
+	snprintf(want, sizeof(want), "%s/own: owned by uid 65534\n", d);
+	CHECK_STR(s.all, want);
+	CHECK_EQ(cfg_path_check(NULL, p, 0, 0, NULL, NULL, real, sizeof(real)), 1);
+	CHECK_STR(real, q);
+	/* the euid owns it: fine */
+	CHECK_EQ(cfg_path_check(NULL, p, 65534, 0, NULL, NULL, NULL, 0), 0);
+	/* inside a root, an absolute symlink stays in the tree */
+	snprintf(p, sizeof(p), "%s/etc/abs", d);
+	CHECK_EQ(symlink("/etc/a.ini", p), 0);
+	CHECK_EQ(cfg_path_check(d, "/etc/abs", 0, 0, NULL, NULL, real, sizeof(real)), 0);
+	snprintf(want, sizeof(want), "%s/etc/a.ini", d);
+	CHECK_STR(real, want);
+	CHECK_EQ(cfg_path_check(d, "/../../etc/./a.ini", 0, 0, NULL, NULL, real, sizeof(real)), 0);
+	CHECK_STR(real, want);
+	CHECK_EQ(cfg_path_check(NULL, "/nonexistent/x", 0, 0, NULL, NULL, NULL, 0), -ENOENT);
+	snprintf(p, sizeof(p), "%s/etc/a.ini/x", d);
+	CHECK_EQ(cfg_path_check(NULL, p, 0, 0, NULL, NULL, NULL, 0), -ENOTDIR);
+	snprintf(p, sizeof(p), "%s/etc/loop", d);
+	CHECK_EQ(symlink("loop", p), 0);
+	CHECK_EQ(cfg_path_check(NULL, p, 0, 0, NULL, NULL, NULL, 0), -ELOOP);
+	snprintf(p, sizeof(p), "rm -rf '%s'", d);
+	CHECK_EQ(system(p), 0);
+}
+
 int main(void)
 {
 	test_words();
@@ -384,5 +506,6 @@ int main(void)
 	test_structure_errors();
 	test_init_ini();
 	test_dependencies();
+	test_paths();
 	return t_done("test_config");
 }
