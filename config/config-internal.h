@@ -27,6 +27,8 @@ int cfg_parse_text(struct cfg_ctx *c);
 
 void cfg_section(struct cfg_ctx *c, const char *name);
 void cfg_key(struct cfg_ctx *c, const char *name, const char *value);
+/* Is name[0..len) a key of the current section? */
+int cfg_known_key(const struct cfg_ctx *c, const char *name, size_t len);
 
 /* users.c */
 int cfg_lookup_user(const struct cfg_sources *src, const char *name,

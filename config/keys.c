@@ -761,6 +761,26 @@ static const struct {
 	{ "hooks", "poststop_reserve", i_poststop_reserve, 0 },
 };
 
+static int same(const char *key, const char *name, size_t len)
+{
+	return strlen(key) == len && strncmp(key, name, len) == 0;
+}
+
+int cfg_known_key(const struct cfg_ctx *c, const char *name, size_t len)
+{
+	if (c->svc) {
+		for (size_t i = 0; i < sizeof(svc_keys) / sizeof(*svc_keys); i++)
+			if (same(svc_keys[i].name, name, len))
+				return 1;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(init_keys) / sizeof(*init_keys); i++)
+		if (!strcmp(c->section, init_keys[i].section) &&
+		    same(init_keys[i].name, name, len))
+			return 1;
+	return 0;
+}
+
 void cfg_section(struct cfg_ctx *c, const char *name)
 {
 	snprintf(c->section, sizeof(c->section), "%s", name);

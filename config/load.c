@@ -81,9 +81,29 @@ static const char *skip_blank(const char *s)
 	return s;
 }
 
+/* An indented line that reads as a key is one, never more words for the
+ * key above: a known key of its section followed by '=' or ':', or any
+ * lower-case name followed by blanks and '=' (then an unknown key). */
+static int reads_as_key(const struct cfg_ctx *c, const char *s)
+{
+	const char *t;
+	size_t n = 0;
+
+	while (islower((unsigned char)s[n]) || s[n] == '_' ||
+	       (n && isdigit((unsigned char)s[n])))
+		n++;
+	if (!n)
+		return 0;
+	t = skip_blank(s + n);
+	if (cfg_known_key(c, s, n) && (*t == '=' || *t == ':'))
+		return 1;
+	return t > s + n && *t == '=';
+}
+
 /* Look at a raw line before inih does: section headers, syntax errors,
- * continuation lines. */
-static void inspect_line(struct cfg_ctx *c, const char *raw)
+ * continuation lines. Returns how much indentation inih must not see
+ * (a key line's). */
+static size_t inspect_line(struct cfg_ctx *c, const char *raw)
 {
 	const char *s = skip_blank(raw), *end;
 	char name[64];
@@ -91,10 +111,10 @@ static void inspect_line(struct cfg_ctx *c, const char *raw)
 
 	c->cont = 0;
 	if (!*s || *s == '\n' || *s == '\r' || *s == ';' || *s == '#')
-		return;
-	if (s > raw && c->prev_key[0]) {
+		return 0;
+	if (s > raw && c->prev_key[0] && !reads_as_key(c, s)) {
 		c->cont = 1;
-		return;
+		return 0;
 	}
 	if (*s == '[') {
 		end = strchr(s, ']');
@@ -103,31 +123,32 @@ static void inspect_line(struct cfg_ctx *c, const char *raw)
 			cfg_error(c->cfg, c->file, c->line,
 				  "bad section header (want [name])");
 			c->skip = 1;
-			return;
+			return 0;
 		}
 		memcpy(name, s + 1, n);
 		name[n] = '\0';
 		c->prev_key[0] = '\0';
 		cfg_section(c, name);
-		return;
+		return 0;
 	}
 	if (!strpbrk(s, "=:")) {
 		cfg_error(c->cfg, c->file, c->line,
 			  "expected 'key = value', got '%.*s'",
 			  (int)strcspn(s, "\r\n"), s);
-		return;
+		return 0;
 	}
 	n = strcspn(s, "=:");
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	snprintf(c->prev_key, sizeof(c->prev_key), "%.*s", (int)n, s);
+	return (size_t)(s - raw);
 }
 
 static char *reader(char *buf, int num, void *stream)
 {
 	struct cfg_ctx *c = stream;
 	const char *p = c->text + c->pos, *nl;
-	size_t len;
+	size_t len, skip;
 
 	if (!*p)
 		return NULL;
@@ -144,7 +165,9 @@ static char *reader(char *buf, int num, void *stream)
 	}
 	memcpy(buf, p, len);
 	buf[len] = '\0';
-	inspect_line(c, buf);
+	skip = inspect_line(c, buf);
+	for (size_t i = 0; skip && i + skip <= len; i++)
+		buf[i] = buf[i + skip]; /* an indented key: not a continuation */
 	return buf;
 }
 

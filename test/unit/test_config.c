@@ -378,6 +378,56 @@ static void test_dependencies(void)
 	cfg_free(&c);
 }
 
+/* An indented `key = value` of a known key is that key, never more
+ * words of the key above; other indented lines still continue. */
+static void test_indented_keys(void)
+{
+	struct cfg c;
+
+	c = svc("/c/services.d/x.ini",
+		"[service]\nexec = /x a\n\tuser = alice\n  restart = never\n");
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(cfg_count_words(c.svcs[0].argv), 2);
+	CHECK_EQ(c.svcs[0].has_user, 1);
+	CHECK_EQ(c.svcs[0].restart, RESTART_NEVER);
+	cfg_free(&c);
+	/* without blanks, and with ':' as inih allows */
+	c = svc("/c/services.d/x.ini",
+		"[service]\nexec = /x\n  stop_signal=QUIT\n  ready_timeout: 5s\n");
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(cfg_count_words(c.svcs[0].argv), 1);
+	CHECK_EQ(c.svcs[0].stop_signal, SIGQUIT);
+	CHECK_EQ(c.svcs[0].ready_timeout_ms, 5000);
+	cfg_free(&c);
+	/* a name that looks like a key is an unknown key, not argv */
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\n  colour = blue\n");
+	CHECK(c.nerrors == 1 && has_error(&c, "x.ini:3: unknown key 'colour'"));
+	CHECK_EQ(cfg_count_words(c.svcs[0].argv), 1);
+	cfg_free(&c);
+	/* a known key twice: the duplicate is reported */
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\n  exec = /y\n");
+	CHECK(has_error(&c, "x.ini:3: duplicate key 'exec'"));
+	cfg_free(&c);
+	/* words, options, KEY=VALUE and quoted words still continue */
+	c = svc("/c/services.d/x.ini",
+		"[service]\nexec = /x\n  --user=bob -o user=x\n  'user' = y\n"
+		"env = A=1\n  LANG=C user=z\n");
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(cfg_count_words(c.svcs[0].argv), 7);
+	CHECK_STR(c.svcs[0].argv[4], "user");
+	CHECK_STR(c.svcs[0].env[2], "user=z");
+	CHECK_EQ(c.svcs[0].has_user, 0);
+	cfg_free(&c);
+	/* init.ini: keys of the section at hand */
+	cfg_defaults(&c);
+	CHECK_EQ(cfg_load_init_string(&c, "/c/init.ini",
+		"[cmd]\nafter = a\n  b\n  restart = always\n"), 0);
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(cfg_count_words(c.init.cmd_after), 2);
+	CHECK_EQ(c.init.cmd_restart, RESTART_ALWAYS);
+	cfg_free(&c);
+}
+
 struct seen {
 	char all[2048];
 };
@@ -506,6 +556,7 @@ int main(void)
 	test_structure_errors();
 	test_init_ini();
 	test_dependencies();
+	test_indented_keys();
 	test_paths();
 	return t_done("test_config");
 }

@@ -1,0 +1,16 @@
+# Configuration that means what it says: indented keys, long lines,
+# users looked up when a service starts, what `check` reports.
+T=$T_TMP
+mkdir -p "$T/cfgout"; chmod 777 "$T/cfgout" # services as nobody write here
+
+# ---- an indented `key = value` is that key, never words of exec
+conf_new
+printf '[service]\nexec = sh -c '"'"'echo "$(id -u) [$*]" >%s/cfgout/indent'"'"' sh\n\tuser = nobody\n\trestart = never\n' "$T" >"$C/services.d/ind.ini"
+"$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
+expect_eq "check: '<TAB>user = nobody' under exec is a valid key" "$?" 0
+in_ns -c "$C" -- sleep 0.5
+expect_eq "... the service runs as nobody, with no 'user = nobody' in its argv" \
+	"$(cat "$T/cfgout/indent" 2>/dev/null)" "65534 []"
+printf '[service]\nexec = /bin/true\n  colour = blue\n' >"$C/services.d/ind.ini"
+"$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
+check "an indented unknown 'colour = blue' is an unknown key, not argv" grep -q "ind.ini:3: unknown key 'colour'" "$T/out"
