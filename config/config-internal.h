@@ -16,6 +16,8 @@ struct cfg_ctx {
 	size_t pos;
 	int line;
 	int cont;		/* this line continues the previous key */
+	int key_line;		/* this line is "key = value" */
+	char *long_value;	/* of a line too long for inih (see load.c) */
 	int skip;		/* inside an unknown section */
 	char prev_key[64];
 	char section[64];

@@ -109,7 +109,7 @@ static size_t inspect_line(struct cfg_ctx *c, const char *raw)
 	char name[64];
 	size_t n;
 
-	c->cont = 0;
+	c->cont = c->key_line = 0;
 	if (!*s || *s == '\n' || *s == '\r' || *s == ';' || *s == '#')
 		return 0;
 	if (s > raw && c->prev_key[0] && !reads_as_key(c, s)) {
@@ -141,7 +141,73 @@ static size_t inspect_line(struct cfg_ctx *c, const char *raw)
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	snprintf(c->prev_key, sizeof(c->prev_key), "%.*s", (int)n, s);
+	c->key_line = 1;
 	return (size_t)(s - raw);
+}
+
+/* inih's rule: the first of chars, or a ';' that follows white space. */
+static char *find_comment(char *s, const char *chars)
+{
+	int was_space = 0;
+
+	while (*s && (!chars || !strchr(chars, *s)) &&
+	       !(was_space && *s == ';')) {
+		was_space = isspace((unsigned char)*s);
+		s++;
+	}
+	return s;
+}
+
+static char *trim(char *s)
+{
+	char *e = s + strlen(s);
+
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/* A line longer than inih's buffer: we find its value as inih would and
+ * hand inih a short line with a placeholder in its stead; the handler
+ * takes the value from us. */
+static char *long_line(struct cfg_ctx *c, char *buf, int num, const char *p,
+		       size_t len)
+{
+	char *line = malloc(len + 1), *v;
+	size_t skip;
+
+	if (!line) {
+		cfg_error(c->cfg, c->file, c->line, "out of memory");
+		strcpy(buf, "\n");
+		return buf;
+	}
+	memcpy(line, p, len);
+	line[len] = '\0';
+	skip = inspect_line(c, line);
+	strcpy(buf, "\n");
+	if (c->cont) {
+		v = trim(line);
+		*find_comment(v, NULL) = '\0';
+		strcpy(buf, " \x01\n");
+	} else if (c->key_line &&
+		   (*(v = find_comment(line + skip, "=:")) == '=' || *v == ':')) {
+		v++;
+		*find_comment(v, NULL) = '\0';
+		v = trim(v);
+		snprintf(buf, (size_t)num, "%s=\x01\n", c->prev_key);
+	} else {
+		free(line);
+		return buf; /* a comment, a section, an error already reported */
+	}
+	c->long_value = strdup(v);
+	if (!c->long_value) {
+		cfg_error(c->cfg, c->file, c->line, "out of memory");
+		strcpy(buf, "\n");
+	}
+	free(line);
+	return buf;
 }
 
 static char *reader(char *buf, int num, void *stream)
@@ -150,19 +216,16 @@ static char *reader(char *buf, int num, void *stream)
 	const char *p = c->text + c->pos, *nl;
 	size_t len, skip;
 
+	free(c->long_value); /* not taken: inih called no handler */
+	c->long_value = NULL;
 	if (!*p)
 		return NULL;
 	nl = strchr(p, '\n');
 	len = nl ? (size_t)(nl - p) + 1 : strlen(p);
 	c->pos += len;
 	c->line++;
-	if (len >= (size_t)num - 1) {
-		cfg_error(c->cfg, c->file, c->line,
-			  "line too long (at most %d characters)", num - 2);
-		strcpy(buf, "\n");
-		c->cont = 0;
-		return buf;
-	}
+	if (len >= (size_t)num - 1)
+		return long_line(c, buf, num, p, len);
 	memcpy(buf, p, len);
 	buf[len] = '\0';
 	skip = inspect_line(c, buf);
@@ -177,9 +240,12 @@ static int handler(void *user, const char *section, const char *name,
 	struct cfg_ctx *c = user;
 
 	(void)section;
-	if (c->skip)
-		return 1;
-	cfg_key(c, name, value);
+	if (c->long_value)
+		value = c->long_value;
+	if (!c->skip)
+		cfg_key(c, name, value);
+	free(c->long_value);
+	c->long_value = NULL;
 	return 1;
 }
 
@@ -187,6 +253,8 @@ int cfg_parse_text(struct cfg_ctx *c)
 {
 	int r = ini_parse_stream(reader, c, handler, c);
 
+	free(c->long_value);
+	c->long_value = NULL;
 	if (r == -2) {
 		cfg_error(c->cfg, c->file, 0, "out of memory");
 		return -ENOMEM;

@@ -14,3 +14,18 @@ expect_eq "... the service runs as nobody, with no 'user = nobody' in its argv" 
 printf '[service]\nexec = /bin/true\n  colour = blue\n' >"$C/services.d/ind.ini"
 "$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
 check "an indented unknown 'colour = blue' is an unknown key, not argv" grep -q "ind.ini:3: unknown key 'colour'" "$T/out"
+
+# ---- any line length: a 400-character command line, a 100 KB env value
+conf_new
+args=$(i=0; while [ $i -lt 60 ]; do printf ' -Dprop%02d=v' $i; i=$((i + 1)); done)
+big=$(head -c 102400 /dev/zero | tr '\0' v)
+{
+	printf '[service]\nexec = sh -c '"'"'echo "$# ${#BIG}" >%s/cfgout/long'"'"' sh%s\n' "$T" "$args"
+	printf 'env = BIG=%s\nrestart = never\n' "$big"
+} >"$C/services.d/long.ini"
+check "(the exec line is over 400 characters)" test "$(sed -n 2p "$C/services.d/long.ini" | wc -c)" -gt 400
+"$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
+expect_eq "check: a 400-character exec line and a 100 KB env line are valid" "$?" 0
+in_ns -c "$C" -- sleep 0.5
+expect_eq "... the service gets all 60 arguments and the whole 100 KB value" \
+	"$(cat "$T/cfgout/long" 2>/dev/null)" "60 102400"
