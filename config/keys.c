@@ -146,8 +146,11 @@ static const char *k_user(struct cfg_ctx *c, struct cfg_service *s,
 			  const char *v)
 {
 	const char *why;
+	gid_t group = s->gid;
 	int r = cfg_lookup_user(c->src, v, s, &why);
 
+	if (s->has_group)
+		s->gid = group; /* 'group =' wins, written before or after */
 	if (r == -ENOENT) {
 		snprintf(msgbuf, sizeof(msgbuf), "unknown user '%s'", v);
 		return msgbuf;

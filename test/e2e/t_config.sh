@@ -29,3 +29,12 @@ expect_eq "check: a 400-character exec line and a 100 KB env line are valid" "$?
 in_ns -c "$C" -- sleep 0.5
 expect_eq "... the service gets all 60 arguments and the whole 100 KB value" \
 	"$(cat "$T/cfgout/long" 2>/dev/null)" "60 102400"
+
+# ---- 'group =' before 'user =' is honoured
+conf_new
+dgid=$(getent group daemon | cut -d: -f3)
+printf '[service]\nexec = sh -c "id -g >%s/cfgout/group"\ngroup = daemon\nuser = nobody\nrestart = never\n' "$T" >"$C/services.d/grp.ini"
+rm -f "$T/cfgout/group"
+in_ns -c "$C" -- sleep 0.5
+expect_eq "group = daemon written before user = nobody: the service's group is daemon" \
+	"$(cat "$T/cfgout/group" 2>/dev/null)" "$dgid"

@@ -479,6 +479,23 @@ static void test_long_lines(void)
 	free(text);
 }
 
+/* 'group =' wins over the user's primary group in either order. */
+static void test_group_before_user(void)
+{
+	struct cfg c = svc("/c/services.d/x.ini",
+			   "[service]\nexec = /x\ngroup = staff\nuser = alice\n");
+	struct cfg_service *s = &c.svcs[0];
+
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(s->uid, 1000);
+	CHECK_EQ(s->gid, 50);
+	CHECK_EQ(s->ngroups, 2); /* staff, and audio where alice is a member */
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\nuser = alice\n");
+	CHECK_EQ(c.svcs[0].gid, 1000); /* no group: the user's own */
+	cfg_free(&c);
+}
+
 struct seen {
 	char all[2048];
 };
@@ -609,6 +626,7 @@ int main(void)
 	test_dependencies();
 	test_indented_keys();
 	test_long_lines();
+	test_group_before_user();
 	test_paths();
 	return t_done("test_config");
 }
