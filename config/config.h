@@ -153,9 +153,14 @@ size_t cfg_count_words(char *const *w);
 
 /* Parse an env file's text: KEY=VALUE lines, '#' comments, optional
  * "export ", single or double quotes. Appends to *env (NULL-terminated,
- * later keys win). Returns 0, or the 1-based number of the first bad line. */
+ * later keys win). A bad line is skipped and the lines after it are
+ * still taken. Returns 0, or the 1-based number of the first bad line. */
 int cfg_parse_env_text(const char *text, char ***env)
 	__attribute__((warn_unused_result));
+/* The same, calling bad(arg, line, text) for each bad line. */
+int cfg_parse_env_lines(const char *text, char ***env,
+			void (*bad)(void *arg, int line, const char *text),
+			void *arg);
 /* A whole small file (at most 1 MiB, no NUL bytes); NULL with *err set. */
 char *cfg_read_file(const char *path, int *err);
 /* The same, with the file's stat (st may be NULL). */

@@ -201,9 +201,11 @@ static int env_line(char *line, char ***env)
 	return r;
 }
 
-int cfg_parse_env_text(const char *text, char ***env)
+int cfg_parse_env_lines(const char *text, char ***env,
+			void (*bad)(void *arg, int line, const char *text),
+			void *arg)
 {
-	int lineno = 0;
+	int lineno = 0, first = 0;
 
 	while (*text) {
 		const char *nl = strchr(text, '\n');
@@ -212,15 +214,23 @@ int cfg_parse_env_text(const char *text, char ***env)
 
 		lineno++;
 		if (!line)
-			return lineno;
+			return first ? first : lineno;
 		if (len && line[len - 1] == '\r')
 			line[len - 1] = '\0';
 		if (env_line(line, env) < 0) {
-			free(line);
-			return lineno;
+			/* skipped; the lines after it still count */
+			if (!first)
+				first = lineno;
+			if (bad)
+				bad(arg, lineno, line);
 		}
 		free(line);
 		text += len + (nl ? 1 : 0);
 	}
-	return 0;
+	return first;
+}
+
+int cfg_parse_env_text(const char *text, char ***env)
+{
+	return cfg_parse_env_lines(text, env, NULL, NULL);
 }

@@ -67,17 +67,42 @@ struct hook_proc {
 	char label[OUT_NAME_MAX + 1]; /* "phase/name", its output's prefix */
 };
 
+struct env_read {
+	struct hook_run *h;
+	const char *path;
+};
+
+/* Each bad line is warned about once, however many hooks follow: it is
+ * known by its number and text. */
+static void bad_env_line(void *arg, int line, const char *text)
+{
+	struct env_read *er = arg;
+	struct hook_run *h = er->h;
+	uint64_t id = 1469598103934665603ULL ^ (uint64_t)line, *n;
+
+	for (const char *t = text; *t; t++)
+		id = (id ^ (unsigned char)*t) * 1099511628211ULL;
+	for (size_t i = 0; i < h->nwarned; i++)
+		if (h->warned[i] == id)
+			return;
+	log_warnx("%s:%d: expected KEY=VALUE; the line is ignored", er->path,
+		  line);
+	n = realloc(h->warned, (h->nwarned + 1) * sizeof(*n));
+	if (!n)
+		return;
+	n[h->nwarned++] = id;
+	h->warned = n;
+}
+
 static void read_env_file(struct hook_run *h, const char *path)
 {
-	int err, bad;
+	struct env_read er = { h, path };
+	int err;
 	char *text = cfg_read_file(path, &err);
 
 	if (!text)
 		return;
-	bad = cfg_parse_env_text(text, &h->env);
-	if (bad)
-		log_warnx("%s:%d: expected KEY=VALUE; the line is ignored", path,
-			  bad);
+	cfg_parse_env_lines(text, &h->env, bad_env_line, &er);
 	free(text);
 }
 
@@ -439,6 +464,9 @@ int hook_run_phase(struct hook_run *h)
 	}
 	if (envfile)
 		(void)unlink(envfile);
+	free(h->warned);
+	h->warned = NULL;
+	h->nwarned = 0;
 	free(envfile);
 	free(envvar);
 	cfg_free_words(vars);

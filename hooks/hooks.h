@@ -10,6 +10,7 @@
 
 #include "init/spawn.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct hook_run {
@@ -25,6 +26,8 @@ struct hook_run {
 	char **env;		  /* prestart: the env file's additions (out) */
 	int stop_signal;	  /* out: SIGTERM/SIGINT arrived meanwhile */
 	int failures;		  /* out */
+	uint64_t *warned;	  /* env file lines warned about (private) */
+	size_t nwarned;
 };
 
 /* Why a file in a hooks directory is skipped, or NULL to run it. */

@@ -38,3 +38,15 @@ rm -f "$T/cfgout/group"
 in_ns -c "$C" -- sleep 0.5
 expect_eq "group = daemon written before user = nobody: the service's group is daemon" \
 	"$(cat "$T/cfgout/group" 2>/dev/null)" "$dgid"
+
+# ---- the hook env file: a bad line is skipped, warned about once
+conf_new
+mkdir -p "$C/hooks/prestart.d"
+printf '#!/bin/sh\nprintf "A=1\\nnot a line\\nB=2\\n" >>"$POUCH_ENV_FILE"\n' >"$C/hooks/prestart.d/10-env"
+printf '#!/bin/sh\ntrue\n' >"$C/hooks/prestart.d/20-more"
+printf '#!/bin/sh\ntrue\n' >"$C/hooks/prestart.d/30-more"
+chmod 755 "$C/hooks/prestart.d/"*
+out=$(in_ns -c "$C" -- sh -c 'echo "$A $B"' 2>"$T/err")
+expect_eq "a bad line in the hook env file: the lines after it are still taken" "$out" "1 2"
+expect_eq "... it is warned about once, with FILE:LINE, not after every later hook" \
+	"$(grep -c 'hook-env\..*:2: expected KEY=VALUE; the line is ignored' "$T/err")" 1

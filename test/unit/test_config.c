@@ -71,6 +71,17 @@ static void test_words(void)
 	cfg_free_words(w);
 }
 
+static void note_bad(void *arg, int line, const char *text)
+{
+	struct { int n; int line[4]; char text[4][32]; } *sl = arg;
+
+	if (sl->n < 4) {
+		sl->line[sl->n] = line;
+		snprintf(sl->text[sl->n], sizeof(sl->text[0]), "%s", text);
+	}
+	sl->n++;
+}
+
 static void test_env_file(void)
 {
 	char **env = NULL;
@@ -91,6 +102,23 @@ static void test_env_file(void)
 	env = NULL;
 	CHECK_EQ(cfg_parse_env_text("A=1\nnot a line\n", &env), 2);
 	cfg_free_words(env);
+	/* a bad line is skipped: the lines after it are still taken */
+	env = NULL;
+	{
+		struct seen_lines { int n; int line[4]; char text[4][32]; } sl;
+
+		memset(&sl, 0, sizeof(sl));
+		CHECK_EQ(cfg_parse_env_lines("A=1\nnot a line\nB=2\n1X=3\nC=\"3\"\r\n",
+					     &env, note_bad, &sl), 2);
+		CHECK_EQ(cfg_count_words(env), 3);
+		CHECK_STR(env[1], "B=2");
+		CHECK_STR(env[2], "C=3");
+		CHECK_EQ(sl.n, 2);
+		CHECK_EQ(sl.line[0], 2);
+		CHECK_STR(sl.text[0], "not a line");
+		CHECK_EQ(sl.line[1], 4);
+		CHECK_STR(sl.text[1], "1X=3");
+	}
 	env = NULL;
 	CHECK_EQ(cfg_parse_env_text("1A=x\n", &env), 1);
 	cfg_free_words(env);
