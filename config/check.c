@@ -33,12 +33,31 @@ static void check_env_file(struct cfg *cfg, const struct cfg_sources *src,
 	(void)cfg_report_unsafe(cfg, src, host, CFG_PATH_HOLDER, NULL, 0);
 }
 
+/* Users are looked up when a service starts; one missing now may be
+ * made by a prestart hook. */
+static void check_user(struct cfg *cfg, const struct cfg_sources *src,
+		       struct cfg_service *s)
+{
+	char why[PATH_MAX + 64];
+	int r = cfg_resolve_user(src, s, why, sizeof(why));
+
+	if (r == -ENOENT)
+		cfg_warn(cfg, s->file,
+			 strstr(why, "unknown user") ? s->user_line : s->group_line,
+			 "%s; it is looked up again when the service starts",
+			 why);
+	else if (r < 0)
+		cfg_error(cfg, s->file, 0, "%s", why);
+}
+
 void cfg_check_files(struct cfg *cfg, const struct cfg_sources *src)
 {
 	for (size_t i = 0; i < cfg->nsvcs; i++) {
-		const struct cfg_service *s = &cfg->svcs[i];
+		struct cfg_service *s = &cfg->svcs[i];
 
 		if (s->env_file)
 			check_env_file(cfg, src, s);
+		if (s->has_user || s->has_group)
+			check_user(cfg, src, s);
 	}
 }

@@ -68,8 +68,8 @@ static int valid_name(const char *n)
 }
 
 /* Checks that need the whole file: exec present, type needs. */
-static void finish_service(struct cfg *cfg, const struct cfg_sources *src,
-			   struct cfg_service *s, int seen_service)
+static void finish_service(struct cfg *cfg, struct cfg_service *s,
+			   int seen_service)
 {
 	if (!seen_service) {
 		cfg_error(cfg, s->file, 1, "no [service] section");
@@ -86,8 +86,6 @@ static void finish_service(struct cfg *cfg, const struct cfg_sources *src,
 		s->ready = READY_NOTIFY;
 	if (s->restart_delay_max_ms < s->restart_delay_ms)
 		s->restart_delay_max_ms = s->restart_delay_ms;
-	if ((s->has_user || s->has_group) && cfg_user_groups(src, s) < 0)
-		cfg_error(cfg, s->file, s->line, "out of memory");
 }
 
 int cfg_load_service_string(struct cfg *cfg, const char *file, const char *text,
@@ -135,7 +133,7 @@ int cfg_load_service_string(struct cfg *cfg, const char *file, const char *text,
 	c.svc = s;
 	if (cfg_parse_text(&c) < 0)
 		return -ENOMEM;
-	finish_service(cfg, src, s, c.seen_service);
+	finish_service(cfg, s, c.seen_service);
 	return 0;
 }
 
@@ -253,6 +251,8 @@ static void free_service(struct cfg_service *s)
 	cfg_free_words(s->argv);
 	free(s->pidfile);
 	free(s->groups);
+	free(s->user);
+	free(s->group);
 	free(s->user_name);
 	free(s->home);
 	free(s->shell);

@@ -45,6 +45,9 @@ struct cfg_service {
 	enum cfg_type type;
 	char *pidfile;
 	int has_user, has_group;
+	char *user, *group;	/* as written: names or numbers */
+	int user_line, group_line;
+	/* set by cfg_resolve_user, right before each start: */
 	uid_t uid;
 	gid_t gid;
 	gid_t *groups;		/* supplementary groups of the user */
@@ -138,6 +141,19 @@ int cfg_load_service_string(struct cfg *cfg, const char *file, const char *text,
 	__attribute__((warn_unused_result));
 int cfg_load_init_string(struct cfg *cfg, const char *file, const char *text)
 	__attribute__((warn_unused_result));
+/* Look s->user and s->group up (from src's passwd and group files):
+ * uid, gid, the supplementary groups, user_name, home, shell. 'group ='
+ * wins over the user's primary group. A number that is not in the file
+ * is taken as it is. Returns 0, or -ENOENT with why ("unknown user 'x'
+ * (not in /etc/passwd)"), or -ENOMEM. */
+int cfg_resolve_user(const struct cfg_sources *src, struct cfg_service *s,
+		     char *why, size_t len) __attribute__((warn_unused_result));
+/* The passwd and group files src names, in buf when made up. */
+const char *cfg_passwd_path(const struct cfg_sources *src, char *buf,
+			    size_t len);
+const char *cfg_group_path(const struct cfg_sources *src, char *buf,
+			   size_t len);
+
 /* Cross-service checks: dependencies exist, no cycles. */
 void cfg_validate(struct cfg *cfg);
 
@@ -204,7 +220,9 @@ enum { CFG_UNSAFE_WARN = 1, CFG_UNSAFE_REFUSE = 2 };
 int cfg_file_unsafe(const struct stat *st, uid_t euid, char *why, size_t len);
 
 /* What only `check` looks at, added to cfg's errors and warnings: what
- * pid 1 reads when a service starts (env files: who may change them). */
+ * pid 1 reads when a service starts (env files: who may change them;
+ * users and groups: a warning when unknown, since they are looked up
+ * again at each start). */
 void cfg_check_files(struct cfg *cfg, const struct cfg_sources *src);
 
 /* Problems found outside the parser (hooks, `check`): "FILE:LINE:

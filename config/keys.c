@@ -142,34 +142,26 @@ static const char *k_pidfile(struct cfg_ctx *c, struct cfg_service *s,
 	return dup_into(&s->pidfile, v);
 }
 
+/* Users and groups are names here; they are looked up when the service
+ * starts (cfg_resolve_user), after the prestart hooks. */
 static const char *k_user(struct cfg_ctx *c, struct cfg_service *s,
 			  const char *v)
 {
-	const char *why;
-	gid_t group = s->gid;
-	int r = cfg_lookup_user(c->src, v, s, &why);
-
-	if (s->has_group)
-		s->gid = group; /* 'group =' wins, written before or after */
-	if (r == -ENOENT) {
-		snprintf(msgbuf, sizeof(msgbuf), "unknown user '%s'", v);
-		return msgbuf;
-	}
-	if (r < 0)
-		return "out of memory";
+	if (!*v)
+		return "needs a user name or uid";
 	s->has_user = 1;
-	return NULL;
+	s->user_line = c->line;
+	return dup_into(&s->user, v);
 }
 
 static const char *k_group(struct cfg_ctx *c, struct cfg_service *s,
 			   const char *v)
 {
-	if (cfg_lookup_group(c->src, v, &s->gid) < 0) {
-		snprintf(msgbuf, sizeof(msgbuf), "unknown group '%s'", v);
-		return msgbuf;
-	}
+	if (!*v)
+		return "needs a group name or gid";
 	s->has_group = 1;
-	return NULL;
+	s->group_line = c->line;
+	return dup_into(&s->group, v);
 }
 
 static const char *k_workdir(struct cfg_ctx *c, struct cfg_service *s,

@@ -1,17 +1,42 @@
 // SPDX-License-Identifier: MIT
 /*
  * Users and groups from the container's own /etc/passwd and /etc/group,
- * read with fgetpwent/fgetgrent: a static pid 1 must not call NSS.
+ * read with fgetpwent/fgetgrent: a static pid 1 must not call NSS. They
+ * are looked up when a service starts (a prestart hook may create the
+ * user), not when the configuration is loaded.
  */
 #include "config-internal.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Where src says to read name (passwd or group) from: src's own path, or
+ * etc/NAME under its root, or /etc/NAME. */
+static const char *source(const struct cfg_sources *src, const char *own,
+			  const char *name, char *buf, size_t len)
+{
+	if (own)
+		return own;
+	snprintf(buf, len, "%s/etc/%s", src && src->root ? src->root : "", name);
+	return buf;
+}
+
+const char *cfg_passwd_path(const struct cfg_sources *src, char *buf,
+			    size_t len)
+{
+	return source(src, src ? src->passwd : NULL, "passwd", buf, len);
+}
+
+const char *cfg_group_path(const struct cfg_sources *src, char *buf, size_t len)
+{
+	return source(src, src ? src->group : NULL, "group", buf, len);
+}
 
 static int numeric(const char *s, unsigned long *v)
 {
@@ -41,8 +66,8 @@ static int set_user(struct cfg_service *s, const struct passwd *pw)
 int cfg_lookup_user(const struct cfg_sources *src, const char *name,
 		    struct cfg_service *s, const char **why)
 {
-	const char *path = src && src->passwd ? src->passwd : "/etc/passwd";
-	FILE *f = fopen(path, "re");
+	char buf[PATH_MAX];
+	FILE *f = fopen(cfg_passwd_path(src, buf, sizeof(buf)), "re");
 	struct passwd *pw, num;
 	unsigned long v;
 	int isnum = numeric(name, &v), r = -ENOENT;
@@ -70,8 +95,8 @@ int cfg_lookup_user(const struct cfg_sources *src, const char *name,
 int cfg_lookup_group(const struct cfg_sources *src, const char *name,
 		     gid_t *gid)
 {
-	const char *path = src && src->group ? src->group : "/etc/group";
-	FILE *f = fopen(path, "re");
+	char buf[PATH_MAX];
+	FILE *f = fopen(cfg_group_path(src, buf, sizeof(buf)), "re");
 	struct group *gr;
 	unsigned long v;
 	int isnum = numeric(name, &v), r = -ENOENT;
@@ -111,19 +136,50 @@ static int add_gid(struct cfg_service *s, gid_t g)
 /* The groups that list the user as a member, and its primary group. */
 int cfg_user_groups(const struct cfg_sources *src, struct cfg_service *s)
 {
-	const char *path = src && src->group ? src->group : "/etc/group";
+	char buf[PATH_MAX];
 	FILE *f;
 	struct group *gr;
 	int r = add_gid(s, s->gid);
 
 	if (r < 0 || !s->has_user)
 		return r;
-	f = fopen(path, "re");
+	f = fopen(cfg_group_path(src, buf, sizeof(buf)), "re");
 	while (f && (gr = fgetgrent(f)) && r == 0)
 		for (char **m = gr->gr_mem; m && *m; m++)
 			if (strcmp(*m, s->user_name) == 0)
 				r = add_gid(s, gr->gr_gid);
 	if (f)
 		fclose(f);
+	return r;
+}
+
+int cfg_resolve_user(const struct cfg_sources *src, struct cfg_service *s,
+		     char *why, size_t len)
+{
+	char buf[PATH_MAX];
+	const char *ignored;
+	int r = 0;
+
+	free(s->groups);
+	s->groups = NULL;
+	s->ngroups = 0;
+	s->uid = 0;
+	s->gid = 0;
+	if (s->has_user) {
+		r = cfg_lookup_user(src, s->user, s, &ignored);
+		if (r == -ENOENT)
+			snprintf(why, len, "unknown user '%s' (not in %s)", s->user,
+				 cfg_passwd_path(src, buf, sizeof(buf)));
+	}
+	if (r == 0 && s->has_group) {
+		r = cfg_lookup_group(src, s->group, &s->gid);
+		if (r == -ENOENT)
+			snprintf(why, len, "unknown group '%s' (not in %s)",
+				 s->group, cfg_group_path(src, buf, sizeof(buf)));
+	}
+	if (r == 0)
+		r = cfg_user_groups(src, s);
+	if (r == -ENOMEM)
+		snprintf(why, len, "out of memory");
 	return r;
 }

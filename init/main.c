@@ -245,6 +245,25 @@ static void poststop(struct hook_run *h, const struct init_opts *o,
 	(void)run_hooks(h, o, cfg, "poststop", vars);
 }
 
+/* The units name their users by number: looked up now, after the
+ * prestart hooks (which may have made them), as a start would. */
+static int resolve_users(struct cfg *cfg)
+{
+	char why[4200];
+
+	for (size_t i = 0; i < cfg->nsvcs; i++) {
+		struct cfg_service *s = &cfg->svcs[i];
+
+		if ((s->has_user || s->has_group) &&
+		    cfg_resolve_user(NULL, s, why, sizeof(why)) < 0) {
+			log_errorx("service %s: unable to start: %s", s->name,
+				   why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* systemd and sbin-init modes: prestart hooks as pid 1, then register
  * CMD and services.d with the image's init, then exec it. */
 static int systemd_main(const struct init_opts *o,
@@ -276,6 +295,13 @@ static int systemd_main(const struct init_opts *o,
 	if (cfg_env_merge(&env, environ) < 0 || cfg_env_merge(&env, h.env) < 0)
 		fatalx(EXIT_SETUP, "out of memory");
 	g.env = env;
+	if (o->mode == MODE_SYSTEMD && resolve_users(cfg) < 0) {
+		struct super_end e = { .reason = "service-failed" };
+
+		cfg_free_words(env);
+		poststop(&h, o, cfg, EXIT_SETUP, &e);
+		return EXIT_SETUP;
+	}
 	if (o->mode == MODE_SBIN_INIT) {
 		if (cfg->nsvcs)
 			log_warnx("mode sbin-init: services.d is not used; register services with the image's init");

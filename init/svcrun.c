@@ -280,6 +280,17 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	if (!r->is_cmd && run_setup_output(sp, r) < 0)
 		log_warn("service %s: unable to set up its output",
 			 r->cfg->name);
+	if (r->cfg->has_user || r->cfg->has_group) {
+		/* now, after the prestart hooks: one may have made the user */
+		char why[PATH_MAX + 64];
+
+		ret = cfg_resolve_user(NULL, r->cfg, why, sizeof(why));
+		if (ret < 0) {
+			log_errorx("service %s: unable to start: %s",
+				   r->cfg->name, why);
+			return ret;
+		}
+	}
 	env = build_env(sp, r, 1);
 	if (!env)
 		return -EINVAL;

@@ -50,3 +50,27 @@ out=$(in_ns -c "$C" -- sh -c 'echo "$A $B"' 2>"$T/err")
 expect_eq "a bad line in the hook env file: the lines after it are still taken" "$out" "1 2"
 expect_eq "... it is warned about once, with FILE:LINE, not after every later hook" \
 	"$(grep -c 'hook-env\..*:2: expected KEY=VALUE; the line is ignored' "$T/err")" 1
+
+# ---- users are looked up when a service starts: a prestart hook may
+# create the service's user (the PUID/PGID entrypoint pattern); the
+# passwd file is a copy, bind-mounted in the test's own mount namespace
+conf_new
+mkdir -p "$C/hooks/prestart.d"
+cp /etc/passwd "$T/passwd"; cp /etc/group "$T/group"
+printf '#!/bin/sh\necho "pouchtest:x:4321:4322::/home/pouchtest:/bin/sh" >>/etc/passwd\necho "pouchgrp:x:4322:" >>/etc/group\n' >"$C/hooks/prestart.d/10-adduser"
+chmod 755 "$C/hooks/prestart.d/10-adduser"
+printf '[service]\nexec = sh -c "echo \\$(id -u):\\$(id -g):\\$HOME:\\$USER >%s/cfgout/puid"\nuser = pouchtest\nrestart = never\n' "$T" >"$C/services.d/app.ini"
+printf '[service]\nexec = /bin/true\nuser = ghost\nrestart = never\n' >"$C/services.d/ghost.ini"
+"$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
+expect_eq "check: a user not in /etc/passwd yet is no error (0)" "$?" 0
+check "... but a warning saying it is looked up when the service starts" \
+	grep -q "warning: $C/services.d/app.ini:3: unknown user 'pouchtest' (not in /etc/passwd); it is looked up again when the service starts" "$T/out"
+rm -f "$T/cfgout/puid"
+unshare --pid --fork --mount-proc --kill-child sh -c '
+	mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group &&
+	exec "$2" -c "$3" -- sleep 0.5' sh "$T" "$POUCH_INIT" "$C" >/dev/null 2>"$T/err"
+expect_eq "a prestart hook creates the user: the service runs as it" \
+	"$(cat "$T/cfgout/puid" 2>/dev/null)" "4321:4322:/home/pouchtest:pouchtest"
+check "... the machine's /etc/passwd is untouched" sh -c "! grep -q pouchtest /etc/passwd"
+check "an unknown user at start: the start fails, naming the service" \
+	grep -q "error: service ghost: unable to start: unknown user 'ghost' (not in /etc/passwd)" "$T/err"

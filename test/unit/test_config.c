@@ -6,6 +6,7 @@
 #include "t.h"
 
 #include "config/config.h"
+#include "init/log.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -166,8 +167,10 @@ static void test_full_service(void)
 		"health_retries = 2\n"
 		"enabled = no\n");
 	struct cfg_service *s = &c.svcs[0];
+	char why[256];
 
 	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(cfg_resolve_user(&src, s, why, sizeof(why)), 0);
 	CHECK_STR(s->name, "sshd");
 	CHECK_STR(s->argv[2], "-e");
 	CHECK_EQ(s->type, TYPE_FORKING);
@@ -240,8 +243,8 @@ static void test_bad_values(void)
 	} cases[] = {
 		{ "type = daemon", ":3: type = daemon: bad value" },
 		{ "pidfile = run/x.pid", ":3: pidfile = run/x.pid: needs an absolute" },
-		{ "user = nobody-here", ":3: user = nobody-here: unknown user" },
-		{ "group = nogroup-here", ":3: group = nogroup-here: unknown group" },
+		{ "user =", ":3: user = : needs a user name" },
+		{ "group =", ":3: group = : needs a group name" },
 		{ "workdir = srv", ":3: workdir = srv: needs an absolute" },
 		{ "env = NOEQUALS", ":3: env = NOEQUALS: 'NOEQUALS' is not KEY=VALUE" },
 		{ "env = \"A=b", ":3: env = \"A=b: unterminated double quote" },
@@ -513,14 +516,51 @@ static void test_group_before_user(void)
 	struct cfg c = svc("/c/services.d/x.ini",
 			   "[service]\nexec = /x\ngroup = staff\nuser = alice\n");
 	struct cfg_service *s = &c.svcs[0];
+	char why[256];
 
 	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(cfg_resolve_user(&src, s, why, sizeof(why)), 0);
 	CHECK_EQ(s->uid, 1000);
 	CHECK_EQ(s->gid, 50);
 	CHECK_EQ(s->ngroups, 2); /* staff, and audio where alice is a member */
 	cfg_free(&c);
 	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\nuser = alice\n");
+	CHECK_EQ(cfg_resolve_user(&src, &c.svcs[0], why, sizeof(why)), 0);
 	CHECK_EQ(c.svcs[0].gid, 1000); /* no group: the user's own */
+	cfg_free(&c);
+}
+
+/* Users are names until a service starts: an unknown one is no load
+ * error; resolving it names it; `check` warns, saying when it is looked
+ * up. */
+static void test_users_at_start(void)
+{
+	struct cfg c = svc("/c/services.d/x.ini",
+			   "[service]\nexec = /x\nuser = bob\ngroup = nogroup\n");
+	struct cfg_service *s = &c.svcs[0];
+	char why[256];
+
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_STR(s->user, "bob");
+	CHECK_STR(s->group, "nogroup");
+	CHECK_EQ(cfg_resolve_user(&src, s, why, sizeof(why)), -ENOENT);
+	CHECK_STR(why, "unknown user 'bob' (not in test/unit/passwd)");
+	cfg_check_files(&c, &src);
+	CHECK_EQ(c.nerrors, 0);
+	CHECK(c.nwarnings == 1 &&
+	      strcmp(c.warnings[0], "/c/services.d/x.ini:3: unknown user 'bob' (not in test/unit/passwd); it is looked up again when the service starts") == 0);
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\ngroup = wheel\n");
+	CHECK_EQ(cfg_resolve_user(&src, &c.svcs[0], why, sizeof(why)), -ENOENT);
+	CHECK_STR(why, "unknown group 'wheel' (not in test/unit/group)");
+	cfg_free(&c);
+	/* numbers need no entry; a resolve again after a change sees it */
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\nuser = 4242\n");
+	CHECK_EQ(cfg_resolve_user(&src, &c.svcs[0], why, sizeof(why)), 0);
+	CHECK_EQ(c.svcs[0].uid, 4242);
+	CHECK_EQ(c.svcs[0].gid, 4242);
+	CHECK_EQ(cfg_resolve_user(&src, &c.svcs[0], why, sizeof(why)), 0);
+	CHECK_EQ(c.svcs[0].ngroups, 1);
 	cfg_free(&c);
 }
 
@@ -644,6 +684,7 @@ static void test_paths(void)
 
 int main(void)
 {
+	log_max_level = LOG_LVL_ERROR; /* the warnings are checked in cfg */
 	test_words();
 	test_env_file();
 	test_full_service();
@@ -655,6 +696,7 @@ int main(void)
 	test_indented_keys();
 	test_long_lines();
 	test_group_before_user();
+	test_users_at_start();
 	test_paths();
 	return t_done("test_config");
 }
