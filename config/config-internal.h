@@ -17,6 +17,7 @@ struct cfg_ctx {
 	int line;
 	int cont;		/* this line continues the previous key */
 	int key_line;		/* this line is "key = value" */
+	int comment_cut;	/* its value ends at an inline comment */
 	char *long_value;	/* of a line too long for inih (see load.c) */
 	int skip;		/* inside an unknown section */
 	char prev_key[64];

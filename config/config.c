@@ -75,7 +75,7 @@ static void finish_service(struct cfg *cfg, struct cfg_service *s,
 		cfg_error(cfg, s->file, 1, "no [service] section");
 		return;
 	}
-	if (!s->argv)
+	if (!s->argv && !s->exec_line) /* a bad exec is reported as such */
 		cfg_error(cfg, s->file, s->line, "[service] needs 'exec ='");
 	if (s->type == TYPE_FORKING && !s->pidfile)
 		cfg_error(cfg, s->file, s->line,

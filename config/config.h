@@ -42,6 +42,7 @@ struct cfg_service {
 	char *file;
 	int line;		/* of [service], for messages */
 	char **argv;		/* exec */
+	int exec_line, env_file_line; /* where they were set, for messages */
 	enum cfg_type type;
 	char *pidfile;
 	int has_user, has_group;

@@ -112,6 +112,8 @@ static const char *bool_value(int *dst, const char *v)
 static const char *k_exec(struct cfg_ctx *c, struct cfg_service *s,
 			  const char *v)
 {
+	if (!c->cont)
+		s->exec_line = c->line;
 	if (c->cont) /* a long command line goes on on indented lines */
 		return words_append(&s->argv, v);
 	return words_into(&s->argv, v, 1);
@@ -208,6 +210,7 @@ static const char *k_env_file(struct cfg_ctx *c, struct cfg_service *s,
 			      const char *v)
 {
 	(void)c;
+	s->env_file_line = c->line;
 	if (v[v[0] == '-'] != '/')
 		return "needs an absolute path (a leading '-' makes it optional)";
 	return dup_into(&s->env_file, v);
@@ -806,9 +809,15 @@ void cfg_section(struct cfg_ctx *c, const char *name)
 static void report(struct cfg_ctx *c, const char *key, const char *value,
 		   const char *why)
 {
+	/* a quote left open because inih took the rest for a comment */
+	int cut = why && c->comment_cut && !strncmp(why, "unterminated", 12);
+
 	if (why)
-		cfg_error(c->cfg, c->file, c->line, "%s = %s: %s", key, value,
-			  why);
+		cfg_error(c->cfg, c->file, c->line, "%s = %s: %s%s", key, value,
+			  why,
+			  cut ? " (a ';' after a blank starts a comment, also "
+				"inside quotes: write 'a; b', not 'a ; b')"
+			      : "");
 }
 
 _Static_assert(sizeof(svc_keys) / sizeof(*svc_keys) <= 64, "seen holds 64 keys");

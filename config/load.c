@@ -81,6 +81,25 @@ static const char *skip_blank(const char *s)
 	return s;
 }
 
+/* inih's rule: the first of chars, or a ';' that follows white space. */
+static const char *find_comment(const char *s, const char *chars)
+{
+	int was_space = 0;
+
+	while (*s && (!chars || !strchr(chars, *s)) &&
+	       !(was_space && *s == ';')) {
+		was_space = isspace((unsigned char)*s);
+		s++;
+	}
+	return s;
+}
+
+/* Cut s at its inline comment, as inih does. */
+static void cut_comment(char *s)
+{
+	s[find_comment(s, NULL) - s] = '\0';
+}
+
 /* An indented line that reads as a key is one, never more words for the
  * key above: a known key of its section followed by '=' or ':', or any
  * lower-case name followed by blanks and '=' (then an unknown key). */
@@ -109,11 +128,12 @@ static size_t inspect_line(struct cfg_ctx *c, const char *raw)
 	char name[64];
 	size_t n;
 
-	c->cont = c->key_line = 0;
+	c->cont = c->key_line = c->comment_cut = 0;
 	if (!*s || *s == '\n' || *s == '\r' || *s == ';' || *s == '#')
 		return 0;
 	if (s > raw && c->prev_key[0] && !reads_as_key(c, s)) {
 		c->cont = 1;
+		c->comment_cut = *find_comment(s, NULL) == ';';
 		return 0;
 	}
 	if (*s == '[') {
@@ -142,20 +162,9 @@ static size_t inspect_line(struct cfg_ctx *c, const char *raw)
 		n--;
 	snprintf(c->prev_key, sizeof(c->prev_key), "%.*s", (int)n, s);
 	c->key_line = 1;
+	end = find_comment(s, "=:");
+	c->comment_cut = *end && *find_comment(end + 1, NULL) == ';';
 	return (size_t)(s - raw);
-}
-
-/* inih's rule: the first of chars, or a ';' that follows white space. */
-static char *find_comment(char *s, const char *chars)
-{
-	int was_space = 0;
-
-	while (*s && (!chars || !strchr(chars, *s)) &&
-	       !(was_space && *s == ';')) {
-		was_space = isspace((unsigned char)*s);
-		s++;
-	}
-	return s;
 }
 
 static char *trim(char *s)
@@ -189,12 +198,13 @@ static char *long_line(struct cfg_ctx *c, char *buf, int num, const char *p,
 	strcpy(buf, "\n");
 	if (c->cont) {
 		v = trim(line);
-		*find_comment(v, NULL) = '\0';
+		cut_comment(v);
 		strcpy(buf, " \x01\n");
 	} else if (c->key_line &&
-		   (*(v = find_comment(line + skip, "=:")) == '=' || *v == ':')) {
+		   (*(v = line + (find_comment(line + skip, "=:") - line)) == '=' ||
+		    *v == ':')) {
 		v++;
-		*find_comment(v, NULL) = '\0';
+		cut_comment(v);
 		v = trim(v);
 		snprintf(buf, (size_t)num, "%s=\x01\n", c->prev_key);
 	} else {
@@ -220,6 +230,10 @@ static char *reader(char *buf, int num, void *stream)
 	c->long_value = NULL;
 	if (!*p)
 		return NULL;
+	if (c->pos == 0 && strncmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3; /* a UTF-8 byte order mark */
+		c->pos += 3;
+	}
 	nl = strchr(p, '\n');
 	len = nl ? (size_t)(nl - p) + 1 : strlen(p);
 	c->pos += len;
@@ -240,6 +254,15 @@ static int handler(void *user, const char *section, const char *name,
 	struct cfg_ctx *c = user;
 
 	(void)section;
+	if (!c->long_value && c->cont) {
+		/* inih (r55) keeps inline comments on continuation lines:
+		 * the rule is the same on every line */
+		c->long_value = strdup(value);
+		if (!c->long_value)
+			return 0;
+		cut_comment(c->long_value);
+		(void)trim(c->long_value); /* only trailing blanks are left */
+	}
 	if (c->long_value)
 		value = c->long_value;
 	if (!c->skip)

@@ -207,6 +207,8 @@ int cfg_parse_env_lines(const char *text, char ***env,
 {
 	int lineno = 0, first = 0;
 
+	if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+		text += 3; /* a UTF-8 byte order mark */
 	while (*text) {
 		const char *nl = strchr(text, '\n');
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);

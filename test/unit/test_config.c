@@ -564,6 +564,53 @@ static void test_users_at_start(void)
 	cfg_free(&c);
 }
 
+/* A UTF-8 BOM is accepted; a quote cut by the comment rule says so. */
+static void test_bom_and_comments(void)
+{
+	struct cfg c;
+	char **env = NULL;
+
+	c = svc("/c/services.d/x.ini", "\xef\xbb\xbf[service]\nexec = /x\n");
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_STR(c.svcs[0].argv[0], "/x");
+	cfg_free(&c);
+	cfg_defaults(&c);
+	CHECK_EQ(cfg_load_init_string(&c, "/c/init.ini",
+		"\xef\xbb\xbf[init]\nshutdown_timeout = 3s\n"), 0);
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(c.init.shutdown_timeout_ms, 3000);
+	cfg_free(&c);
+	CHECK_EQ(cfg_parse_env_text("\xef\xbb\xbf" "A=1\n", &env), 0);
+	CHECK_STR(env[0], "A=1");
+	cfg_free_words(env);
+	c = svc("/c/services.d/x.ini",
+		"[service]\nexec = sh -c \"echo a ; echo b\"\n");
+	CHECK(c.nerrors == 1 &&
+	      has_error(&c, "x.ini:2: exec = sh -c \"echo a: unterminated double quote "
+			    "(a ';' after a blank starts a comment, also inside quotes: "
+			    "write 'a; b', not 'a ; b')"));
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini",
+		"[service]\nexec = /x\n  'a ; b'\n");
+	CHECK(c.nerrors == 1 && has_error(&c, "x.ini:3: exec = 'a: unterminated single quote (a ';'"));
+	cfg_free(&c);
+	/* the comment rule holds on continuation lines too */
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\n  b ; a comment\n");
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(cfg_count_words(c.svcs[0].argv), 2);
+	CHECK_STR(c.svcs[0].argv[1], "b");
+	cfg_free(&c);
+	/* no comment involved: no hint */
+	c = svc("/c/services.d/x.ini", "[service]\nexec = sh -c \"echo a\n");
+	CHECK(c.nerrors == 1 && has_error(&c, "unterminated double quote"));
+	CHECK(!has_error_quiet(&c, "comment"));
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = sh -c \"echo a; echo b\"\n");
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_STR(c.svcs[0].argv[2], "echo a; echo b");
+	cfg_free(&c);
+}
+
 struct seen {
 	char all[2048];
 };
@@ -697,6 +744,7 @@ int main(void)
 	test_long_lines();
 	test_group_before_user();
 	test_users_at_start();
+	test_bom_and_comments();
 	test_paths();
 	return t_done("test_config");
 }
