@@ -441,62 +441,139 @@ char *cfg_read_file_st(const char *path, int *err, struct stat *out)
 	return buf;
 }
 
-static int is_ini(const struct dirent *e)
+static int not_hidden(const struct dirent *e)
 {
-	size_t len = strlen(e->d_name);
-
-	return e->d_name[0] != '.' && len >= 5 &&
-	       strcmp(e->d_name + len - 4, ".ini") == 0;
+	return e->d_name[0] != '.';
 }
 
-/* The *.ini entries of services.d in byte order; NULL when unreadable. */
-static struct dirent **list_services(const char *dir, int *n, int *err)
+static int is_ini(const char *name)
 {
-	struct dirent **list = NULL;
+	size_t len = strlen(name);
 
-	*err = 0;
-	*n = scandir(dir, &list, is_ini, alphasort);
-	if (*n < 0) {
-		*err = errno;
-		*n = 0;
+	return len >= 5 && strcmp(name + len - 4, ".ini") == 0;
+}
+
+/* One services.d/NAME.ini: the file it leads to, to tell two names of
+ * one file (a symlink to another entry) from two services. */
+struct entry {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	int known;		/* dev and ino are set */
+	int link;		/* the entry itself is a symlink */
+	int same_as;		/* -1, or the entry that this one is another name of */
+};
+
+static int same_file(const struct entry *a, const struct entry *b)
+{
+	return a->known && b->known && a->dev == b->dev && a->ino == b->ino;
+}
+
+/* Of the names of one file, the file's own name wins (the first one
+ * that is not a symlink), else the first in order. */
+static void find_same(struct entry *e, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int best = -1;
+
+		for (int j = 0; j < n; j++)
+			if (same_file(&e[i], &e[j]) &&
+			    (best < 0 || (e[best].link && !e[j].link)))
+				best = j;
+		e[i].same_as = best >= 0 && best != i ? best : -1;
+	}
+}
+
+static void stem_of(const char *path, char *out, size_t len)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	snprintf(out, len, "%.*s", (int)(strlen(base) - 4), base);
+}
+
+/* The NAME.ini entries (others are reported), each with what it leads to. */
+static struct entry *list_services(struct cfg *cfg, const struct cfg_sources *src,
+				   const char *sdir, int *count)
+{
+	struct dirent **names = NULL;
+	struct entry *e;
+	char rdir[PATH_MAX];
+	int n, k = 0;
+
+	/* in an image's tree, services.d may be a symlink inside it */
+	n = scandir(cfg_resolve(src, sdir, rdir, sizeof(rdir)) == 0 ? rdir : sdir,
+		    &names, not_hidden, alphasort);
+
+	*count = 0;
+	if (n < 0) {
+		if (errno != ENOENT)
+			cfg_error(cfg, sdir, 0, "unable to read: %s", strerror(errno));
 		return NULL;
 	}
-	return list;
+	e = calloc((size_t)n + 1, sizeof(*e));
+	for (int i = 0; i < n; i++) {
+		char *path, real[PATH_MAX];
+		struct stat st;
+
+		if (e && asprintf(&path, "%s/%s", sdir, names[i]->d_name) >= 0) {
+			if (!is_ini(names[i]->d_name)) {
+				cfg_warn(cfg, path, 0,
+					 "ignored: not a service (services.d holds NAME.ini files)");
+				free(path);
+			} else {
+				e[k].path = path;
+				e[k].link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+				if (cfg_resolve(src, path, real, sizeof(real)) == 0 &&
+				    stat(real, &st) == 0) {
+					e[k].known = 1;
+					e[k].dev = st.st_dev;
+					e[k].ino = st.st_ino;
+				}
+				k++;
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (!e)
+		return NULL;
+	find_same(e, k);
+	*count = k;
+	return e;
 }
 
 static int load_services(const char *dir, const struct cfg_sources *src,
 			 struct cfg *cfg)
 {
-	char *sdir, *path, *text;
-	struct dirent **names;
-	int err, n, r = 0;
+	char *sdir, *text, name[NAME_MAX + 1];
+	struct entry *e;
+	int err, n = 0, r;
 
 	if (asprintf(&sdir, "%s/services.d", dir) < 0)
 		return -ENOMEM;
 	r = cfg_report_unsafe(cfg, src, sdir, 0, NULL, 0);
-	names = r == -ENOENT ? NULL : list_services(sdir, &n, &err);
-	if (r == -ENOENT)
-		err = 0;
+	e = r == -ENOENT ? NULL : list_services(cfg, src, sdir, &n);
 	r = r == -ENOMEM ? r : 0;
-	if (err && err != ENOENT)
-		cfg_error(cfg, sdir, 0, "unable to read: %s", strerror(err));
-	for (int i = 0; names && i < n && r >= 0; i++) {
-		if (asprintf(&path, "%s/%s", sdir, names[i]->d_name) < 0) {
-			r = -ENOMEM;
-			break;
+	for (int i = 0; i < n && r >= 0; i++) {
+		if (e[i].same_as >= 0) {
+			stem_of(e[e[i].same_as].path, name, sizeof(name));
+			cfg_warn(cfg, e[i].path, 0,
+				 "the same file as %s: one service '%s', not two",
+				 e[e[i].same_as].path, name);
+			continue;
 		}
-		text = load_file(cfg, src, path, &err);
+		text = load_file(cfg, src, e[i].path, &err);
 		if (!text)
-			cfg_error(cfg, path, 0, "unable to read: %s",
+			cfg_error(cfg, e[i].path, 0, "unable to read: %s",
 				  strerror(err));
 		else
-			r = cfg_load_service_string(cfg, path, text, src);
+			r = cfg_load_service_string(cfg, e[i].path, text, src);
 		free(text);
-		free(path);
 	}
-	for (int i = 0; names && i < n; i++)
-		free(names[i]);
-	free(names);
+	for (int i = 0; i < n; i++)
+		free(e[i].path);
+	free(e);
 	free(sdir);
 	return r;
 }

@@ -74,3 +74,23 @@ expect_eq "a prestart hook creates the user: the service runs as it" \
 check "... the machine's /etc/passwd is untouched" sh -c "! grep -q pouchtest /etc/passwd"
 check "an unknown user at start: the start fails, naming the service" \
 	grep -q "error: service ghost: unable to start: unknown user 'ghost' (not in /etc/passwd)" "$T/err"
+
+# ---- what services.d holds besides NAME.ini is reported; a symlink to
+# another entry is one service, not two
+conf_new
+printf '[service]\nexec = sh -c "echo started >>%s/cfgout/web.starts"\nrestart = never\n' "$T" >"$C/services.d/web.ini"
+ln -s web.ini "$C/services.d/www.ini"
+ln -s "$C/services.d/web.ini" "$C/services.d/a-web.ini"
+printf '[service]\nexec = /bin/true\n' >"$C/services.d/db.conf"
+echo notes >"$C/services.d/README"
+"$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
+expect_eq "check: *.conf and other files beside NAME.ini are no error (0)" "$?" 0
+check "... each is named in a warning" sh -c "grep -q 'warning: $C/services.d/db.conf: ignored: not a service' '$T/out' && grep -q 'warning: $C/services.d/README: ignored: not a service' '$T/out'"
+check "a symlink to web.ini under another name: reported as the same file" \
+	grep -q "warning: $C/services.d/www.ini: the same file as $C/services.d/web.ini: one service 'web', not two" "$T/out"
+check "... whichever sorts first, the file's own name wins" \
+	grep -q "warning: $C/services.d/a-web.ini: the same file as $C/services.d/web.ini" "$T/out"
+check "... one service" grep -q "1 service, configuration OK" "$T/out"
+rm -f "$T/cfgout/web.starts"
+in_ns -c "$C" -- sleep 0.5 2>/dev/null
+expect_eq "... pid 1 runs the daemon once" "$(lines "$T/cfgout/web.starts")" 1
