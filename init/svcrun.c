@@ -81,13 +81,15 @@ static int env_file(const struct cfg_service *c, char ***env)
 		if (optional && err == ENOENT)
 			return 0;
 		errno = err;
-		log_error("unable to read env_file %s", path);
+		log_error("service %s: unable to read env_file %s", c->name,
+			  path);
 		return -err;
 	}
 	bad = cfg_parse_env_text(text, env);
 	free(text);
 	if (bad) {
-		log_errorx("%s:%d: expected KEY=VALUE", path, bad);
+		log_errorx("service %s: env_file %s:%d: expected KEY=VALUE",
+			   c->name, path, bad);
 		return -EINVAL;
 	}
 	return 0;

@@ -94,3 +94,14 @@ check "... one service" grep -q "1 service, configuration OK" "$T/out"
 rm -f "$T/cfgout/web.starts"
 in_ns -c "$C" -- sleep 0.5 2>/dev/null
 expect_eq "... pid 1 runs the daemon once" "$(lines "$T/cfgout/web.starts")" 1
+
+# ---- an env_file error at run time names the service
+conf_new
+printf 'GOOD=1\nnot a line\n' >"$T/bad.env"
+printf '[service]\nexec = /bin/true\nenv_file = %s/missing.env\nrestart = never\n' "$T" >"$C/services.d/nofile.ini"
+printf '[service]\nexec = /bin/true\nenv_file = %s/bad.env\nrestart = never\n' "$T" >"$C/services.d/badline.ini"
+in_ns -c "$C" -- sleep 0.3 2>"$T/err"
+check "a missing env_file: the error names the service" \
+	grep -q "error: service nofile: unable to read env_file $T/missing.env: No such file or directory" "$T/err"
+check "a bad line in an env_file: the error names the service, FILE:LINE" \
+	grep -q "error: service badline: env_file $T/bad.env:2: expected KEY=VALUE" "$T/err"
