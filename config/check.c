@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * What only `pouch-init check` looks at: the files that pid 1 reads when
- * a service starts rather than when it loads the configuration (env
- * files), so that an image can be checked before it runs.
+ * What only `pouch-init check` looks at: what pid 1 needs when a service
+ * starts rather than when it loads the configuration (the binary, the
+ * env file, the user), so that an image can be checked before it runs,
+ * also from outside (`check --root DIR`: everything is looked up in
+ * DIR's tree, symlinks included).
  */
 #include "config.h"
 
@@ -11,6 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* execvp's search path when PATH is unset (spawn.c's) */
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* PATH as seen from the tree being checked. */
 static int in_tree(const struct cfg_sources *src, const char *path, char *out,
@@ -22,15 +29,114 @@ static int in_tree(const struct cfg_sources *src, const char *path, char *out,
 								    : -ENAMETOOLONG;
 }
 
+struct env_check {
+	struct cfg *cfg;
+	const char *file, *service;
+};
+
+static void note_bad_line(void *arg, int line, const char *text)
+{
+	struct env_check *ec = arg;
+
+	(void)text;
+	cfg_error(ec->cfg, ec->file, line,
+		  "expected KEY=VALUE (env_file of service %s)", ec->service);
+}
+
+/* An env_file must exist unless optional ('-'), be root's, and hold
+ * KEY=VALUE lines: pid 1 refuses the start otherwise. */
 static void check_env_file(struct cfg *cfg, const struct cfg_sources *src,
 			   const struct cfg_service *s)
 {
 	const char *path = s->env_file + (s->env_file[0] == '-');
-	char host[PATH_MAX];
+	char host[PATH_MAX], real[PATH_MAX], **env = NULL, *text;
+	struct env_check ec;
+	int r, err;
 
 	if (in_tree(src, path, host, sizeof(host)) < 0)
 		return;
-	(void)cfg_report_unsafe(cfg, src, host, CFG_PATH_HOLDER, NULL, 0);
+	r = cfg_report_unsafe(cfg, src, host, CFG_PATH_HOLDER, real, sizeof(real));
+	if (r == -ENOENT && s->env_file[0] == '-')
+		return;
+	if (r < 0) {
+		cfg_error(cfg, s->file, s->env_file_line, "env_file = %s: %s",
+			  s->env_file, strerror(-r));
+		return;
+	}
+	text = cfg_read_file(real, &err);
+	if (!text) {
+		cfg_error(cfg, s->file, s->env_file_line, "env_file = %s: %s",
+			  s->env_file, strerror(err));
+		return;
+	}
+	ec.cfg = cfg;
+	ec.file = host;
+	ec.service = s->name;
+	cfg_parse_env_lines(text, &env, note_bad_line, &ec);
+	cfg_free_words(env);
+	free(text);
+}
+
+/* Could execve run path (in the tree)? NULL, or why not. */
+static const char *runnable(const struct cfg_sources *src, const char *path)
+{
+	char host[PATH_MAX], real[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (in_tree(src, path, host, sizeof(host)) < 0)
+		return strerror(ENAMETOOLONG);
+	r = cfg_resolve(src, host, real, sizeof(real));
+	if (r < 0)
+		return strerror(-r);
+	if (stat(real, &st) < 0)
+		return strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	if (access(real, X_OK) < 0)
+		return "not executable";
+	return NULL;
+}
+
+/* exec's first word, looked for as execvp does: a path as it is
+ * (relative to workdir), a name on PATH (pid 1's; in an image's tree,
+ * the default one). */
+static void check_exec(struct cfg *cfg, const struct cfg_sources *src,
+		       const struct cfg_service *s)
+{
+	const char *file = s->argv[0], *path = getenv("PATH"), *why, *p;
+	char cand[PATH_MAX];
+	int seen = 0;
+
+	if (strchr(file, '/')) {
+		snprintf(cand, sizeof(cand), "%s%s%s",
+			 file[0] == '/' ? "" : s->workdir ? s->workdir : "",
+			 file[0] == '/' ? "" : "/", file);
+		why = runnable(src, cand);
+		if (why)
+			cfg_error(cfg, s->file, s->exec_line, "exec: %s: %s",
+				  file, why);
+		return;
+	}
+	if ((src && src->root) || !path || !*path)
+		path = DEFAULT_PATH;
+	for (p = path; *p; p += *p == ':') {
+		size_t n = strcspn(p, ":");
+
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)n,
+			 n ? p : ".", file);
+		p += n;
+		why = runnable(src, cand);
+		if (!why)
+			return;
+		seen |= strcmp(why, "not executable") == 0;
+	}
+	if (seen)
+		cfg_error(cfg, s->file, s->exec_line,
+			  "exec: '%s' is on PATH but not executable", file);
+	else
+		cfg_error(cfg, s->file, s->exec_line,
+			  "exec: '%s' not found on PATH (%s)", file, path);
 }
 
 /* Users are looked up when a service starts; one missing now may be
@@ -55,6 +161,8 @@ void cfg_check_files(struct cfg *cfg, const struct cfg_sources *src)
 	for (size_t i = 0; i < cfg->nsvcs; i++) {
 		struct cfg_service *s = &cfg->svcs[i];
 
+		if (s->argv && s->argv[0])
+			check_exec(cfg, src, s);
 		if (s->env_file)
 			check_env_file(cfg, src, s);
 		if (s->has_user || s->has_group)

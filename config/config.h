@@ -221,9 +221,11 @@ enum { CFG_UNSAFE_WARN = 1, CFG_UNSAFE_REFUSE = 2 };
 int cfg_file_unsafe(const struct stat *st, uid_t euid, char *why, size_t len);
 
 /* What only `check` looks at, added to cfg's errors and warnings: what
- * pid 1 reads when a service starts (env files: who may change them;
- * users and groups: a warning when unknown, since they are looked up
- * again at each start). */
+ * pid 1 needs when a service starts. Errors: exec's binary missing or
+ * not executable (looked for as execvp does), an env_file missing (and
+ * not optional), others could change it, or a bad line in it. Warnings:
+ * users and groups not found, since they are looked up again at each
+ * start. With src->root, all of it inside that tree. */
 void cfg_check_files(struct cfg *cfg, const struct cfg_sources *src);
 
 /* Problems found outside the parser (hooks, `check`): "FILE:LINE:

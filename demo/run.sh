@@ -53,7 +53,7 @@ echo "container stopped: status $POUCH_EXIT_CODE, signal ${POUCH_EXIT_SIGNAL:-no
 EOF2
 chmod +x "$c/hooks/prestart.d/10-site" "$c/hooks/poststop.d/10-record"
 find "$c" -type f | sed "s|$tmp/||; s|^|   |"
-"$PI" check -c "$c" | sed 's/^/   /'
+"$PI" check --root "$tmp/rootfs" -c "$c" | sed 's/^/   /'
 
 say "2. pouch-runc rich-run: pouch-init is pid 1, httpd is CMD"
 "$PR" rich-run --rootfs "$tmp/rootfs" --config "$c" --net host --name "$name" \

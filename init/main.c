@@ -82,31 +82,45 @@ static void check_budget(const char *dir, const struct cfg *cfg)
 		log_warnx("%s", msgs[i]);
 }
 
-/* `pouch-init check [-c DIR]`: report every problem, exit 1 if any. */
+/* `pouch-init check [-c DIR] [--root DIR]`: report every problem, exit 1
+ * if any. With --root, an image's tree is checked from outside: its
+ * config root (DIR/etc/pouch unless -c says), users, binaries and env
+ * files all from that tree. */
 static int cmd_check(int argc, char **argv)
 {
-	const char *dir = getenv("POUCH_CONFIG_DIR");
+	const char *dir = getenv("POUCH_CONFIG_DIR"), *cdir = NULL;
+	struct cfg_sources src = { 0 };
+	char *rooted = NULL;
 	struct cfg cfg;
 	int r;
 
 	if (!dir || !*dir)
 		dir = "/etc/pouch";
 	for (int i = 1; i < argc; i++) {
-		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) &&
-		    i + 1 < argc) {
-			dir = argv[++i];
-		} else if (!strncmp(argv[i], "--config=", 9)) {
-			dir = argv[i] + 9;
-		} else {
-			log_errorx("check: unknown argument '%s' (usage: pouch-init check [-c DIR])",
-				   argv[i]);
+		const char *a = argv[i];
+
+		if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc)
+			cdir = argv[++i];
+		else if (!strncmp(a, "--config=", 9))
+			cdir = a + 9;
+		else if (!strcmp(a, "--root") && i + 1 < argc)
+			src.root = argv[++i];
+		else if (!strncmp(a, "--root=", 7))
+			src.root = a + 7;
+		else {
+			log_errorx("check: unknown argument '%s' (usage: pouch-init check [-c DIR] [--root DIR])",
+				   a);
 			return 2;
 		}
 	}
-	r = cfg_load(dir, NULL, &cfg);
+	if (cdir)
+		dir = cdir;
+	else if (src.root && asprintf(&rooted, "%s%s", src.root, dir) >= 0)
+		dir = rooted;
+	r = cfg_load(dir, &src, &cfg);
 	if (r == 0 || r == -EINVAL) {
-		hook_check(&cfg, NULL);
-		cfg_check_files(&cfg, NULL);
+		hook_check(&cfg, &src);
+		cfg_check_files(&cfg, &src);
 		r = cfg.nerrors ? -EINVAL : 0;
 	}
 	for (size_t i = 0; i < cfg.nerrors; i++)
@@ -122,6 +136,7 @@ static int cmd_check(int argc, char **argv)
 		fprintf(stderr, "%s: %zu error%s\n", dir, cfg.nerrors,
 			cfg.nerrors == 1 ? "" : "s");
 	cfg_free(&cfg);
+	free(rooted);
 	return r == 0 ? 0 : 1;
 }
 

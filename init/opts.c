@@ -16,7 +16,7 @@
 
 const char opts_usage[] =
 	"usage: pouch-init [OPTIONS] [--] CMD [ARG...]\n"
-	"       pouch-init check [-c DIR]\n"
+	"       pouch-init check [-c DIR] [--root DIR]\n"
 	"       pouch-init ctl [--socket PATH] COMMAND\n"
 	"\n"
 	"  -c, --config DIR     config root (default /etc/pouch, env POUCH_CONFIG_DIR)\n"

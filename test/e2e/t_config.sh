@@ -105,3 +105,43 @@ check "a missing env_file: the error names the service" \
 	grep -q "error: service nofile: unable to read env_file $T/missing.env: No such file or directory" "$T/err"
 check "a bad line in an env_file: the error names the service, FILE:LINE" \
 	grep -q "error: service badline: env_file $T/bad.env:2: expected KEY=VALUE" "$T/err"
+
+# ---- check: what a start needs (the binary, the env_file) is there
+conf_new
+printf 'x\n' >"$T/notexec"; chmod 644 "$T/notexec"
+printf '[service]\nexec = /usr/sbin/no-such-daemon -f\n' >"$C/services.d/a.ini"
+printf '[service]\nexec = no-such-tool\n' >"$C/services.d/b.ini"
+printf '[service]\nexec = %s/notexec\n' "$T" >"$C/services.d/c.ini"
+printf '[service]\nexec = /bin/true\nenv_file = %s/no.env\n' "$T" >"$C/services.d/d.ini"
+printf '[service]\nexec = /bin/true\nenv_file = -%s/no.env\n' "$T" >"$C/services.d/e.ini"
+printf '[service]\nexec = true\nenv_file = %s/bad.env\n' "$T" >"$C/services.d/f.ini"
+"$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
+expect_eq "check: a missing binary or env_file fails the check (1)" "$?" 1
+check "... a missing binary, FILE:LINE" grep -qx "$C/services.d/a.ini:2: exec: /usr/sbin/no-such-daemon: No such file or directory" "$T/out"
+check "... a name not on PATH, searched like execvp" grep -q "^$C/services.d/b.ini:2: exec: 'no-such-tool' not found on PATH (" "$T/out"
+check "... a file that is not executable" grep -qx "$C/services.d/c.ini:2: exec: $T/notexec: not executable" "$T/out"
+check "... a missing env_file" grep -qx "$C/services.d/d.ini:3: env_file = $T/no.env: No such file or directory" "$T/out"
+check "... a bad line in an env_file" grep -qx "$T/bad.env:2: expected KEY=VALUE (env_file of service f)" "$T/out"
+check "... an optional one and a name on PATH are fine: 5 errors in all" grep -q ": 5 errors" "$T/out"
+
+# ---- check --root DIR: an image's tree, from outside
+I=$T/img
+mkdir -p "$I/etc/pouch/services.d" "$I/usr/bin" "$I/bin" "$I/etc/default"
+printf 'root:x:0:0::/root:/bin/sh\nimguser:x:3456:3456::/home/imguser:/bin/sh\n' >"$I/etc/passwd"
+printf 'root:x:0:\nimggrp:x:3456:\n' >"$I/etc/group"
+printf '#!/bin/sh\n' >"$I/usr/bin/imgd"; chmod 755 "$I/usr/bin/imgd"
+ln -s /usr/bin/imgd "$I/bin/imgd-link" # absolute: inside the image
+printf 'MODE=1\n' >"$I/etc/default/imgd"
+printf '[service]\nexec = imgd --foreground\nuser = imguser\ngroup = imggrp\nenv_file = /etc/default/imgd\n' >"$I/etc/pouch/services.d/imgd.ini"
+printf '[service]\nexec = /bin/imgd-link\n' >"$I/etc/pouch/services.d/link.ini"
+"$POUCH_INIT" check --root "$I" >"$T/out" 2>&1
+expect_eq "check --root: users, binaries and env files from the image's tree (0)" "$?" 0
+check "... its config root is DIR/etc/pouch" grep -qx "$I/etc/pouch: 2 services, configuration OK" "$T/out"
+check "... with no warning" sh -c "! grep -q warning '$T/out'"
+"$POUCH_INIT" check -c "$I/etc/pouch" >"$T/out" 2>&1
+expect_eq "check -c of the same tree looks on this machine (1)" "$?" 1
+check "... where the user is unknown (a warning)" grep -q "warning: $I/etc/pouch/services.d/imgd.ini:3: unknown user 'imguser' (not in /etc/passwd)" "$T/out"
+check "... and the binary and env_file are missing" sh -c "grep -q \"imgd.ini:2: exec: 'imgd' not found on PATH\" '$T/out' && grep -q 'imgd.ini:5: env_file = /etc/default/imgd: No such file' '$T/out'"
+printf '[service]\nexec = /bin/imgd-link\nuser = ghost\n' >"$I/etc/pouch/services.d/link.ini"
+"$POUCH_INIT" check --root="$I" >"$T/out" 2>&1
+check "check --root: an unknown user is looked for in DIR/etc/passwd" grep -q "link.ini:3: unknown user 'ghost' (not in $I/etc/passwd)" "$T/out"

@@ -536,7 +536,7 @@ static void test_group_before_user(void)
 static void test_users_at_start(void)
 {
 	struct cfg c = svc("/c/services.d/x.ini",
-			   "[service]\nexec = /x\nuser = bob\ngroup = nogroup\n");
+			   "[service]\nexec = /bin/sh\nuser = bob\ngroup = nogroup\n");
 	struct cfg_service *s = &c.svcs[0];
 	char why[256];
 
