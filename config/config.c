@@ -262,6 +262,7 @@ static void free_service(struct cfg_service *s)
 	cfg_free_words(s->after);
 	cfg_free_words(s->requires);
 	free(s->ready_path);
+	free(s->ready_host);
 	cfg_free_words(s->ready_argv);
 	free(s->out.path);
 	free(s->err.path);

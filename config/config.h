@@ -69,6 +69,7 @@ struct cfg_service {
 	int after_line, requires_line;
 	enum cfg_ready ready;
 	int ready_port;
+	char *ready_host;	/* tcp: a numeric address; NULL: 127.0.0.1 and ::1 */
 	char *ready_path;
 	char **ready_argv;
 	int64_t ready_timeout_ms;

@@ -9,9 +9,11 @@
 #include "init/log.h"
 #include "init/signames.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,24 +315,54 @@ static const char *k_requires(struct cfg_ctx *c, struct cfg_service *s,
 	return why ? why : check_names(s->requires);
 }
 
-static const char *k_ready(struct cfg_ctx *c, struct cfg_service *s,
-			   const char *v)
+/* tcp:PORT, tcp:HOST:PORT, tcp:[V6ADDR]:PORT; HOST a numeric address
+ * (pid 1 does no name lookups). */
+static const char *tcp_ready(struct cfg_service *s, const char *v)
 {
+	const char *colon = strrchr(v, ':'), *host = v;
+	unsigned char addr[sizeof(struct in6_addr)];
+	char buf[INET6_ADDRSTRLEN + 1];
+	size_t n = colon ? (size_t)(colon - v) : 0;
 	char *end;
 	long port;
 
+	errno = 0;
+	port = strtol(colon ? colon + 1 : v, &end, 10);
+	if (errno || *end || end == (colon ? colon + 1 : v) || port < 1 ||
+	    port > 65535)
+		return "bad port in tcp:PORT, tcp:HOST:PORT or tcp:[V6ADDR]:PORT (1..65535)";
+	if (colon && n >= 2 && v[0] == '[' && v[n - 1] == ']') {
+		host = v + 1;
+		n -= 2;
+	} else if (colon && memchr(v, ':', n)) {
+		return "an IPv6 address goes in brackets: tcp:[V6ADDR]:PORT";
+	}
+	if (colon && n >= sizeof(buf))
+		return "bad address in tcp:HOST:PORT (a numeric IPv4 or [IPv6] address; names are not looked up)";
+	if (colon) {
+		memcpy(buf, host, n);
+		buf[n] = '\0';
+		if (inet_pton(host == v ? AF_INET : AF_INET6, buf, addr) != 1)
+			return host == v ? "bad address in tcp:HOST:PORT (a numeric IPv4 or [IPv6] address; names are not looked up)"
+					 : "bad IPv6 address in tcp:[V6ADDR]:PORT";
+	}
+	s->ready = READY_TCP;
+	s->ready_port = (int)port;
+	free(s->ready_host);
+	s->ready_host = colon ? strdup(buf) : NULL;
+	return colon && !s->ready_host ? "out of memory" : NULL;
+}
+
+static const char *k_ready(struct cfg_ctx *c, struct cfg_service *s,
+			   const char *v)
+{
 	(void)c;
 	if (!strcmp(v, "none")) {
 		s->ready = READY_NONE;
 	} else if (!strcmp(v, "notify")) {
 		s->ready = READY_NOTIFY;
 	} else if (!strncmp(v, "tcp:", 4)) {
-		errno = 0;
-		port = strtol(v + 4, &end, 10);
-		if (errno || *end || end == v + 4 || port < 1 || port > 65535)
-			return "bad port in tcp:PORT (1..65535)";
-		s->ready = READY_TCP;
-		s->ready_port = (int)port;
+		return tcp_ready(s, v + 4);
 	} else if (!strncmp(v, "file:", 5)) {
 		if (v[5] != '/')
 			return "file:PATH needs an absolute path";
@@ -340,7 +372,7 @@ static const char *k_ready(struct cfg_ctx *c, struct cfg_service *s,
 		s->ready = READY_EXEC;
 		return words_into(&s->ready_argv, v + 5, 1);
 	} else {
-		return "bad value (none, notify, tcp:PORT, file:PATH, exec:CMD)";
+		return "bad value (none, notify, tcp:[HOST:]PORT, file:PATH, exec:CMD)";
 	}
 	return NULL;
 }

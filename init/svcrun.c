@@ -695,39 +695,83 @@ void run_reap(struct super *sp)
 		check_groups(sp);
 }
 
-/* A non-blocking connect to 127.0.0.1:port. 1 connected, 0 not (yet);
- * a connect still in progress is kept in *fd for the next check. */
-static int tcp_check(int port, int *fd)
+/* A connect in progress: 1 connected, 0 not yet, -1 failed (closed
+ * unless pending). */
+static int connect_done(int *fd)
 {
-	struct sockaddr_in a;
-	struct pollfd p;
+	struct pollfd p = { *fd, POLLOUT, 0 };
 	socklen_t len = sizeof(int);
 	int err = 0, ok;
 
-	if (*fd >= 0) {
-		p.fd = *fd;
-		p.events = POLLOUT;
-		if (poll(&p, 1, 0) == 0)
-			return 0;
-		ok = getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
-		     err == 0;
-		close(*fd);
-		*fd = -1;
-		return ok;
-	}
-	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (*fd < 0)
+	if (poll(&p, 1, 0) == 0)
 		return 0;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(*fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	if (ok || errno != EINPROGRESS) {
-		close(*fd);
-		*fd = -1;
+	ok = getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+	close(*fd);
+	*fd = -1;
+	return ok ? 1 : -1;
+}
+
+/* Start a non-blocking connect to host (numeric; NULL: the family's
+ * loopback address). 1 connected, 0 in progress (kept in *fd), -1
+ * refused or failed. */
+static int connect_start(int family, const char *host, int port, int *fd)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons((uint16_t)port),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in a4 = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int ok;
+
+	if (host && inet_pton(family, host, family == AF_INET
+						    ? (void *)&a4.sin_addr
+						    : (void *)&a6.sin6_addr) != 1)
+		return -1;
+	*fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (*fd < 0)
+		return -1;
+	ok = family == AF_INET
+		     ? connect(*fd, (struct sockaddr *)&a4, sizeof(a4)) == 0
+		     : connect(*fd, (struct sockaddr *)&a6, sizeof(a6)) == 0;
+	if (!ok && errno == EINPROGRESS)
+		return 0;
+	close(*fd);
+	*fd = -1;
+	return ok ? 1 : -1;
+}
+
+/* ready = tcp:[HOST:]PORT. 1 ready, 0 not (yet). The given address, or
+ * 127.0.0.1 and ::1 both: ready when either accepts. A loopback connect
+ * refused or still pending at the next check gives the other family
+ * its turn first. */
+static int tcp_check(const struct cfg_service *c, int *fd)
+{
+	int fam = AF_UNSPEC, r, order[2];
+	socklen_t len = sizeof(fam);
+
+	if (*fd >= 0) {
+		(void)getsockopt(*fd, SOL_SOCKET, SO_DOMAIN, &fam, &len);
+		r = connect_done(fd);
+		if (r > 0 || c->ready_host)
+			return r > 0;
+		if (r == 0) {
+			close(*fd);
+			*fd = -1;
+		}
 	}
-	return ok;
+	if (c->ready_host)
+		return connect_start(strchr(c->ready_host, ':') ? AF_INET6
+								: AF_INET,
+				     c->ready_host, c->ready_port, fd) > 0;
+	order[0] = fam == AF_INET ? AF_INET6 : AF_INET;
+	order[1] = order[0] == AF_INET ? AF_INET6 : AF_INET;
+	for (int i = 0; i < 2; i++) {
+		r = connect_start(order[i], NULL, c->ready_port, fd);
+		if (r >= 0)
+			return r;
+	}
+	return 0;
 }
 
 static void probe_exec(struct super *sp, struct rt *r)
@@ -767,7 +811,7 @@ void run_probe(struct super *sp, struct rt *r)
 		return; /* forking: readiness after the daemon is known */
 	switch (r->cfg->ready) {
 	case READY_TCP:
-		if (tcp_check(r->cfg->ready_port, &r->probe_fd))
+		if (tcp_check(r->cfg, &r->probe_fd))
 			run_drive(sp, r, EV_READY, 0);
 		else
 			r->probe_at = sp->now + PROBE_MS;

@@ -145,3 +145,38 @@ check "... and the binary and env_file are missing" sh -c "grep -q \"imgd.ini:2:
 printf '[service]\nexec = /bin/imgd-link\nuser = ghost\n' >"$I/etc/pouch/services.d/link.ini"
 "$POUCH_INIT" check --root="$I" >"$T/out" 2>&1
 check "check --root: an unknown user is looked for in DIR/etc/passwd" grep -q "link.ini:3: unknown user 'ghost' (not in $I/etc/passwd)" "$T/out"
+
+# ---- ready = tcp: by default both 127.0.0.1 and ::1, or the address
+# given; in a network namespace of the test's own (a veth with
+# 10.77.0.1 for a non-loopback address)
+conf_new
+cat >"$T/listen.py" <<'PY'
+import socket, sys, time
+fam = socket.AF_INET6 if sys.argv[1] == "6" else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_STREAM)
+if fam == socket.AF_INET6:
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.bind((sys.argv[2], int(sys.argv[3])))
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    c.close()
+PY
+SOCK=$C/ctl.sock
+printf '[init]\ncontrol_socket = %s\n' "$SOCK" >"$C/init.ini"
+lsvc() { printf '[service]\nexec = /usr/bin/python3 %s/listen.py %s %s %s\nready = %s\nready_timeout = 20s\n' "$T" "$2" "$3" "$4" "$5" >"$C/services.d/$1.ini"; }
+lsvc v6only 6 ::1 18081 tcp:18081
+lsvc v6given 6 ::1 18082 "tcp:[::1]:18082"
+lsvc lo2 4 127.0.0.2 18083 tcp:127.0.0.2:18083
+lsvc veth 4 10.77.0.1 18084 tcp:10.77.0.1:18084
+lsvc v4only 4 127.0.0.1 18085 tcp:18085
+"$POUCH_INIT" check -c "$C" >"$T/out" 2>&1
+expect_eq "check: tcp:PORT, tcp:[::1]:PORT, tcp:HOST:PORT are valid" "$?" 0
+out=$(unshare --net --pid --fork --mount-proc --kill-child sh -c '
+	ip link set lo up && ip link add v0 type veth peer name v1 &&
+	ip addr add 10.77.0.1/24 dev v0 && ip link set v0 up && ip link set v1 up &&
+	exec "$0" -c "$1" -- sh -c "for s in v6only v6given lo2 veth v4only; do
+		\"$0\" ctl --socket \"$2\" wait-ready \$s --timeout 10s >/dev/null 2>&1; printf \"%s=%s \" \$s \$?; done"' \
+	"$POUCH_INIT" "$C" "$SOCK" 2>"$T/err")
+expect_eq "a listener on ::1 only, on 127.0.0.2, on a veth address, on 127.0.0.1: each becomes ready" \
+	"$out" "v6only=0 v6given=0 lo2=0 veth=0 v4only=0 "

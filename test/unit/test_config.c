@@ -259,6 +259,11 @@ static void test_bad_values(void)
 		{ "essential = maybe", ":3: essential = maybe: bad boolean" },
 		{ "after = bad/name", ":3: after = bad/name: bad service name" },
 		{ "ready = tcp:99999", ":3: ready = tcp:99999: bad port" },
+		{ "ready = tcp:localhost:80", ":3: ready = tcp:localhost:80: bad address in tcp:HOST:PORT (a numeric IPv4 or [IPv6] address; names are not looked up)" },
+		{ "ready = tcp:::1:80", ":3: ready = tcp:::1:80: an IPv6 address goes in brackets" },
+		{ "ready = tcp:[fe80::zz]:80", ":3: ready = tcp:[fe80::zz]:80: bad IPv6 address" },
+		{ "ready = tcp:[::1]", ":3: ready = tcp:[::1]: bad port" },
+		{ "ready = tcp:10.0.0.1:0", ":3: ready = tcp:10.0.0.1:0: bad port" },
 		{ "ready = file:rel", ":3: ready = file:rel: file:PATH needs" },
 		{ "ready = exec:", ":3: ready = exec:: needs a command" },
 		{ "ready = sometime", ":3: ready = sometime: bad value" },
@@ -611,6 +616,36 @@ static void test_bom_and_comments(void)
 	cfg_free(&c);
 }
 
+static void test_ready_tcp(void)
+{
+	static const struct {
+		const char *v, *host;
+		int port;
+	} ok[] = {
+		{ "tcp:8080", NULL, 8080 },
+		{ "tcp:127.0.0.2:80", "127.0.0.2", 80 },
+		{ "tcp:10.1.2.3:65535", "10.1.2.3", 65535 },
+		{ "tcp:[::1]:9000", "::1", 9000 },
+		{ "tcp:[fd00::1:2]:1", "fd00::1:2", 1 },
+	};
+	char text[128];
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+		struct cfg c;
+
+		snprintf(text, sizeof(text), "[service]\nexec = /x\nready = %s\n",
+			 ok[i].v);
+		c = svc("/c/services.d/x.ini", text);
+		CHECK_EQ(c.nerrors, 0);
+		CHECK_EQ(c.svcs[0].ready, READY_TCP);
+		CHECK_EQ(c.svcs[0].ready_port, ok[i].port);
+		CHECK(ok[i].host ? c.svcs[0].ready_host &&
+					   !strcmp(c.svcs[0].ready_host, ok[i].host)
+				 : !c.svcs[0].ready_host);
+		cfg_free(&c);
+	}
+}
+
 struct seen {
 	char all[2048];
 };
@@ -745,6 +780,7 @@ int main(void)
 	test_group_before_user();
 	test_users_at_start();
 	test_bom_and_comments();
+	test_ready_tcp();
 	test_paths();
 	return t_done("test_config");
 }
