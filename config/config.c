@@ -284,6 +284,7 @@ void cfg_free(struct cfg *cfg)
 	free(cfg->warnings);
 	free(cfg->dir);
 	free(cfg->init.control_socket);
+	free(cfg->init.state_dir);
 	cfg_free_words(cfg->init.cmd_after);
 	free(cfg->init.file);
 	memset(cfg, 0, sizeof(*cfg));

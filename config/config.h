@@ -96,6 +96,7 @@ struct cfg_init {
 	int64_t shutdown_timeout_ms;
 	int log_level;		/* enum log_level; -1 when unset */
 	char *control_socket;
+	char *state_dir;	/* [init] state_dir; NULL: /run/pouch */
 	int reload_signal;	/* 0: unset */
 	char **cmd_after;
 	int cmd_after_line;

@@ -688,6 +688,16 @@ static const char *i_control_socket(struct cfg_ctx *c, struct cfg_init *in,
 	return dup_into(&in->control_socket, v);
 }
 
+static const char *i_state_dir(struct cfg_ctx *c, struct cfg_init *in,
+			       const char *v)
+{
+	(void)c;
+	/* sockets are made under it: leave them room in sun_path */
+	if (v[0] != '/' || strlen(v) > 80)
+		return "needs an absolute path of at most 80 characters";
+	return dup_into(&in->state_dir, v);
+}
+
 static const char *i_reload_signal(struct cfg_ctx *c, struct cfg_init *in,
 				   const char *v)
 {
@@ -780,6 +790,7 @@ static const struct {
 	{ "init", "log_level", i_log_level, 0 },
 	{ "init", "control_socket", i_control_socket, 0 },
 	{ "init", "reload_signal", i_reload_signal, 0 },
+	{ "init", "state_dir", i_state_dir, 0 },
 	{ "cmd", "after", i_cmd_after, 1 },
 	{ "cmd", "ready_timeout", i_cmd_ready_timeout, 0 },
 	{ "cmd", "restart", i_cmd_restart, 0 },

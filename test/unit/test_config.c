@@ -646,6 +646,50 @@ static void test_ready_tcp(void)
 	}
 }
 
+/* Keys whose run-time meaning comes with the shutdown and state
+ * directory work: parsed, defaulted, checked. */
+static void test_new_keys(void)
+{
+	struct cfg c;
+
+	cfg_defaults(&c);
+	CHECK(c.init.state_dir == NULL);
+	CHECK_EQ(c.init.cmd_stop_timeout_ms, -1);
+	CHECK_EQ(c.init.cmd_kill_mode, KILL_GROUP);
+	CHECK_EQ(c.init.poststop_reserve_ms, -1);
+	CHECK_EQ(cfg_load_init_string(&c, "/c/init.ini",
+		"[init]\nstate_dir = /run/pouch-b\n[cmd]\nstop_timeout = 4s\n"
+		"kill_mode = mixed\n[hooks]\npoststop_reserve = 2500ms\n"), 0);
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_STR(c.init.state_dir, "/run/pouch-b");
+	CHECK_EQ(c.init.cmd_stop_timeout_ms, 4000);
+	CHECK_EQ(c.init.cmd_kill_mode, KILL_MIXED);
+	CHECK_EQ(c.init.poststop_reserve_ms, 2500);
+	cfg_free(&c);
+	cfg_defaults(&c);
+	CHECK_EQ(cfg_load_init_string(&c, "/c/init.ini",
+		"[init]\nstate_dir = run/p\n[cmd]\nstop_timeout = soon\n"
+		"kill_mode = all\n[hooks]\npoststop_reserve = -1s\n"
+		"[cmd]\nstate_dir = /x\n"), 0);
+	CHECK(has_error(&c, "init.ini:2: state_dir = run/p: needs an absolute path"));
+	CHECK(has_error(&c, "init.ini:4: stop_timeout = soon: bad duration"));
+	CHECK(has_error(&c, "init.ini:5: kill_mode = all: bad value (group, mixed, process)"));
+	CHECK(has_error(&c, "init.ini:7: poststop_reserve = -1s: bad duration"));
+	CHECK(has_error(&c, "init.ini:9: unknown key 'state_dir' in [cmd]"));
+	CHECK_EQ(c.nerrors, 5);
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\n");
+	CHECK_EQ(c.svcs[0].kill_mode, KILL_GROUP);
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\nkill_mode = process\n");
+	CHECK_EQ(c.nerrors, 0);
+	CHECK_EQ(c.svcs[0].kill_mode, KILL_PROCESS);
+	cfg_free(&c);
+	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\nkill_mode = some\n");
+	CHECK(c.nerrors == 1 && has_error(&c, "x.ini:3: kill_mode = some: bad value (group, mixed, process)"));
+	cfg_free(&c);
+}
+
 struct seen {
 	char all[2048];
 };
@@ -781,6 +825,7 @@ int main(void)
 	test_users_at_start();
 	test_bom_and_comments();
 	test_ready_tcp();
+	test_new_keys();
 	test_paths();
 	return t_done("test_config");
 }
