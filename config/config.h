@@ -48,7 +48,9 @@ struct cfg_service {
 	int has_user, has_group;
 	char *user, *group;	/* as written: names or numbers */
 	int user_line, group_line;
-	/* set by cfg_resolve_user, right before each start: */
+	/* set by cfg_resolve_user, right before each start (ids_resolved
+	 * then 1), kept across a reload by cfg_copy_ids: */
+	int ids_resolved;
 	uid_t uid;
 	gid_t gid;
 	gid_t *groups;		/* supplementary groups of the user */
@@ -151,6 +153,9 @@ int cfg_load_init_string(struct cfg *cfg, const char *file, const char *text)
  * (not in /etc/passwd)"), or -ENOMEM. */
 int cfg_resolve_user(const struct cfg_sources *src, struct cfg_service *s,
 		     char *why, size_t len) __attribute__((warn_unused_result));
+/* What cfg_resolve_user set in from, into to (a reload keeps them for an
+ * unchanged service that runs on): 0 or -ENOMEM. */
+int cfg_copy_ids(struct cfg_service *to, const struct cfg_service *from);
 /* The passwd and group files src names, in buf when made up. */
 const char *cfg_passwd_path(const struct cfg_sources *src, char *buf,
 			    size_t len);

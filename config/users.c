@@ -165,6 +165,7 @@ int cfg_resolve_user(const struct cfg_sources *src, struct cfg_service *s,
 	s->ngroups = 0;
 	s->uid = 0;
 	s->gid = 0;
+	s->ids_resolved = 0;
 	if (s->has_user) {
 		r = cfg_lookup_user(src, s->user, s, &ignored);
 		if (r == -ENOENT)
@@ -181,5 +182,36 @@ int cfg_resolve_user(const struct cfg_sources *src, struct cfg_service *s,
 		r = cfg_user_groups(src, s);
 	if (r == -ENOMEM)
 		snprintf(why, len, "out of memory");
+	s->ids_resolved = r == 0;
 	return r;
+}
+
+static int dup_str(char **to, const char *from)
+{
+	free(*to);
+	*to = from ? strdup(from) : NULL;
+	return from && !*to ? -ENOMEM : 0;
+}
+
+int cfg_copy_ids(struct cfg_service *to, const struct cfg_service *from)
+{
+	gid_t *g = NULL;
+
+	to->ids_resolved = 0;
+	if (from->ngroups &&
+	    !(g = malloc(from->ngroups * sizeof(*g))))
+		return -ENOMEM;
+	if (g)
+		memcpy(g, from->groups, from->ngroups * sizeof(*g));
+	free(to->groups);
+	to->groups = g;
+	to->ngroups = from->ngroups;
+	to->uid = from->uid;
+	to->gid = from->gid;
+	if (dup_str(&to->user_name, from->user_name) < 0 ||
+	    dup_str(&to->home, from->home) < 0 ||
+	    dup_str(&to->shell, from->shell) < 0)
+		return -ENOMEM;
+	to->ids_resolved = from->ids_resolved;
+	return 0;
 }

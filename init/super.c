@@ -968,6 +968,9 @@ void super_reload(struct super *sp, struct ctl_client *c)
 			run_drive(sp, rt, EV_STOP, 0);
 			removed++;
 		} else if (ns->text_hash == rt->cfg->text_hash) {
+			/* its user as looked up at its start (on failure,
+			 * looked up again at its next spawn, probes too) */
+			cfg_copy_ids(ns, rt->cfg);
 			rt->cfg = ns;
 			rt->svc.cfg = ns;
 			same++;

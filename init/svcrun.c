@@ -109,6 +109,24 @@ static void give_notify_socket(struct super *sp, struct rt *r)
 			 c->name, path);
 }
 
+/* The service's user and groups, looked up now (again: again at each
+ * start, after the prestart hooks, one of which may have made the
+ * user), or only when not known yet. */
+static int resolve_ids(struct rt *r, int again)
+{
+	char why[PATH_MAX + 64];
+	int ret;
+
+	if (!(r->cfg->has_user || r->cfg->has_group) ||
+	    (!again && r->cfg->ids_resolved))
+		return 0;
+	ret = cfg_resolve_user(NULL, r->cfg, why, sizeof(why));
+	if (ret < 0)
+		log_errorx("service %s: unable to start%s: %s", r->cfg->name,
+			   again ? "" : " its check", why);
+	return ret;
+}
+
 /* The container's env, the hooks' additions, then the service's own;
  * with_notify: NOTIFY_SOCKET too (not for probes). */
 static char **build_env(struct super *sp, struct rt *r, int with_notify)
@@ -282,17 +300,9 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	if (!r->is_cmd && run_setup_output(sp, r) < 0)
 		log_warn("service %s: unable to set up its output",
 			 r->cfg->name);
-	if (r->cfg->has_user || r->cfg->has_group) {
-		/* now, after the prestart hooks: one may have made the user */
-		char why[PATH_MAX + 64];
-
-		ret = cfg_resolve_user(NULL, r->cfg, why, sizeof(why));
-		if (ret < 0) {
-			log_errorx("service %s: unable to start: %s",
-				   r->cfg->name, why);
-			return ret;
-		}
-	}
+	ret = resolve_ids(r, 1);
+	if (ret < 0)
+		return ret;
 	env = build_env(sp, r, 1);
 	if (!env)
 		return -EINVAL;
@@ -539,9 +549,12 @@ static int spawn_probe(struct super *sp, struct rt *r, char *const *argv,
 	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
 	struct spawn_spec s;
 	const char *step;
-	char **env = build_env(sp, r, 0);
-	int devnull, err, ret;
+	char **env;
+	int devnull, err, ret = resolve_ids(r, 0);
 
+	if (ret < 0)
+		return ret;
+	env = build_env(sp, r, 0);
 	if (!env)
 		return -ENOMEM;
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);

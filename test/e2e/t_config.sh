@@ -180,3 +180,19 @@ out=$(unshare --net --pid --fork --mount-proc --kill-child sh -c '
 	"$POUCH_INIT" "$C" "$SOCK" 2>"$T/err")
 expect_eq "a listener on ::1 only, on 127.0.0.2, on a veth address, on 127.0.0.1: each becomes ready" \
 	"$out" "v6only=0 v6given=0 lo2=0 veth=0 v4only=0 "
+
+# ---- a reload keeps an unchanged service's user for its checks
+conf_new
+SOCK=$C/ctl.sock
+printf '[init]\ncontrol_socket = %s\n' "$SOCK" >"$C/init.ini"
+printf '[service]\nexec = sleep 1000\nuser = nobody\nhealth = exec:sh -c "id -u >>%s/cfgout/health-uid"\nhealth_interval = 100ms\n' "$T" >"$C/services.d/hl.ini"
+rm -f "$T/cfgout/health-uid"
+ns_start -c "$C"
+wait_for 5 test -s "$T/cfgout/health-uid"
+"$POUCH_INIT" ctl --socket "$SOCK" reload >/dev/null 2>&1
+: >"$T/cfgout/health-uid"
+wait_for 5 test -s "$T/cfgout/health-uid"
+sleep 0.3
+expect_eq "after a reload, an unchanged service's health check still runs as its user" \
+	"$(sort -u "$T/cfgout/health-uid")" 65534
+kill -TERM "$NS_PID1"; ns_wait

@@ -559,6 +559,26 @@ static void test_users_at_start(void)
 	CHECK_EQ(cfg_resolve_user(&src, &c.svcs[0], why, sizeof(why)), -ENOENT);
 	CHECK_STR(why, "unknown group 'wheel' (not in test/unit/group)");
 	cfg_free(&c);
+	/* what a reload keeps for a service that runs on */
+	{
+		struct cfg c2 = svc("/c/services.d/y.ini",
+				    "[service]\nexec = /x\nuser = alice\n");
+		struct cfg_service n;
+
+		CHECK_EQ(cfg_resolve_user(&src, &c2.svcs[0], why, sizeof(why)), 0);
+		CHECK_EQ(c2.svcs[0].ids_resolved, 1);
+		memset(&n, 0, sizeof(n));
+		CHECK_EQ(cfg_copy_ids(&n, &c2.svcs[0]), 0);
+		CHECK_EQ(n.ids_resolved, 1);
+		CHECK_EQ(n.uid, 1000);
+		CHECK_EQ(n.ngroups, c2.svcs[0].ngroups);
+		CHECK_STR(n.home, "/home/alice");
+		free(n.groups);
+		free(n.user_name);
+		free(n.home);
+		free(n.shell);
+		cfg_free(&c2);
+	}
 	/* numbers need no entry; a resolve again after a change sees it */
 	c = svc("/c/services.d/x.ini", "[service]\nexec = /x\nuser = 4242\n");
 	CHECK_EQ(cfg_resolve_user(&src, &c.svcs[0], why, sizeof(why)), 0);
