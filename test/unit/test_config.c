@@ -119,6 +119,7 @@ static void test_env_file(void)
 		CHECK_STR(sl.text[0], "not a line");
 		CHECK_EQ(sl.line[1], 4);
 		CHECK_STR(sl.text[1], "1X=3");
+		cfg_free_words(env);
 	}
 	env = NULL;
 	CHECK_EQ(cfg_parse_env_text("1A=x\n", &env), 1);
