@@ -53,7 +53,8 @@ UNIT_BIN := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 .PHONY: all clean check unit e2e asan check-asan analyze install uninstall \
         bench demo format runc-test fuzz fuzz-build man systemd-build
 
-LCH_SRC := launcher/rewrite.c launcher/richrun.c launcher/main.c
+LCH_PURE := launcher/json.c launcher/conf.c launcher/rewrite.c
+LCH_SRC := $(LCH_PURE) launcher/spec.c launcher/richrun.c launcher/main.c
 LCH_OBJ := $(LCH_SRC:%.c=$(BUILD)/%.o)
 
 all: pouch-init pouch-runc $(BUILD)/pt
@@ -79,7 +80,7 @@ build-systemd/pouch-init-systemd: $(INIT_OBJ) $(BUILD)/init/main.o
 
 pouch-runc: $(LCH_OBJ)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ -ljansson
+	$(Q)$(CC) $(STATIC_LDFLAGS) -o $@ $^ -ljansson -linih
 
 # the same objects, linked dynamically, for valgrind (which cannot follow
 # malloc in a static binary)
