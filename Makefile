@@ -119,7 +119,8 @@ check: deps-build deps-test deps-runc deps-docker deps-systemd
 
 # libFuzzer targets (clang), each run for FUZZ_TIME seconds from
 # fuzz/corpus/NAME; fuzz/run.sh prints executions and coverage
-FUZZ_TARGETS := fuzz_config fuzz_words fuzz_envfile fuzz_values fuzz_ctl fuzz_notify
+FUZZ_TARGETS := fuzz_config fuzz_words fuzz_envfile fuzz_values fuzz_ctl fuzz_notify \
+                fuzz_bundle fuzz_runcconf
 FUZZ_LIB := $(CONFIG_SRC) init/signames.c init/ctlproto.c init/notifyproto.c init/log.c
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -g -O1 -Wall -Wextra -Werror \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -127,6 +128,11 @@ FUZZ_TIME ?= 60
 build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIB)
 	@mkdir -p build-fuzz
 	$(Q)clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) -linih -lcap
+# pouch-runc's: config.json (scanner, request, rewrite), pouch-runc.conf
+build-fuzz/fuzz_bundle build-fuzz/fuzz_runcconf: build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h \
+		$(LCH_PURE) launcher/lch.h launcher/json.h
+	@mkdir -p build-fuzz
+	$(Q)clang $(FUZZ_FLAGS) -o $@ $< $(LCH_PURE) -linih
 fuzz-build: $(FUZZ_TARGETS:%=build-fuzz/%)
 fuzz: deps-fuzz
 	$(Q)$(MAKE) --no-print-directory fuzz-build

@@ -155,12 +155,13 @@ int lch_request_read(const struct lch_json *j, struct lch_request *rq,
 	if (annotation(j, ann, A_MODE, &rq->mode, &rq->mode_len, why, whylen) < 0 ||
 	    annotation(j, ann, A_CONFIG, &rq->config, &rq->config_len, why, whylen) < 0 ||
 	    annotation(j, ann, A_INITSCRIPT, &rq->initscript, &rq->initscript_len,
-		       why, whylen) < 0)
+		       why, whylen) < 0 ||
+	    (!rq->mode && env_mode(j, env, rq, why, whylen) < 0)) {
+		lch_request_free(rq);
 		return -1;
-	if (rq->mode)
+	}
+	if (rq->mode && !rq->mode_from)
 		rq->mode_from = "annotation " A_MODE;
-	else if (env_mode(j, env, rq, why, whylen) < 0)
-		return -1;
 	if (args >= 0 && j->n[args].type == LCH_J_ARRAY)
 		rq->already = lch_json_is(j, j->n[args].first, LCH_INIT_PATH);
 	return 0;
