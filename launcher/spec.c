@@ -8,6 +8,7 @@
  */
 #include "lch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,9 +157,14 @@ static int extra_mounts(json_t *mounts, const struct lch_spec *s, const char **w
 	for (i = 0; s->volumes && s->volumes[i]; i++)
 		if (add_volume(extra, s->volumes[i], why) < 0)
 			goto fail;
-	if (!mounted(extra, "/run"))
-		json_array_insert_new(extra, 0, mount("/run", "tmpfs", "tmpfs",
-						      "nosuid,nodev,mode=755"));
+	if (!mounted(extra, "/run")) {
+		char opts[96];
+
+		/* the container's user owns its /run */
+		snprintf(opts, sizeof(opts), "nosuid,nodev,mode=755,uid=%ld,gid=%ld",
+			 s->uid, s->gid);
+		json_array_insert_new(extra, 0, mount("/run", "tmpfs", "tmpfs", opts));
+	}
 	json_array_foreach(extra, i, m)
 		max = depth(m) > max ? depth(m) : max;
 	for (d = 0; d <= max; d++)

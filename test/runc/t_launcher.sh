@@ -98,8 +98,8 @@ rm -f "/run/pouch-runc/$name-a.log"
 expect_eq "rich-run --read-only: / is not writable, /run is; --tmpfs makes a tmpfs (1777, options kept)" \
 	"$(sed 's/ tmpfs .*size=1024k.*/ tmpfs-1m/' "$T/out/ro" | tr '\n' ' ')" "root:1 run:0 scratch:0 tmpfs /scratch tmpfs-1m 1777 "
 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --user 1000:1001 --mode dumb-init -v "$T/out:/out" \
-	--name "$name" -- sh -c 'echo "$(id -u):$(id -g)" >/out/user' >/dev/null 2>&1
-expect_eq "rich-run --user UID:GID: CMD runs as that user" "$(cat "$T/out/user" 2>/dev/null)" "1000:1001"
+	--name "$name" -- sh -c 'echo "$(id -u):$(id -g) $(stat -c %u:%g /run)" >/out/user; touch /run/mine' >/dev/null 2>&1
+expect_eq "rich-run --user UID:GID: CMD runs as that user, who owns /run" "$(cat "$T/out/user" 2>/dev/null)" "1000:1001 1000:1001"
 "$POUCH_RUNC" rich-run --rootfs "$rootfs" --user nobody -- true 2>"$T/err"
 expect_eq "rich-run --user with a name: 125" "$?" 125
 check "... says numbers" grep -q "bad --user 'nobody' (want UID\[:GID\], numbers)" "$T/err"
@@ -192,11 +192,15 @@ mount -t tmpfs -o size=1m tmpfs "$A/sub"
 echo from-the-host >"$A/sub/host-file"
 printf '#!/bin/sh\ncat >%s/hookstate\n' "$T" >"$T/net-setup"
 chmod 755 "$T/net-setup"
+long="$T/$(printf '%0230d' 0)"
+mkdir -p "$long/services.d"
 prc <<EOF
 [runtime]
 modes = pouch dumb-init   ; the modes that add no privilege
 [config web]
 path = $A
+[config long]
+	path = $long   ; a line longer than inih's buffer, indented
 [initscript net]
 path = $T/net-setup
 timeout = 7s
@@ -230,6 +234,10 @@ jq '.annotations = {"io.pouch.rich-mode": "dumb-init", "io.pouch.config": "web"}
 export POUCH_RUNC_RUNTIME="$T/runc-no-rro"; run_b; unset POUCH_RUNC_RUNTIME
 expect_eq "io.pouch.config without rro: the submount is not exposed, and nothing is writable" \
 	"$(tr '\n' ' ' <"$T/out/sub"):$(ls "$A/sub")" "1 :host-file"
+touch "$long/services.d/long-line.ini"
+jq '.annotations = {"io.pouch.rich-mode": "dumb-init", "io.pouch.config": "long"}' "$T/orig-out.json" >"$b/config.json"
+run_b
+expect_eq "pouch-runc.conf: an indented key on a line of $(( ${#long} + 15 )) characters" "$(cat "$T/out/conf")" "long-line.ini"
 jq '.process.env += ["POUCH_RICH_MODE=dumb-init"]' "$T/orig-out.json" >"$b/config.json"
 run_b
 expect_eq "drop-in run: POUCH_RICH_MODE in process.env works too" "$(cut -d' ' -f1-3 "$T/out/cmdline")" "/.pouch/init --mode dumb-init"
