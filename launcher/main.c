@@ -457,7 +457,7 @@ static void resolve(struct lch_rich *r, const struct lch_request *rq,
 	}
 }
 
-static void make_rich(const char *path, const struct lch_conf *c,
+static void rewrite_config(const char *path, const struct lch_conf *c,
 		      const char *runtime)
 {
 	struct lch_request rq;
@@ -481,8 +481,11 @@ static void make_rich(const char *path, const struct lch_conf *c,
 			    path, line, col, j.err);
 		goto plain; /* runc's own parser has the last word */
 	}
-	if (lch_request_read(&j, &rq, why, sizeof(why)) < 0)
-		die(1, "%s", why);
+	if (lch_request_read(&j, &rq, why, sizeof(why)) < 0) {
+		if (lch_mentions_rich(text, len))
+			die(1, "%s", why);
+		goto plain; /* nothing rich asked for: runc reads it as it will */
+	}
 	if (rq.sandbox || rq.already)
 		goto done; /* a pod's sandbox stays plain; a rich one as it is */
 	if (lch_request_check(&rq, c, &r, why, sizeof(why)) < 0)
@@ -514,7 +517,7 @@ static void rewrite_bundle(int argc, char **argv, const struct lch_conf *c,
 		snprintf(path, sizeof(path), "%s", b.config);
 	else
 		snprintf(path, sizeof(path), "%s/%s", b.dir, b.config ? b.config : "config.json");
-	make_rich(path, c, runtime);
+	rewrite_config(path, c, runtime);
 }
 
 static void exec_runtime(char *runtime, char **argv)

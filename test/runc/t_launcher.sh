@@ -403,6 +403,14 @@ check "rich odd bundle: every byte of config.json kept, in order" subseq "$T/wei
 check "rich odd bundle: 18446744073709551615, the 0xe9 byte and \\u0000 are there as they were" \
 	env LC_ALL=C sh -c "grep -q '\"value\": 18446744073709551615' '$b/config.json' && grep -q 'caf$(printf '\351')\"' '$b/config.json' && grep -qF '\"a\\u0000b\"' '$b/config.json'"
 expect_eq "rich odd bundle: CMD sees the environment exactly as under runc" "$(cat "$T/out/e")" "$(cat "$T/e.runc")"
+sed 's/^{/{"Process": {"args": ["\/bin\/sh", "-c", "exit 3"]},/' "$T/orig.json" >"$T/dup.json"
+cp "$T/dup.json" "$b/config.json"
+runc run --bundle "$b" "$id" </dev/null >/dev/null 2>&1
+want=$?
+runc delete -f "$id" >/dev/null 2>&1
+run_b
+expect_eq "plain bundle with a member given twice (Process, process): to runc untouched, runc's status" \
+	"$rc:$(cmp -s "$T/dup.json" "$b/config.json" && echo untouched)" "$want:untouched"
 # a pod's sandbox is never made rich
 jq '.annotations = {"io.pouch.rich-mode": "pouch", "io.kubernetes.cri.container-type": "sandbox"}' "$T/orig.json" >"$b/config.json"
 cp "$b/config.json" "$T/sandbox.json"
