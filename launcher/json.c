@@ -338,7 +338,7 @@ char *lch_json_string(const struct lch_json *j, int node, size_t *len)
 	n = &j->n[node];
 	p = j->text + n->start + 1;
 	end = j->text + n->end - 1;
-	out = o = malloc((size_t)(end - p) + 1); /* decoding never grows */
+	out = o = calloc(1, (size_t)(end - p) + 1); /* decoding never grows */
 	if (!out)
 		return NULL;
 	while (p < end) {
