@@ -140,6 +140,14 @@ expect_eq "rich-run -d: runs, with no shell on the host side" "$(cat "$T/d.out")
 wait_for 10 no_container "$dname"
 rm -f "/run/pouch-runc/$dname.log"
 
+# the runtime's global options reach every runc call of rich-run
+"$POUCH_RUNC" --root "$T/rr-root" rich-run -d --rootfs "$rootfs" --name "$dname" -- sleep 30 >/dev/null
+check "pouch-runc --root R rich-run: the container lives under R" sh -c "runc --root '$T/rr-root' state '$dname' | grep -q running && ! runc state '$dname' >/dev/null 2>&1"
+runc --root "$T/rr-root" kill "$dname" KILL
+wait_for 10 sh -c "! runc --root '$T/rr-root' list -q | grep -q '^$dname\$'"
+expect_eq "... and its monitor deletes it there" "$(runc --root "$T/rr-root" list -q | grep -c "^$dname\$")" 0
+rm -f "/run/pouch-runc/$dname.log"
+
 # sbin-init mode: CMD registered with busybox init, hooks around it
 mkdir -p "$rootfs/sbin"; ln -sf /bin/busybox "$rootfs/sbin/init"
 conf_new
@@ -207,6 +215,7 @@ timeout = 7s
 EOF
 jq '.annotations = {"io.pouch.rich-mode": "pouch", "io.pouch.config": "web"}' "$T/orig-out.json" >"$b/config.json"
 cp "$b/config.json" "$T/before.json"
+rm -f "$T/out/"*
 run_b
 expect_eq "drop-in run: the container's status passes through" "$rc" 9
 check "drop-in run: pouch-init is pid 1 with the original args" grep -q "^/.pouch/init --mode pouch -- /bin/sh -c " "$T/out/cmdline"
@@ -382,7 +391,7 @@ check "--version: no file, the defaults" grep -qF "config: $T/no-such.conf (abse
 # ---- a plain bundle reaches runc byte for byte whatever its JSON; a rich
 # one keeps every value: uint64 above INT64_MAX, bytes that are not UTF-8,
 # \u0000 in a string
-jq --arg o "$T/out" '.process.args = ["/bin/sh", "-c", "echo \"$E\" | od -An -c | tr -s \" \" >/out/e; exit 4"]
+jq --arg o "$T/out" '.process.args = ["/bin/sh", "-c", "echo \"$E\" | od -An -c | tr -s \" \" >/out/e; tr \"\\0\" \" \" </proc/1/cmdline >/out/cmdline; exit 4"]
 	| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
 		"syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO",
 			"args": [{"index": 0, "value": "@BIG@", "op": "SCMP_CMP_EQ"}]}]}
@@ -397,6 +406,7 @@ run_b
 expect_eq "plain odd bundle: runc runs it through pouch-runc" "$rc:$(cmp -s "$T/weird.json" "$b/config.json" && echo untouched)" "4:untouched"
 sed 's/"x.nul":/"io.pouch.rich-mode": "pouch", "x.nul":/' "$T/weird.json" >"$T/weird-rich.json"
 cp "$T/weird-rich.json" "$b/config.json"
+rm -f "$T/out/e" "$T/out/cmdline"
 run_b
 expect_eq "rich odd bundle: runs, pouch-init is pid 1" "$rc:$(cut -d' ' -f1 "$T/out/cmdline" 2>/dev/null)" "4:/.pouch/init"
 check "rich odd bundle: every byte of config.json kept, in order" subseq "$T/weird-rich.json" "$b/config.json"
