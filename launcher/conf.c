@@ -122,6 +122,28 @@ static struct lch_entry *add_entry(struct ctx *x, int scripts, const char *name,
 	return e;
 }
 
+/* "[config NAME]" or "[initscript NAME]": kind is [s, sp), the name
+ * after the blanks at sp, up to end */
+static void entry_section(struct ctx *x, const char *s, const char *sp,
+			  const char *end)
+{
+	int scripts = sp - s == 10;
+	const char *name = sp;
+	size_t len;
+
+	while (*name == ' ' || *name == '\t')
+		name++;
+	len = (size_t)(end - name);
+	if (!valid_name(name, len)) {
+		conf_error(x, x->line, "bad name '%s' in [%.*s] (want letters, digits, '_', '.', '-')",
+			   lch_printable(name, len), (int)(sp - s), s);
+		return;
+	}
+	x->entry = add_entry(x, scripts, name, len);
+	if (x->entry)
+		x->sec = scripts ? SEC_INITSCRIPT : SEC_CONFIG;
+}
+
 /* "[name]" or "[kind NAME]" */
 static void section(struct ctx *x, const char *s)
 {
@@ -162,21 +184,7 @@ static void section(struct ctx *x, const char *s)
 	}
 	if (sp && ((sp - s == 6 && !memcmp(s, "config", 6)) ||
 		   (sp - s == 10 && !memcmp(s, "initscript", 10)))) {
-		int scripts = sp - s == 10;
-		const char *name = sp;
-		size_t len;
-
-		while (*name == ' ' || *name == '\t')
-			name++;
-		len = (size_t)(s + n - name);
-		if (!valid_name(name, len)) {
-			conf_error(x, x->line, "bad name '%s' in [%.*s] (want letters, digits, '_', '.', '-')",
-				   lch_printable(name, len), (int)(sp - s), s);
-			return;
-		}
-		x->entry = add_entry(x, scripts, name, len);
-		if (x->entry)
-			x->sec = scripts ? SEC_INITSCRIPT : SEC_CONFIG;
+		entry_section(x, s, sp, s + n);
 		return;
 	}
 	conf_error(x, x->line, "unknown section [%s] (want [runtime], [config NAME] or [initscript NAME])",

@@ -370,20 +370,18 @@ static void write_back(const char *path, const char *text, size_t len,
 	free(tmp);
 }
 
-int lch_runtime_rro(const char *runtime)
+/* what `runtime WORD` prints on stdout (at most 1 MiB), when it exits 0 */
+static char *runtime_says(const char *runtime, const char *word, size_t *len)
 {
-	struct utsname u;
-	int maj = 0, min = 0, p[2], st, rro = 0;
-	char *out = NULL;
-	size_t len = 0, cap = 0;
+	char *out = NULL, *more;
+	size_t cap = 0;
+	int p[2], st = 0;
 	ssize_t n;
 	pid_t pid;
-	struct lch_json j;
 
-	memset(&j, 0, sizeof(j));
-	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2 ||
-	    maj < 5 || (maj == 5 && min < 12) || pipe2(p, O_CLOEXEC) < 0)
-		return 0;
+	*len = 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return NULL;
 	pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
@@ -391,36 +389,52 @@ int lch_runtime_rro(const char *runtime)
 		dup2(p[1], 1);
 		if (null >= 0)
 			dup2(null, 2);
-		execl(runtime, runtime, "features", (char *)NULL);
+		execl(runtime, runtime, word, (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
 	for (;;) {
-		if (len == cap) {
-			char *more = cap < (1 << 20) ? realloc(out, cap ? cap * 2 : 4096) : NULL;
-
+		if (*len == cap) {
+			more = cap < (1 << 20) ? realloc(out, cap ? cap * 2 : 4096) : NULL;
 			if (!more)
 				break;
 			out = more;
 			cap = cap ? cap * 2 : 4096;
 		}
-		n = read(p[0], out + len, cap - len);
+		n = read(p[0], out + *len, cap - *len);
 		if (n <= 0 && !(n < 0 && errno == EINTR))
 			break;
-		len += n > 0 ? (size_t)n : 0;
+		*len += n > 0 ? (size_t)n : 0;
 	}
-	close(p[0]);
+	close(p[0]); /* a child still writing gets SIGPIPE */
 	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	if (pid > 0 && out && WIFEXITED(st) && !WEXITSTATUS(st) &&
-	    lch_json_parse(&j, out, len) == 0) {
-		int opts = lch_json_member(&j, 0, "mountOptions");
+	if (pid > 0 && WIFEXITED(st) && !WEXITSTATUS(st))
+		return out;
+	free(out);
+	return NULL;
+}
 
+int lch_runtime_rro(const char *runtime)
+{
+	struct utsname u;
+	int maj = 0, min = 0, rro = 0, opts;
+	struct lch_json j;
+	size_t len;
+	char *out;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2 ||
+	    maj < 5 || (maj == 5 && min < 12))
+		return 0; /* no mount_setattr(2) */
+	out = runtime_says(runtime, "features", &len);
+	if (out && lch_json_parse(&j, out, len) == 0) {
+		opts = lch_json_member(&j, 0, "mountOptions");
 		for (int e = opts >= 0 && j.n[opts].type == LCH_J_ARRAY ? j.n[opts].first : -1;
 		     e >= 0; e = j.n[e].next)
 			rro |= lch_json_is(&j, e, "rro");
 	}
-	lch_json_free(&j);
+	if (out)
+		lch_json_free(&j);
 	free(out);
 	return rro;
 }
