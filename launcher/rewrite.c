@@ -438,16 +438,32 @@ static void cgroup_rw(struct rw *w, int mounts)
 	}
 }
 
-static int has_type(const struct lch_json *j, int arr, const char *type,
-		    int own)
+static int has_type(const struct lch_json *j, int arr, const char *type)
 {
 	if (arr < 0 || j->n[arr].type != LCH_J_ARRAY)
 		return 0;
 	for (int n = j->n[arr].first; n >= 0; n = j->n[n].next)
-		if (lch_json_is(j, lch_json_member(j, n, "type"), type) &&
-		    (!own || lch_json_member(j, n, "path") == -1))
+		if (lch_json_is(j, lch_json_member(j, n, "type"), type))
 			return 1;
 	return 0;
+}
+
+/* a pid namespace of its own: one asked for, and none joined by path
+ * (runc refuses a type given twice; we do not rely on it) */
+static int own_pid_ns(const struct lch_json *j, int arr)
+{
+	int own = 0;
+
+	if (arr < 0 || j->n[arr].type != LCH_J_ARRAY)
+		return 0;
+	for (int n = j->n[arr].first; n >= 0; n = j->n[n].next) {
+		if (!lch_json_is(j, lch_json_member(j, n, "type"), "pid"))
+			continue;
+		if (lch_json_member(j, n, "path") != -1)
+			return 0;
+		own = 1;
+	}
+	return own;
 }
 
 static int has_prefix(const struct lch_json *j, int arr, const char *prefix)
@@ -489,7 +505,7 @@ static int systemd_needs(struct rw *w, int proc, int mounts)
 	    member(j, linux, "namespaces", w->why, w->whylen, &ns) < 0 ||
 	    member(j, proc, "env", w->why, w->whylen, &env) < 0)
 		return -1;
-	if (!has_type(j, ns, "cgroup", 0) &&
+	if (!has_type(j, ns, "cgroup") &&
 	    add_to_nested(w, 0, "linux", "namespaces", "{\"type\":\"cgroup\"}") < 0)
 		return -1;
 	if (!has_prefix(j, env, "container=") &&
@@ -512,7 +528,7 @@ static int sbin_init_needs(struct rw *w, int proc)
 	    member(j, linux, "namespaces", w->why, w->whylen, &ns) < 0 ||
 	    member(j, proc, "capabilities", w->why, w->whylen, &caps) < 0)
 		return -1;
-	if (!has_type(j, ns, "pid", 1) || caps < 0 || j->n[caps].type != LCH_J_OBJECT)
+	if (!own_pid_ns(j, ns) || caps < 0 || j->n[caps].type != LCH_J_OBJECT)
 		return 0;
 	for (size_t k = 0; k < sizeof(sets) / sizeof(*sets); k++) {
 		if (member(j, caps, sets[k], w->why, w->whylen, &a) < 0)

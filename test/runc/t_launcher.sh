@@ -326,6 +326,11 @@ jq '.process.env += ["POUCH_RICH_MODE=sbin-init"]' "$T/orig.json" >"$b/config.js
 runc delete -f "$id" >/dev/null 2>&1
 expect_eq "an allowed sbin-init gets CAP_SYS_BOOT (own pid namespace)" \
 	"$(jq -c '[.process.capabilities.bounding, .process.capabilities.effective, .process.capabilities.permitted] | map(index("CAP_SYS_BOOT") != null)' "$b/config.json")" "[true,true,true]"
+jq '.process.env += ["POUCH_RICH_MODE=sbin-init"] | .linux.namespaces = [.linux.namespaces[] | select(.type != "pid")]' \
+	"$T/orig.json" >"$b/config.json"
+"$POUCH_RUNC" create --bundle "$b" "$id" </dev/null >/dev/null 2>&1
+runc delete -f "$id" >/dev/null 2>&1
+check "... but not with the host's pid namespace (reboot(2) would reboot the host)" sh -c "! grep -q CAP_SYS_BOOT '$b/config.json'"
 # systemd mode: /tmp is 1777 (runc keeps the mode of an image's /tmp: here
 # there is none), /run comes before the bundle's mounts under /run (and
 # /var/run), so those stay visible
