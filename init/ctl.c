@@ -36,31 +36,61 @@ static void drop(struct super *sp, struct ctl_client *c)
 	c->fd = -1;
 }
 
+/* Room for n more bytes (and a NUL) in c's answer; 0 or -1. */
+static int out_room(struct ctl_client *c, size_t n)
+{
+	size_t cap = c->outcap ? c->outcap : 4096;
+	char *b;
+
+	if (c->outlen + n + 1 <= c->outcap)
+		return 0;
+	if (c->outlen + n + 1 > CTL_OUT_MAX) {
+		c->overflow = 1;
+		return -1;
+	}
+	while (cap < c->outlen + n + 1)
+		cap *= 2;
+	if (cap > CTL_OUT_MAX)
+		cap = CTL_OUT_MAX;
+	b = realloc(c->out, cap);
+	if (!b) {
+		c->overflow = 1;
+		return -1;
+	}
+	c->out = b;
+	c->outcap = cap;
+	return 0;
+}
+
 void ctl_printf(struct ctl_client *c, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !c->out)
+	if (n < 0 || c->overflow || out_room(c, (size_t)n) < 0)
 		return;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	if (c->outlen + (size_t)n > CTL_OUT_MAX)
-		return;
-	memcpy(c->out + c->outlen, buf, (size_t)n);
+	va_start(ap, fmt);
+	(void)vsnprintf(c->out + c->outlen, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	c->outlen += (size_t)n;
 }
 
-/* Write what we can; drop the client once all is written. */
+/* Write what we can; drop the client once all is written. An answer
+ * that did not fit is never sent cut: the client gets an error. */
 static void flush(struct super *sp, struct ctl_client *c, size_t idx)
 {
 	struct epoll_event ev = { .events = EPOLLOUT };
 	ssize_t w;
 
+	if (c->overflow && c->outoff == 0) {
+		c->overflow = 0;
+		c->outlen = 0;
+		ctl_printf(c, "ERR 1 the answer is larger than %d MiB; ask for one service\n",
+			   CTL_OUT_MAX >> 20);
+	}
 	while (c->outoff < c->outlen) {
 		w = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
 			 MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -170,13 +200,8 @@ void ctl_accept(struct super *sp)
 			refuse(fd, "ERR 75 too many clients, try again\n");
 			continue;
 		}
-		/* the response buffer, once; only what is written counts */
-		sp->clients[slot].out = malloc(CTL_OUT_MAX);
 		sp->clients[slot].in = malloc(CTL_IN_MAX);
-		if (!sp->clients[slot].out || !sp->clients[slot].in) {
-			free(sp->clients[slot].out);
-			free(sp->clients[slot].in);
-			sp->clients[slot].out = sp->clients[slot].in = NULL;
+		if (!sp->clients[slot].in) {
 			refuse(fd, "ERR 1 out of memory\n");
 			continue;
 		}
@@ -294,6 +319,33 @@ static void cmd_wait(struct super *sp, struct ctl_client *c,
 	}
 	c->waiting = 1;
 	c->deadline = c->wait_until; /* 0: as long as it takes */
+	/* no more reading: a client that half-closed its side would wake
+	 * us all the time; a hang-up is still reported */
+	{
+		struct epoll_event ev = { .events = 0 };
+
+		ev.data.u64 = ((uint64_t)W_CTL_CLIENT << 32) | (uint64_t)(c - sp->clients);
+		(void)epoll_ctl(sp->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+	}
+}
+
+/* What a wait-ready still waits for: "db (starting), cmd (starting)". */
+static void waiting_for(struct super *sp, struct ctl_client *c)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < sp->n; i++) {
+		struct rt *r = &sp->rt[i];
+		const char *name = r->is_cmd ? "cmd" : r->cfg->name;
+
+		if (r->removed || (c->wait_name[0] && strcmp(c->wait_name, name)))
+			continue;
+		if (super_ready(sp, name) || (!c->wait_name[0] && !super_counts(r)))
+			continue;
+		ctl_printf(c, "%s%s (%s)", first ? "" : ", ", name,
+			   svc_state_name(r->svc.state));
+		first = 0;
+	}
 }
 
 static void cmd_service(struct super *sp, struct ctl_client *c,
@@ -325,6 +377,18 @@ static void cmd_service(struct super *sp, struct ctl_client *c,
 		} else {
 			r->restart_pending = 1;
 			run_drive(sp, r, EV_STOP, 0);
+		}
+		break;
+	case CTL_RELOAD: /* NAME: its reload_signal, to its main process */
+		if (r->svc.pid <= 0) {
+			ctl_printf(c, "ERR 4 service '%s' is not running\n",
+				   rq->name);
+			return;
+		}
+		if (kill(r->svc.pid, r->cfg->reload_signal) < 0) {
+			ctl_printf(c, "ERR 1 unable to signal '%s': %s\n",
+				   rq->name, strerror(errno));
+			return;
 		}
 		break;
 	default: /* signal */
@@ -365,7 +429,10 @@ static void handle(struct super *sp, struct ctl_client *c, char *line)
 		ctl_printf(c, "OK\n");
 		break;
 	case CTL_RELOAD:
-		super_reload(sp, c);
+		if (rq.name)
+			cmd_service(sp, c, &rq);
+		else
+			super_reload(sp, c);
 		break;
 	default:
 		cmd_service(sp, c, &rq);
@@ -431,7 +498,9 @@ void ctl_tick(struct super *sp)
 		} else if (c->deadline && sp->now >= c->deadline) {
 			if (c->waiting) {
 				c->waiting = 0;
-				ctl_printf(c, "ERR 5 not ready in time\n");
+				ctl_printf(c, "ERR 5 not ready in time: waiting for ");
+				waiting_for(sp, c);
+				ctl_printf(c, "\n");
 				flush(sp, c, i);
 			} else {
 				drop(sp, c); /* idle, or never reads */

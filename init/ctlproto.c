@@ -86,9 +86,13 @@ int ctl_parse(char *line, struct ctl_req *rq, char *err, size_t errlen)
 		}
 		break;
 	case CTL_SHUTDOWN:
-	case CTL_RELOAD:
 		if (n != 1)
 			FAIL("usage: %s", w[0]);
+		break;
+	case CTL_RELOAD:
+		if (n > 2)
+			FAIL("usage: reload [NAME]");
+		rq->name = n == 2 ? w[1] : NULL;
 		break;
 	}
 	if (rq->name && strlen(rq->name) > CTL_NAME_MAX)

@@ -46,12 +46,16 @@ static void regain_foreground(struct loop *l)
 
 static void cmd_stopped(struct loop *l, int sig)
 {
-	/* As under a shell: when CMD stops for job control and pid 1 is
-	 * not the namespace's init, stop too so our parent sees it. */
-	if (l->is_pid1)
-		return;
 	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 		return;
+	/* pid 1 has no shell above it to resume a stopped job: CMD (its
+	 * process group, which the terminal stopped) goes on at once */
+	if (l->is_pid1) {
+		loop_resume_job(l->cmd_pid, sig);
+		return;
+	}
+	/* As under a shell: when CMD stops for job control and pid 1 is
+	 * not the namespace's init, stop too so our parent sees it. */
 	log_debug("CMD stopped by job control, stopping too");
 	(void)raise(SIGSTOP);
 }
@@ -88,6 +92,19 @@ void loop_reap(struct loop *l)
 	}
 	if (pid < 0 && errno != ECHILD && errno != EINTR)
 		log_warn("waitpid");
+}
+
+void loop_resume_job(pid_t pid, int sig)
+{
+	static int said;
+	char buf[16];
+
+	if (!said)
+		log_warnx("CMD was stopped by SIG%s, but a container has no job control: resuming it (said once)",
+			  sig_name(sig, buf, sizeof(buf)));
+	said = 1;
+	if (kill(-pid, SIGCONT) < 0)
+		(void)kill(pid, SIGCONT);
 }
 
 int loop_self_inflicted(pid_t self, const struct signalfd_siginfo *si)

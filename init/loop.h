@@ -36,6 +36,10 @@ int loop_run(struct loop *l);
 struct signalfd_siginfo;
 int loop_self_inflicted(pid_t self, const struct signalfd_siginfo *si);
 
+/* CMD (pid, and its process group) was stopped by job control signal
+ * sig while pid 1 is the namespace's init: resume it, saying so once. */
+void loop_resume_job(pid_t pid, int sig);
+
 /* Reap every child that has exited; records CMD's status. */
 void loop_reap(struct loop *l);
 

@@ -20,7 +20,7 @@ enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR,
 #define STATUS_MAX 127		/* bytes of an sd_notify STATUS= kept */
 #define CTL_MAX_CLIENTS 64
 #define CTL_IN_MAX 4096		/* one request line */
-#define CTL_OUT_MAX (256 * 1024) /* one response */
+#define CTL_OUT_MAX (64 * 1024 * 1024) /* one response, grown as needed */
 #define CTL_IDLE_MS 10000	/* a client has this long to ask and read */
 
 /* One control client: a request line in, a response out, then closed. */
@@ -28,8 +28,9 @@ struct ctl_client {
 	int fd;			/* -1: free slot */
 	char *in;		/* CTL_IN_MAX bytes while connected */
 	size_t inlen;
-	char *out;
-	size_t outlen, outoff;
+	char *out;		/* grown as the answer needs */
+	size_t outlen, outcap, outoff;
+	int overflow;		/* the answer did not fit in CTL_OUT_MAX */
 	int64_t deadline;	/* dropped then */
 	int waiting;		/* wait-ready in progress */
 	char wait_name[64];
@@ -165,5 +166,6 @@ int super_add_service(struct super *sp, struct cfg_service *cfg);
 struct rt *super_by_name(struct super *sp, const char *name);
 /* NAME (or, with "", every enabled service and CMD's start) is up. */
 int super_ready(struct super *sp, const char *name);
+int super_counts(const struct rt *r);
 
 #endif

@@ -63,6 +63,14 @@ static int dep_index(const struct super *sp, const char *name)
 	return -1;
 }
 
+/* A service takes an entry of the current configuration. */
+static void rt_bind(struct rt *r, struct cfg_service *c)
+{
+	r->cfg = c;
+	r->svc.cfg = c;
+	r->out.name = r->err.name = c->name;
+}
+
 /* A changed service that is down takes its new configuration now. */
 void super_note_swap(struct super *sp, struct rt *r)
 {
@@ -70,7 +78,7 @@ void super_note_swap(struct super *sp, struct rt *r)
 
 	r->next_cfg = NULL;
 	svc_free(&r->svc);
-	r->cfg = nc;
+	rt_bind(r, nc);
 	if (svc_init(&r->svc, nc) < 0)
 		log_errorx("service %s: out of memory", nc->name);
 	r->logged = r->svc.state;
@@ -86,6 +94,16 @@ struct rt *super_by_name(struct super *sp, const char *name)
 	return NULL;
 }
 
+/* Whether r counts for "everything is ready": CMD, and the services
+ * that are meant to be up: not one that is stopped (not enabled, stopped
+ * by an operator, or after a clean exit with restart = never). */
+int super_counts(const struct rt *r)
+{
+	if (r->removed)
+		return 0;
+	return r->is_cmd || r->svc.state != SVC_STOPPED;
+}
+
 int super_ready(struct super *sp, const char *name)
 {
 	if (*name) {
@@ -96,10 +114,10 @@ int super_ready(struct super *sp, const char *name)
 	for (size_t i = 0; i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 
-		if (r->removed)
+		if (!super_counts(r))
 			continue;
 		if (r->is_cmd ? r->svc.state != SVC_RUNNING && r->svc.last_status < 0
-			      : r->cfg->enabled && !svc_up(&r->svc))
+			      : !svc_up(&r->svc))
 			return 0;
 	}
 	return 1;
@@ -898,22 +916,100 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 
 /* ---- reload ---- */
 
+/* A removed service whose slot may take a new one: final, and nothing
+ * of it left to reap or to hear from. */
+static int slot_free(const struct rt *r)
+{
+	return r->removed && svc_final(&r->svc) && r->svc.pid <= 0 &&
+	       r->launcher <= 0 && r->probe_pid <= 0 && r->health_pid <= 0 &&
+	       (r->pgid <= 0 || kill(-r->pgid, 0) < 0);
+}
+
+/* Give back what a removed service's slot holds. */
+static void rt_release(struct super *sp, struct rt *r)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int fds[] = { r->out.fd, r->err.fd, r->out_w, r->err_w, r->notifyfd,
+		      r->probe_fd };
+
+	if (r->notifyfd >= 0 && super_notify_name(sp, r, path, sizeof(path)) == 0)
+		(void)unlink(path);
+	for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
+	outsrc_flush(&r->out);
+	outsrc_flush(&r->err);
+	svc_free(&r->svc);
+	free(r->status);
+}
+
 int super_add_service(struct super *sp, struct cfg_service *cfg)
 {
-	struct rt *n = realloc(sp->rt, (sp->n + 1) * sizeof(*n));
+	size_t i;
+	struct rt *n;
 
-	if (!n)
+	for (i = 0; i < sp->n && !slot_free(&sp->rt[i]); i++)
+		;
+	if (i == sp->n) {
+		n = realloc(sp->rt, (sp->n + 1) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		sp->rt = n;
+		sp->n++;
+	} else {
+		rt_release(sp, &sp->rt[i]);
+	}
+	n = &sp->rt[i];
+	rt_init(n, i, cfg);
+	if (svc_init(&n->svc, cfg) < 0)
 		return -ENOMEM;
-	sp->rt = n;
-	rt_init(&n[sp->n], sp->n, cfg);
-	if (svc_init(&n[sp->n].svc, cfg) < 0)
-		return -ENOMEM;
-	n[sp->n].logged = n[sp->n].svc.state;
+	n->logged = n->svc.state;
 	if (cfg->ready == READY_NOTIFY)
-		(void)open_notify(sp, &n[sp->n], sp->n);
-	sp->n++;
+		(void)open_notify(sp, n, i);
 	return 0;
 }
+
+/* Whether one of the services still uses a configuration's entries. */
+static int cfg_in_use(const struct super *sp, const struct cfg *c)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct rt *r = &sp->rt[i];
+
+		if (r->is_cmd)
+			continue;
+		if ((r->cfg >= c->svcs && r->cfg < c->svcs + c->nsvcs) ||
+		    (r->next_cfg >= c->svcs && r->next_cfg < c->svcs + c->nsvcs))
+			return 1;
+	}
+	return 0;
+}
+
+/* Free the configurations that reloads replaced and nothing uses any
+ * more (the first one is the caller's, to free). */
+static void release_cfgs(struct super *sp)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < sp->nold; i++) {
+		struct cfg *c = sp->old_cfgs[i];
+
+		if (cfg_in_use(sp, c)) {
+			sp->old_cfgs[j++] = c;
+			continue;
+		}
+		if (c != sp->cfg_orig) {
+			cfg_free(c);
+			free(c);
+		}
+	}
+	sp->nold = j;
+}
+
+/* What a reload does with init.ini: CMD's settings and the stop budget
+ * are read when used, or applied here; the sockets stay where they are
+ * until the next start, and a reload says so. */
+static void reload_init(struct super *sp, const struct cfg_init *was,
+			struct ctl_client *c);
 
 /* To the ctl client that asked, or to the log for a reload by signal. */
 #define reply(c, ...)                                   \
@@ -971,8 +1067,7 @@ void super_reload(struct super *sp, struct ctl_client *c)
 			/* its user as looked up at its start (on failure,
 			 * looked up again at its next spawn, probes too) */
 			cfg_copy_ids(ns, rt->cfg);
-			rt->cfg = ns;
-			rt->svc.cfg = ns;
+			rt_bind(rt, ns);
 			same++;
 		} else {
 			changed++;
@@ -1002,4 +1097,35 @@ void super_reload(struct super *sp, struct ctl_client *c)
 		 added, removed, changed, same);
 	reply(c, "OK\nadded %d, removed %d, changed %d, unchanged %d\n", added,
 	      removed, changed, same);
+	reload_init(sp, &sp->old_cfgs[sp->nold - 1]->init, c);
+	release_cfgs(sp);
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void reload_init(struct super *sp, const struct cfg_init *was,
+			struct ctl_client *c)
+{
+	const struct cfg_init *in = &sp->cfg->init;
+
+	if (!sp->opts->verbose && in->log_level >= 0)
+		log_max_level = (enum log_level)in->log_level;
+	else if (!sp->opts->verbose && was->log_level >= 0)
+		log_max_level = LOG_LVL_WARN;
+	if (sp->cmd != NO_CMD) {
+		sp->cmd_cfg.restart = in->cmd_restart;
+		sp->cmd_cfg.stop_signal = in->cmd_stop_signal;
+		sp->cmd_cfg.kill_mode = in->cmd_kill_mode;
+		sp->cmd_cfg.after = in->cmd_after;
+		budget_plan(sp->cfg, sp->has_poststop, &sp->b);
+		sp->cmd_cfg.stop_timeout_ms = sp->b.cmd_ms;
+	}
+	if (!same_str(was->control_socket, in->control_socket)) {
+		log_warnx("reload: %s: [init] control_socket changed; the socket stays %s until the container starts again",
+			  in->file ? in->file : "init.ini", sp->ctl_path);
+		reply(c, "init.ini: control_socket changed: it takes effect when the container starts again\n");
+	}
 }

@@ -5,6 +5,7 @@
  * readiness checks (notify, tcp, file, exec, forking pidfiles).
  */
 #include "log.h"
+#include "loop.h"
 #include "signames.h"
 #include "notifyproto.h"
 #include "outer.h"
@@ -689,8 +690,16 @@ void run_reap(struct super *sp)
 	int status, what, orphans = 0;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while ((pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
 		r = find_pid(sp, pid, &what);
+		if (WIFSTOPPED(status)) {
+			int sig = WSTOPSIG(status);
+
+			if (r && r->is_cmd && what == 0 && sp->is_pid1 &&
+			    (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU))
+				loop_resume_job(pid, sig);
+			continue;
+		}
 		if (!r) {
 			orphans++;
 			continue;

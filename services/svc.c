@@ -157,8 +157,10 @@ static int success(const struct svc *s, int status)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* The main process is gone and nothing asked for that: restart or not. */
-static struct svc_action after_exit(struct svc *s, int ok, int64_t now)
+/* The main process is gone and nothing asked for that: restart or not.
+ * why: the reason to report if it fails for good (NULL: its exit). */
+static struct svc_action after_exit(struct svc *s, int ok, int64_t now,
+				    const char *why)
 {
 	enum cfg_restart r = s->cfg->restart;
 	struct svc_action a = none();
@@ -170,7 +172,7 @@ static struct svc_action after_exit(struct svc *s, int ok, int64_t now)
 	if (!(r == RESTART_ALWAYS || (r == RESTART_ON_FAILURE && !ok))) {
 		if (!ok) {
 			s->state = SVC_FAILED;
-			s->why = "exited with failure";
+			s->why = why ? why : "exited with failure";
 		} else {
 			s->state = s->cfg->type == TYPE_ONESHOT ? SVC_DONE
 								: SVC_STOPPED;
@@ -195,8 +197,8 @@ static struct svc_action after_exit(struct svc *s, int ok, int64_t now)
 
 static struct svc_action stop_done(struct svc *s, int64_t now)
 {
-	if (s->restart_after_stop)
-		return after_exit(s, 0, now);
+	if (s->restart_after_stop) /* not ready in time, unhealthy */
+		return after_exit(s, 0, now, s->why);
 	s->pid = 0;
 	s->timer_at = 0;
 	s->state = SVC_STOPPED;
@@ -216,7 +218,7 @@ static struct svc_action on_exit_running(struct svc *s, int status, int64_t now)
 		s->state = SVC_DONE;
 		return none();
 	}
-	return after_exit(s, ok, now);
+	return after_exit(s, ok, now, NULL);
 }
 
 static struct svc_action on_spawned(struct svc *s, long pid, int64_t now)

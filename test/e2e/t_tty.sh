@@ -33,3 +33,20 @@ expect_eq "SIGCONT resumes CMD" "$(st "$cmd")" S
 kill -TERM "$pi"
 wait "$bg"
 expect_eq "... which then exits on SIGTERM" "$?" 143
+
+# pid 1 (rich-run -t, docker run -t): nothing above it resumes a stopped
+# job, so a Ctrl-Z'd CMD is resumed at once (and it is said) instead of
+# hanging the container; the same under the supervisor
+out=$(timeout 10 "$PT" pty ready '\x1a' -- unshare --pid --fork --mount-proc --kill-child \
+	"$POUCH_INIT" -- sh -c 'echo ready; sleep 1; echo resumed' 2>&1); rc=$?
+expect_eq "pid 1: Ctrl-Z does not hang CMD (resumed, exit 0)" "$rc" 0
+check "... it ran on" sh -c "echo '$out' | tr -d '\r' | grep -qx resumed"
+check "... and pid 1 said why" sh -c "echo '$out' | grep -q 'CMD was stopped by SIGTSTP, but a container has no job control: resuming it'"
+conf_new
+svc idle <<SVC
+[service]
+exec = sleep 1000
+SVC
+out=$(timeout 10 "$PT" pty ready '\x1a' -- unshare --pid --fork --mount-proc --kill-child \
+	"$POUCH_INIT" -c "$C" -- sh -c 'echo ready; sleep 1; echo resumed' 2>&1); rc=$?
+expect_eq "pid 1 with services: Ctrl-Z does not hang CMD either" "$rc:$(echo "$out" | tr -d '\r' | grep -cx resumed)" "0:1"

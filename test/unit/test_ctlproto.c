@@ -53,7 +53,11 @@ int main(void)
 	CHECK_STR(err, "bad --timeout 'soon'");
 	CHECK_EQ(parse("shutdown", &rq, err), 0);
 	CHECK_EQ(rq.op, CTL_SHUTDOWN);
-	CHECK_EQ(parse("reload now", &rq, err), -1);
+	CHECK_EQ(parse("reload", &rq, err), 0);
+	CHECK(rq.op == CTL_RELOAD && rq.name == NULL);
+	CHECK_EQ(parse("reload web", &rq, err), 0); /* its reload_signal */
+	CHECK(rq.op == CTL_RELOAD && rq.name && !strcmp(rq.name, "web"));
+	CHECK_EQ(parse("reload web db", &rq, err), -1);
 	CHECK_EQ(parse("", &rq, err), -1);
 	CHECK_STR(err, "empty request");
 	CHECK_EQ(parse("exec /bin/sh", &rq, err), -1);

@@ -222,6 +222,25 @@ static void test_oneshot(void)
 	svc_free(&s);
 }
 
+/* A service that was not ready in time, with no restart, says so. */
+static void test_reason_kept(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+
+	c.restart = RESTART_NEVER;
+	c.ready = READY_FILE;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 0);
+	(void)svc_step(&s, EV_SPAWNED, 42, 0);
+	(void)svc_step(&s, EV_TIMER, 0, 5000);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	(void)svc_step(&s, EV_EXITED, SIGTERM, 5010);
+	CHECK_EQ(s.state, SVC_FAILED);
+	CHECK(s.why && strcmp(s.why, "not ready in time") == 0);
+	svc_free(&s);
+}
+
 static void test_readiness(void)
 {
 	struct cfg_service c = base();
@@ -400,6 +419,7 @@ int main(void)
 	test_start_limit();
 	test_oneshot();
 	test_readiness();
+	test_reason_kept();
 	test_stop();
 	test_kill_mode();
 	test_every_pair();
