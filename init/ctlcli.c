@@ -7,6 +7,7 @@
 #include "ctlcli.h"
 #include "log.h"
 #include "state.h"
+#include "config/config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -85,6 +86,29 @@ static char *read_all(int fd, size_t *len)
 	return buf;
 }
 
+/* Where pid 1 put its socket: the config root's init.ini ([init]
+ * control_socket or state_dir), else the state directory's places. */
+static const char *socket_from_config(char *buf, size_t len)
+{
+	const char *dir = getenv("POUCH_CONFIG_DIR");
+	char path[4096], *text;
+	struct cfg cfg;
+	int err;
+
+	cfg_defaults(&cfg);
+	snprintf(path, sizeof(path), "%s/init.ini", dir && *dir ? dir : "/etc/pouch");
+	text = cfg_read_file(path, &err);
+	if (text && cfg_load_init_string(&cfg, path, text) == 0 &&
+	    cfg.init.control_socket)
+		snprintf(buf, len, "%s", cfg.init.control_socket);
+	else
+		state_dir_find(state_dir_configured(cfg.init.state_dir),
+			       "control.sock", buf, len);
+	free(text);
+	cfg_free(&cfg);
+	return buf;
+}
+
 int ctl_main(int argc, char **argv)
 {
 	const char *path = getenv("POUCH_CONTROL_SOCKET");
@@ -93,11 +117,8 @@ int ctl_main(int argc, char **argv)
 	int i = 1, fd, code;
 
 	log_set_prog("pouch-init ctl");
-	if (!path || !*path) {
-		state_dir_find(getenv("POUCH_STATE_DIR"), "control.sock", found,
-			       sizeof(found));
-		path = found;
-	}
+	if (!path || !*path)
+		path = socket_from_config(found, sizeof(found));
 	if (i < argc && !strcmp(argv[i], "--socket") && i + 1 < argc) {
 		path = argv[i + 1];
 		i += 2;

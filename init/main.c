@@ -293,7 +293,8 @@ static int systemd_main(const struct init_opts *o,
 	int r;
 
 	self[n > 0 ? n : 0] = '\0';
-	if (state_dir_open(getenv("POUCH_STATE_DIR"), state, sizeof(state)) < 0)
+	if (state_dir_open(state_dir_configured(cfg->init.state_dir), state,
+			   sizeof(state)) < 0)
 		return EXIT_SETUP;
 	if (!o->cmd)
 		fatalx(EXIT_SETUP, "mode %s needs a CMD", opts_mode_name(o->mode));

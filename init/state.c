@@ -54,6 +54,15 @@ static int candidate(int i, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+const char *state_dir_configured(const char *from_config)
+{
+	const char *env = getenv("POUCH_STATE_DIR");
+
+	if (from_config && *from_config)
+		return from_config;
+	return env && *env ? env : NULL;
+}
+
 int state_dir_open(const char *configured, char *dir, size_t len)
 {
 	int r = -ENOENT;

@@ -4,7 +4,8 @@
  * notify sockets live. The first of these that is (or can be made) a
  * directory owned by pid 1's user and writable by nobody else:
  *
- *   [init] state_dir (when set; never a fallback from it)
+ *   [init] state_dir, else env POUCH_STATE_DIR (when set; never a
+ *   fallback from it)
  *   /run/pouch
  *   $XDG_RUNTIME_DIR/pouch
  *   /tmp/pouch-UID  (made 0700)
@@ -15,6 +16,9 @@
 #define POUCH_STATE_H
 
 #include <stddef.h>
+
+/* [init] state_dir when set, else env POUCH_STATE_DIR, else NULL. */
+const char *state_dir_configured(const char *from_config);
 
 /* Pick (creating it if needed) the state directory into dir. Returns 0,
  * or -errno when no candidate is usable (the configured one when set). */

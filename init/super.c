@@ -730,8 +730,8 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 			drop_vars(env, outer_vars);
 		sp->base_env = env;
 	}
-	if (state_dir_open(getenv("POUCH_STATE_DIR"), sp->state_dir,
-			   sizeof(sp->state_dir)) < 0)
+	if (state_dir_open(state_dir_configured(sp->cfg->init.state_dir),
+			   sp->state_dir, sizeof(sp->state_dir)) < 0)
 		sp->state_dir[0] = '\0';
 	sp->n = sp->cfg->nsvcs + (sp->opts->cmd ? 1 : 0);
 	sp->rt = calloc(sp->n ? sp->n : 1, sizeof(*sp->rt));

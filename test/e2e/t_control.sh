@@ -76,6 +76,23 @@ expect_eq "wait-ready: a service that is starting holds it back (5)" "$?" 5
 check "... and the error names it and its state" grep -q "not ready in time: waiting for late (starting)" "$T/wait.err"
 ns_kill
 
+# ---- [init] state_dir holds the sockets; ctl finds them through init.ini
+conf_new
+mkdir -m 755 "$T/mystate"
+printf '[init]\nstate_dir = %s\n' "$T/mystate" >"$C/init.ini"
+svc n <<EOF
+[service]
+type = notify
+exec = sh -c '$PT notify READY=1; exec sleep 1000'
+EOF
+ns_start -c "$C"
+wait_for 5 test -S "$T/mystate/control.sock"
+check "[init] state_dir: the control socket is there" test -S "$T/mystate/control.sock"
+check "... and the notify sockets" sh -c "ls -d '$T'/mystate/notify.* >/dev/null 2>&1"
+POUCH_STATE_DIR= POUCH_CONFIG_DIR=$C "$POUCH_INIT" ctl status >"$T/st" 2>&1
+check "... ctl finds it through the config root's init.ini" grep -q '^n  *running' "$T/st"
+ns_kill
+
 # ---- reload NAME: the service's reload_signal, to its main process
 ctl_conf
 svc web <<EOF
