@@ -365,11 +365,12 @@ out:
 	return out;
 }
 
-/* A mount of ours goes before the first mount of the bundle that is not
- * above it, so that every mount the bundle has beneath it (/run/secrets
- * under /run, also through /var/run) stays visible; a "last" one goes at
- * the end, over whatever the bundle has there. With no mounts array yet,
- * they are kept in w->mounts for end_mounts. */
+/* A mount of ours goes after the last mount of the bundle that is above
+ * it (/run before our /run/lock) and before the first one after that
+ * which lies beneath it, so that every mount the bundle has beneath it
+ * (/run/secrets under /run, also through /var/run) stays visible; a
+ * "last" one goes at the end, over whatever the bundle has there. With no
+ * mounts array yet, they are kept in w->mounts for end_mounts. */
 static int add_mount(struct rw *w, int mounts, const char *dst, const char *type,
 		     const char *src, const char *opts, int last)
 {
@@ -390,9 +391,14 @@ static int add_mount(struct rw *w, int mounts, const char *dst, const char *type
 		free(m);
 		return 0;
 	}
-	for (int e = j->n[mounts].first; e >= 0 && !last && at < 0; e = j->n[e].next)
-		if (!above(destination(j, e, d, sizeof(d)), dst))
-			at = e;
+	for (int e = j->n[mounts].first; e >= 0 && !last; e = j->n[e].next) {
+		const char *de = destination(j, e, d, sizeof(d));
+
+		if (above(de, dst))
+			at = -1; /* ours must come after this one */
+		else if (at < 0 && above(dst, de))
+			at = e; /* the first beneath ours since then */
+	}
 	if (at >= 0)
 		insert_before(w, at, m);
 	else

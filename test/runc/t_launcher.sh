@@ -347,6 +347,18 @@ rm -f "$T/out/sd"
 run_b
 expect_eq "systemd mode: /tmp and /run/lock are 1777; the bundle's mounts under /run and /var/run stay visible" \
 	"$(tr '\n' ' ' <"$T/out/sd" 2>/dev/null)" "1777 1777 sa-token sa-token "
+# a bundle with a /run of its own (rich-run, docker --tmpfs /run): our
+# /run/lock goes after it, not under it
+jq --arg s "$T/secrets" '.annotations = {"io.pouch.rich-mode": "systemd"}
+	| .mounts += [{"destination": "/run", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "mode=755"]},
+		{"destination": "/run/secrets/kubernetes.io/serviceaccount", "type": "bind", "source": $s, "options": ["rbind", "ro"]},
+		{"destination": "/var/run/other", "type": "bind", "source": $s, "options": ["rbind", "ro"]}]' \
+	"$T/orig-out.json" >"$b/config.json"
+rm -f "$T/out/sd"
+rmdir "$rootfs/tmp" 2>/dev/null # made by the run above
+run_b
+expect_eq "systemd mode with the bundle's own /run: /run/lock is still a tmpfs of its own" \
+	"$(tr '\n' ' ' <"$T/out/sd" 2>/dev/null)" "1777 1777 sa-token sa-token "
 rm -rf "$rootfs/lib"
 mkdir -p "$rootfs/tmp"
 
