@@ -351,12 +351,16 @@ int sysd_write_units(const struct sysd_gen *g, const struct init_opts *o,
 }
 
 /* A child that copies what CMD writes into the two FIFOs to the
- * container's stdout and stderr; it outlives the exec of systemd. */
+ * container's stdout and stderr; it outlives the exec of systemd, which
+ * reaps it. It takes signals as any process does: systemd-shutdown's
+ * SIGTERM ends it at once (with every signal blocked, as pid 1 had them,
+ * systemd-shutdown waited 90 s for it). */
 static int start_relay(const char *dir)
 {
 	char out[256], err[256];
 	struct pollfd p[2];
 	char buf[65536];
+	sigset_t none;
 	pid_t pid;
 
 	snprintf(out, sizeof(out), "%s/cmd.stdout", dir);
@@ -369,6 +373,9 @@ static int start_relay(const char *dir)
 	pid = fork();
 	if (pid != 0)
 		return pid < 0 ? -errno : 0;
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	(void)setsid(); /* not in CMD's way, nor in its terminal's */
 	/* the relay: O_RDWR so that it never sees end of file */
 	p[0].fd = open(out, O_RDWR | O_CLOEXEC);
 	p[1].fd = open(err, O_RDWR | O_CLOEXEC);

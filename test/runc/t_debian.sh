@@ -83,7 +83,7 @@ secret='s3cr$t "q" \b %n'
 name=pouch-test-sysd-$$
 "$POUCH_RUNC" rich-run --rootfs "$R" --config "$C" --mode systemd --net host \
 	-e "DB_PASSWORD=$secret" --name "$name" -- \
-	/bin/sh -c 'echo cmd-output; printf "%s" "$DB_PASSWORD" >/out/cmd-env; sleep 8; exit 3' \
+	/bin/sh -c 'echo cmd-output; printf "%s" "$DB_PASSWORD" >/out/cmd-env; sleep 8; touch /out/cmd-end; exit 3' \
 	>"$T/sysd.out" 2>"$T/sysd.err" &
 bg=$!
 wait_for 40 sh -c "ssh -i '$T/key' -p 22623 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=2 root@127.0.0.1 true 2>/dev/null"
@@ -97,7 +97,12 @@ check "systemd mode: no generated unit holds the container's env" \
 expect_eq "systemd mode: the env files are root's alone" \
 	"$(runc exec "$name" stat -c %a /run/pouch/env /run/pouch/env/container.env | tr '\n' ' ')" "700 600 "
 wait "$bg"
-expect_eq "systemd mode: the container exits with CMD's status" "$?" 3
+rc=$?
+t1=$(now_ms)
+t0=$(($(stat -c %Y "$R/out/cmd-end" 2>/dev/null || echo 0) * 1000))
+check "systemd mode: the container ends soon after CMD ($((t1 - t0)) ms; systemd stops every unit, nothing waits out a timeout)" \
+	[ $((t1 - t0)) -lt 10000 ]
+expect_eq "systemd mode: the container exits with CMD's status" "$rc" 3
 check "systemd mode: CMD's output reaches the container's stdout" grep -q cmd-output "$T/sysd.out"
 expect_eq "systemd mode: the poststop hook ran from ExecStopPost" "$(cat "$R/out/post" 2>/dev/null)" "3 cmd-exited"
 expect_eq "systemd mode: no container left" "$(runc list -q | grep -c "^$name\$")" 0
