@@ -35,7 +35,7 @@ endif
 CONFIG_SRC := config/values.c config/words.c config/users.c config/load.c \
               config/keys.c config/config.c config/paths.c \
               config/check.c
-SERVICES_SRC := services/svc.c services/budget.c
+SERVICES_SRC := services/svc.c services/budget.c services/sched.c
 HOOKS_SRC := hooks/hooks.c
 INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) init/log.c init/signames.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \

@@ -69,6 +69,12 @@ void budget_plan(const struct cfg *cfg, int has_poststop, struct budget *b)
 	int64_t left;
 
 	b->total_ms = in->shutdown_timeout_ms;
+	if (b->total_ms == 0) {
+		b->reserve_ms = b->stop_ms = 0;
+		chain(cfg, b);
+		b->cmd_ms = in->cmd_stop_timeout_ms >= 0 ? in->cmd_stop_timeout_ms : 0;
+		return;
+	}
 	if (in->poststop_reserve_ms >= 0)
 		b->reserve_ms = in->poststop_reserve_ms;
 	else if (has_poststop)
@@ -96,6 +102,8 @@ size_t budget_problems(const struct cfg *cfg, const struct budget *b,
 {
 	size_t n = 0;
 
+	if (b->total_ms == 0)
+		return 0; /* no budget: nothing to fit in */
 	if (n < max && b->cmd_ms + b->services_ms > b->stop_ms)
 		snprintf(msgs[n++], 256,
 			 "the stop does not fit in shutdown_timeout (%lld ms): CMD's %lld ms, then %lld ms for the services (the longest chain ends with %s), leave %lld ms for poststop_reserve (%lld ms); what is still running at %lld ms is SIGKILLed",

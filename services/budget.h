@@ -14,6 +14,10 @@
  * that depends on it has stopped). cmd_ms is `[cmd] stop_timeout`, or by
  * default what is left of stop_ms after services_ms, but at least a
  * second (or stop_ms, when that is shorter).
+ *
+ * A total of 0 (shutdown_timeout = 0, -t 0) is no budget: no deadline,
+ * CMD is never SIGKILLed for it (cmd_ms 0, unless [cmd] stop_timeout),
+ * each service keeps its own stop_timeout (0: none either).
  */
 #ifndef POUCH_BUDGET_H
 #define POUCH_BUDGET_H

@@ -145,7 +145,8 @@ static struct svc_action begin_stop(struct svc *s, int64_t now, int wanted)
 	s->restart_after_stop = !wanted;
 	s->state = SVC_STOPPING;
 	s->killed = 0;
-	s->timer_at = now + s->cfg->stop_timeout_ms;
+	/* stop_timeout = 0: no SIGKILL, however long it takes */
+	s->timer_at = s->cfg->stop_timeout_ms > 0 ? now + s->cfg->stop_timeout_ms : 0;
 	a.signal = s->cfg->stop_signal;
 	a.group = s->cfg->kill_mode == KILL_GROUP;
 	return a;
@@ -169,6 +170,8 @@ static struct svc_action after_exit(struct svc *s, int ok, int64_t now,
 	s->timer_at = 0;
 	if (now - s->started_at >= SVC_STABLE_MS)
 		s->delay_ms = s->cfg->restart_delay_ms;
+	if (s->no_restart)
+		r = RESTART_NEVER;
 	if (!(r == RESTART_ALWAYS || (r == RESTART_ON_FAILURE && !ok))) {
 		if (!ok) {
 			s->state = SVC_FAILED;
@@ -335,6 +338,11 @@ static struct svc_action step_idle(struct svc *s, enum svc_event ev,
 			       ? spawn(s, now)
 			       : none();
 	case EV_TIMER:
+		if (s->state == SVC_BACKOFF && s->no_restart) {
+			s->state = SVC_STOPPED;
+			s->timer_at = 0;
+			return none();
+		}
 		return s->state == SVC_BACKOFF ? spawn(s, now) : none();
 	case EV_START:
 		if (s->state == SVC_WAITING || s->state == SVC_BACKOFF)

@@ -69,6 +69,7 @@ struct svc {
 	int killed;		/* SIGKILL sent while stopping */
 	int ready;
 	int group_alive;	/* set by init/ before EV_EXITED */
+	int no_restart;		/* the container stops: nothing starts again */
 	const char *why;	/* last reason for failed/blocked */
 	int64_t first_start;	/* until a second start makes the ring */
 	int64_t *starts;	/* ring of start times, start_limit long */

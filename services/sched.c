@@ -1,0 +1,989 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scheduler; see sched.h. Every decision that concerns more than one
+ * event of one service is here: dependency order, readiness gates,
+ * probes and health retries, forking daemons, leftovers, the stop and
+ * its budget, operators' commands, reload diffs. Nothing here touches
+ * the system: what must happen is queued as an action.
+ */
+#include "sched.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* ---- actions ---- */
+
+static struct sched_act *push(struct sched *s, enum sched_act_kind kind,
+			      int u)
+{
+	struct sched_act *a;
+
+	if (s->nacts == s->acap) {
+		size_t cap = s->acap ? s->acap * 2 : 32;
+
+		a = realloc(s->acts, cap * sizeof(*a));
+		if (!a)
+			return NULL; /* out of memory: the action is lost */
+		s->acts = a;
+		s->acap = cap;
+	}
+	a = &s->acts[s->nacts++];
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->u = u;
+	return a;
+}
+
+int sched_take(struct sched *s, struct sched_act *a)
+{
+	if (s->ahead == s->nacts) {
+		s->ahead = s->nacts = 0;
+		return 0;
+	}
+	*a = s->acts[s->ahead++];
+	return 1;
+}
+
+static void say(struct sched *s, int u, enum sched_level level,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void say(struct sched *s, int u, enum sched_level level,
+		const char *fmt, ...)
+{
+	struct sched_act *a = push(s, SA_SAY, u);
+	va_list ap;
+
+	if (!a)
+		return;
+	a->level = level;
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
+	va_end(ap);
+}
+
+static void signal_unit(struct sched *s, size_t i, int sig, int group)
+{
+	struct sched_act *a = push(s, SA_SIGNAL, (int)i);
+
+	if (a) {
+		a->sig = sig;
+		a->group = group;
+	}
+}
+
+static void kill_group(struct sched *s, size_t i, pid_t pgid, int sig)
+{
+	struct sched_act *a = push(s, SA_KILL_GROUP, (int)i);
+
+	if (a) {
+		a->pid = pgid;
+		a->sig = sig;
+	}
+}
+
+static void kill_probe(struct sched *s, size_t i, pid_t pid)
+{
+	struct sched_act *a = push(s, SA_KILL_PROBE, (int)i);
+
+	if (a)
+		a->pid = pid;
+}
+
+/* ---- one unit ---- */
+
+static const char *name_of(const struct sched_unit *u)
+{
+	return u->is_cmd ? "cmd" : u->cfg->name;
+}
+
+static void note(struct sched *s, size_t i);
+
+/* Say that u needs a SIGKILL to stop, and remember it. */
+static void note_kill(struct sched *s, size_t i, const char *why)
+{
+	struct sched_unit *u = &s->u[i];
+	struct sched_act *a = push(s, SA_KILLED, (int)i);
+
+	u->sigkilled = 1;
+	if (!a)
+		return;
+	a->was = u->svc.state; /* not stopping: it never had its stop signal */
+	a->ms = s->now - u->stop_began;
+	a->sig = u->cfg->stop_signal;
+	snprintf(a->msg, sizeof(a->msg), "%s", why);
+}
+
+/* While the container stops, no service's stop outlasts the budget. */
+static void keep_to_deadline(struct sched *s, struct sched_unit *u)
+{
+	if (s->phase == PH_RUN || u->svc.state != SVC_STOPPING || u->svc.killed ||
+	    !s->deadline)
+		return;
+	u->stop_clamped = u->svc.timer_at > s->deadline;
+	if (u->stop_clamped || !u->svc.timer_at) {
+		u->stop_clamped = 1;
+		u->svc.timer_at = s->deadline;
+	}
+}
+
+/* Feed one event to u's state machine and queue what it asks for. */
+static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
+{
+	struct sched_unit *u = &s->u[i];
+	enum svc_state before = u->svc.state;
+	struct svc_action a = svc_step(&u->svc, ev, arg, s->now);
+
+	if (before != SVC_STOPPING && u->svc.state == SVC_STOPPING)
+		u->stop_began = s->now;
+	keep_to_deadline(s, u);
+	if (ev == EV_STOP && u->quiet_stop)
+		a.signal = 0;
+	u->quiet_stop = 0;
+	if (a.signal == SIGKILL && ev == EV_TIMER)
+		note_kill(s, i, u->stop_clamped ? "the end of the stop budget"
+				: u->is_cmd ? "[cmd] stop_timeout"
+					    : "its stop_timeout");
+	if (a.signal == SIGKILL && ev == EV_EXITED)
+		note_kill(s, i, "what is left of its group once its main process exited, kill_mode = mixed");
+	if (a.signal)
+		signal_unit(s, i, a.signal, a.group);
+	/* a stopped process could not act on its stop signal */
+	if (a.signal && a.signal != SIGKILL && a.signal != SIGCONT)
+		signal_unit(s, i, SIGCONT, a.group);
+	if (a.spawn) {
+		if (u->old_pgid > 0) /* what its last run left behind */
+			kill_group(s, i, u->old_pgid, SIGKILL);
+		u->old_pgid = 0;
+		push(s, SA_SPAWN, (int)i);
+	}
+	if (u->svc.state != SVC_STARTING) {
+		u->probe_at = 0;
+		u->await_pidfile = 0;
+		if (u->probe_pid > 0)
+			kill_probe(s, i, u->probe_pid);
+	}
+	if (u->svc.state != SVC_RUNNING && u->health_pid > 0)
+		kill_probe(s, i, u->health_pid);
+	note(s, i);
+}
+
+/* A changed service that is down takes its new configuration now. */
+static void swap_cfg(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+	const struct cfg_service *nc = u->next_cfg;
+
+	u->next_cfg = NULL;
+	svc_free(&u->svc);
+	u->cfg = nc;
+	if (svc_init(&u->svc, nc) < 0)
+		say(s, (int)i, SL_ERROR, "out of memory");
+	u->logged = u->svc.state;
+	push(s, SA_REBIND, (int)i);
+}
+
+/* Report what changed, once per change; react to final states. */
+static void note(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+	enum svc_state st = u->svc.state;
+	struct sched_act *a;
+
+	if (st == u->logged)
+		return;
+	a = push(s, SA_STATE, (int)i);
+	if (a) {
+		a->was = u->logged;
+		a->state = st;
+	}
+	u->logged = st;
+	if (st != SVC_RUNNING) {
+		u->health_at = 0;
+		u->health = 0;
+		u->health_fails = 0;
+	} else if (u->cfg->health_argv) {
+		u->health_at = s->now + u->cfg->health_interval_ms;
+	}
+	if (svc_final(&u->svc) && u->next_cfg && s->phase == PH_RUN) {
+		u->restart_pending = 0;
+		swap_cfg(s, i); /* enabled: waiting, and scheduled */
+		return;
+	}
+	if (svc_final(&u->svc) && u->restart_pending && s->phase == PH_RUN) {
+		u->restart_pending = 0;
+		drive(s, i, EV_START, 0);
+		return;
+	}
+	if (u->is_cmd && svc_final(&u->svc) && s->phase == PH_RUN)
+		sched_shutdown(s, "cmd-exited", 0, 0);
+	if (!u->is_cmd && st == SVC_FAILED && u->cfg->essential &&
+	    s->phase == PH_RUN) {
+		say(s, (int)i, SL_ERROR, "essential service failed: stopping the container");
+		s->essential_failed = 1;
+		sched_shutdown(s, "service-failed", 0, 0);
+	}
+}
+
+/* ---- dependencies ---- */
+
+static int by_name(const struct sched *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->u[i].is_cmd && !s->u[i].removed &&
+		    strcmp(s->u[i].cfg->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* May a waiting unit start? 1 yes, 0 wait, -1 blocked. */
+static int deps_allow(const struct sched *s, const struct sched_unit *u)
+{
+	char **lists[2] = { u->cfg->after, u->cfg->requires };
+
+	for (int l = 0; l < 2; l++) {
+		for (size_t k = 0; lists[l] && lists[l][k]; k++) {
+			int j = by_name(s, lists[l][k]);
+			const struct svc *d;
+
+			if (j < 0)
+				continue;
+			d = &s->u[j].svc;
+			if (l == 1 && (d->state == SVC_FAILED ||
+				       d->state == SVC_BLOCKED ||
+				       d->state == SVC_STOPPED))
+				return -1;
+			if (l == 1 ? !svc_up(d) : !svc_settled(d))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int cmd_may_start(struct sched *s, const struct sched_unit *u)
+{
+	if (deps_allow(s, u) != 0)
+		return 1; /* [cmd] after orders only */
+	if (s->now < s->cmd_wait_until)
+		return 0;
+	say(s, (int)s->cmd, SL_WARN,
+	    "its 'after' services are not ready after %lld ms, starting it anyway",
+	    (long long)s->cfg->init.cmd_ready_timeout_ms);
+	return 1;
+}
+
+/* Start every waiting unit whose dependencies allow it; unblock blocked
+ * ones whose requirements came up. Repeats until nothing moves. */
+static void schedule(struct sched *s)
+{
+	int moved = 1;
+
+	while (moved && s->phase == PH_RUN) {
+		moved = 0;
+		for (size_t i = 0; i < s->n && s->phase == PH_RUN; i++) {
+			struct sched_unit *u = &s->u[i];
+			int ok;
+
+			if (u->removed)
+				continue;
+			if (u->svc.state == SVC_BLOCKED && deps_allow(s, u) > 0) {
+				drive(s, i, EV_START, 0);
+				moved = 1;
+			}
+			if (u->svc.state != SVC_WAITING)
+				continue;
+			ok = u->is_cmd ? cmd_may_start(s, u) : deps_allow(s, u);
+			if (ok < 0)
+				drive(s, i, EV_DEP_FAILED, 0);
+			else if (ok > 0)
+				drive(s, i, EV_GO, 0);
+			moved |= ok != 0;
+		}
+	}
+}
+
+/* ---- the stop ---- */
+
+void sched_shutdown(struct sched *s, const char *reason, int sig,
+		    int cmd_sig)
+{
+	if (s->phase != PH_RUN)
+		return;
+	if (sig && !s->stop_signal)
+		s->stop_signal = sig;
+	if (cmd_sig < 0 && s->cmd != SCHED_NO_CMD)
+		s->u[s->cmd].quiet_stop = 1;
+	if (cmd_sig > 0)
+		s->cmd_cfg.stop_signal = cmd_sig;
+	/* from here on nothing starts again: not after a failure, not from
+	 * backoff; whatever waits to start is stopped at once */
+	for (size_t i = 0; i < s->n; i++)
+		s->u[i].svc.no_restart = 1;
+	push(s, SA_STOPPING, -1);
+	s->reason = reason;
+	s->phase = PH_STOP_CMD;
+	budget_plan(s->cfg, s->has_poststop, &s->b);
+	s->stop_started = s->now;
+	s->deadline = s->b.total_ms ? s->now + s->b.stop_ms : 0; /* 0: none */
+	s->cmd_cfg.stop_timeout_ms = s->b.cmd_ms;
+	say(s, -1, SL_INFO,
+	    "stopping (%s): CMD has %lld ms, the services %lld ms, all of it %lld ms, the poststop hooks %lld ms",
+	    reason, (long long)s->b.cmd_ms, (long long)s->b.services_ms,
+	    (long long)s->b.stop_ms, (long long)s->b.reserve_ms);
+	if (s->cmd != SCHED_NO_CMD && !svc_final(&s->u[s->cmd].svc))
+		drive(s, s->cmd, EV_STOP, 0);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->u[i].svc.state == SVC_BACKOFF ||
+		    s->u[i].svc.state == SVC_WAITING)
+			drive(s, i, EV_STOP, 0);
+}
+
+/* Services nobody live depends on any more may stop now. */
+static int has_live_dependent(const struct sched *s, const struct sched_unit *u)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sched_unit *o = &s->u[i];
+		char **lists[2] = { o->cfg->after, o->cfg->requires };
+
+		if (o == u || svc_final(&o->svc))
+			continue;
+		for (int l = 0; l < 2; l++)
+			for (size_t k = 0; lists[l] && lists[l][k]; k++)
+				if (strcmp(lists[l][k], u->cfg->name) == 0)
+					return 1;
+	}
+	return 0;
+}
+
+static int all_final(const struct sched *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!svc_final(&s->u[i].svc))
+			return 0;
+	return 1;
+}
+
+static void stop_step(struct sched *s)
+{
+	struct sched_act *a;
+
+	if (s->phase == PH_STOP_CMD &&
+	    (s->cmd == SCHED_NO_CMD || svc_final(&s->u[s->cmd].svc)))
+		s->phase = PH_STOP_SERVICES;
+	if (s->phase != PH_STOP_SERVICES)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		struct sched_unit *u = &s->u[i];
+
+		if (!svc_final(&u->svc) && u->svc.state != SVC_STOPPING &&
+		    !has_live_dependent(s, u))
+			drive(s, i, EV_STOP, 0);
+	}
+	if (!all_final(s))
+		return;
+	s->phase = PH_STOP_REST;
+	a = push(s, SA_KILL_REST, -1);
+	if (a)
+		a->sig = SIGTERM;
+}
+
+void sched_no_children(struct sched *s)
+{
+	if (s->phase == PH_STOP_REST)
+		s->phase = PH_DONE;
+}
+
+static void deadline_passed(struct sched *s)
+{
+	struct sched_act *a;
+
+	if (s->killed_all) {
+		say(s, -1, SL_WARN, "processes survived SIGKILL; giving up on them");
+		s->phase = PH_DONE;
+		return;
+	}
+	say(s, -1, SL_WARN,
+	    "the stop took all of its %lld ms (shutdown_timeout %lld ms less poststop_reserve %lld ms): SIGKILL to what is left",
+	    (long long)s->b.stop_ms, (long long)s->b.total_ms,
+	    (long long)s->b.reserve_ms);
+	for (size_t i = 0; i < s->n; i++) {
+		struct sched_unit *u = &s->u[i];
+		int stopping = u->svc.state == SVC_STOPPING;
+
+		if (svc_final(&u->svc))
+			continue;
+		if (!stopping)
+			u->stop_began = s->now;
+		if (!u->svc.killed && (u->svc.pid > 0 || stopping))
+			note_kill(s, i, stopping ? "the end of the stop budget"
+					: "the end of the stop budget, before its turn to stop came");
+		u->quiet_stop = 1;
+		drive(s, i, EV_STOP, 0); /* no restart from here on */
+		if (u->svc.state == SVC_STOPPING) {
+			u->svc.killed = 1; /* this SIGKILL is the last word */
+			u->svc.timer_at = s->now + SVC_KILL_GRACE_MS;
+		}
+		signal_unit(s, i, SIGKILL, 1);
+	}
+	a = push(s, SA_KILL_REST, -1);
+	if (a)
+		a->sig = SIGKILL;
+	s->killed_all = 1;
+	s->deadline = s->now + SVC_KILL_GRACE_MS;
+	s->phase = PH_STOP_REST;
+}
+
+/* ---- readiness and health ---- */
+
+static void probe(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+
+	u->probe_at = 0;
+	if (u->svc.state != SVC_STARTING)
+		return;
+	if (u->await_pidfile) {
+		push(s, SA_READ_PIDFILE, (int)i);
+		return;
+	}
+	if (u->launcher)
+		return; /* forking: readiness after the daemon is known */
+	switch (u->cfg->ready) {
+	case READY_TCP:
+	case READY_FILE:
+		push(s, SA_CHECK, (int)i);
+		break;
+	case READY_EXEC:
+		if (u->probe_pid <= 0)
+			push(s, SA_SPAWN_PROBE, (int)i);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The health timer: start a check, or kill one that overran. */
+static void health(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+
+	u->health_at = s->now + u->cfg->health_interval_ms;
+	if (u->health_pid > 0) {
+		say(s, (int)i, SL_WARN, "health check overran %lld ms, killing it",
+		    (long long)u->cfg->health_interval_ms);
+		kill_probe(s, i, u->health_pid);
+		return; /* its exit counts as a failure */
+	}
+	push(s, SA_SPAWN_HEALTH, (int)i);
+}
+
+void sched_ready(struct sched *s, size_t i)
+{
+	if (i < s->n && s->u[i].svc.state == SVC_STARTING)
+		drive(s, i, EV_READY, 0);
+}
+
+void sched_not_yet(struct sched *s, size_t i)
+{
+	if (i < s->n && s->u[i].svc.state == SVC_STARTING)
+		s->u[i].probe_at = s->now + SCHED_PROBE_MS;
+}
+
+void sched_probe_started(struct sched *s, size_t i, pid_t pid)
+{
+	s->u[i].probe_pid = pid;
+	s->u[i].probe_at = 0; /* its exit decides */
+}
+
+void sched_health_started(struct sched *s, size_t i, pid_t pid)
+{
+	s->u[i].health_pid = pid;
+}
+
+void sched_pidfile(struct sched *s, size_t i, pid_t pid, pid_t pgid)
+{
+	struct sched_unit *u = &s->u[i];
+
+	if (u->svc.state != SVC_STARTING)
+		return;
+	if (pid <= 0) {
+		u->probe_at = s->now + SCHED_PIDFILE_MS;
+		return;
+	}
+	u->await_pidfile = 0;
+	u->pgid = pgid;
+	drive(s, i, EV_FORKED, pid);
+	if (u->svc.state == SVC_STARTING)
+		u->probe_at = s->now;
+}
+
+void sched_mainpid(struct sched *s, size_t i, pid_t pid)
+{
+	drive(s, i, EV_FORKED, pid);
+}
+
+static void probe_exited(struct sched *s, size_t i, int status)
+{
+	struct sched_unit *u = &s->u[i];
+
+	u->probe_pid = 0;
+	if (u->svc.state != SVC_STARTING)
+		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		drive(s, i, EV_READY, 0);
+	else
+		u->probe_at = s->now + SCHED_PROBE_MS;
+}
+
+static void health_exited(struct sched *s, size_t i, int status)
+{
+	struct sched_unit *u = &s->u[i];
+
+	u->health_pid = 0;
+	if (u->svc.state != SVC_RUNNING)
+		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		u->health_fails = 0;
+		u->health = 1;
+		return;
+	}
+	u->health_fails++;
+	say(s, (int)i, SL_WARN, "health check failed (%d of %d)",
+	    u->health_fails, u->cfg->health_retries);
+	if (u->health_fails < u->cfg->health_retries)
+		return;
+	u->health = -1;
+	say(s, (int)i, SL_ERROR, "unhealthy, restarting it per its policy");
+	drive(s, i, EV_UNHEALTHY, 0);
+}
+
+/* ---- processes ---- */
+
+enum sched_role sched_spawned(struct sched *s, size_t i, pid_t pid)
+{
+	struct sched_unit *u = &s->u[i];
+	int forking = u->cfg->type == TYPE_FORKING;
+
+	u->pgid = pid;
+	u->sid = u->is_cmd ? 0 : pid;
+	u->launcher = forking ? pid : 0;
+	drive(s, i, EV_SPAWNED, pid);
+	u->probe_at = u->cfg->ready == READY_NONE || u->svc.state != SVC_STARTING
+			      ? 0 : s->now;
+	return forking ? ROLE_LAUNCHER : ROLE_MAIN;
+}
+
+void sched_spawn_failed(struct sched *s, size_t i, int status)
+{
+	drive(s, i, EV_SPAWN_FAILED, status);
+}
+
+static void launcher_exited(struct sched *s, size_t i, int status)
+{
+	struct sched_unit *u = &s->u[i];
+
+	u->launcher = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		drive(s, i, EV_EXITED, status);
+		return;
+	}
+	u->svc.pid = 0;
+	u->await_pidfile = 1;
+	probe(s, i);
+}
+
+static void main_exited(struct sched *s, size_t i, int status, int group_alive)
+{
+	struct sched_unit *u = &s->u[i];
+	pid_t pgid = u->pgid;
+	struct sched_act *a;
+
+	u->svc.group_alive = group_alive;
+	if (s->phase != PH_RUN && !u->is_cmd && u->svc.state != SVC_STOPPING) {
+		/* stopping: whatever ends now is not restarted */
+		u->quiet_stop = 1;
+		drive(s, i, EV_STOP, 0);
+	}
+	if (u->svc.state != SVC_STOPPING && !u->is_cmd &&
+	    (a = push(s, SA_EXITED, (int)i))) {
+		a->pid = u->svc.pid;
+		a->status = status;
+	}
+	drive(s, i, EV_EXITED, status);
+	if (u->is_cmd || !group_alive || u->svc.state == SVC_STOPPING ||
+	    u->svc.state == SVC_DONE || u->cfg->kill_mode == KILL_PROCESS)
+		return;
+	/* its main process is gone, and it is not stopping: what is left of
+	 * its group gets the stop signal now, and SIGKILL when it starts
+	 * again (a oneshot that is done keeps them) */
+	kill_group(s, i, pgid, u->cfg->stop_signal);
+	kill_group(s, i, pgid, SIGCONT);
+	if (u->svc.state == SVC_STARTING)
+		kill_group(s, i, pgid, SIGKILL); /* restarted at once */
+	else
+		u->old_pgid = pgid;
+}
+
+void sched_reaped(struct sched *s, size_t i, enum sched_role role, int status,
+		  int group_alive)
+{
+	if (i >= s->n)
+		return;
+	switch (role) {
+	case ROLE_HEALTH:
+		health_exited(s, i, status);
+		break;
+	case ROLE_LAUNCHER:
+		launcher_exited(s, i, status);
+		break;
+	case ROLE_PROBE:
+		probe_exited(s, i, status);
+		break;
+	case ROLE_MAIN:
+		main_exited(s, i, status, group_alive);
+		break;
+	}
+}
+
+int sched_awaits_group(const struct sched *s, size_t i)
+{
+	const struct sched_unit *u = &s->u[i];
+
+	return u->svc.state == SVC_STOPPING && u->svc.pid == 0 && u->pgid > 0;
+}
+
+void sched_group_gone(struct sched *s, size_t i)
+{
+	drive(s, i, EV_GROUP_EMPTY, 0);
+}
+
+/* ---- time ---- */
+
+void sched_step(struct sched *s, int64_t now)
+{
+	s->now = now;
+	schedule(s);
+	if (s->phase != PH_RUN)
+		stop_step(s);
+}
+
+void sched_tick(struct sched *s, int64_t now)
+{
+	s->now = now;
+	for (size_t i = 0; i < s->n; i++) {
+		struct sched_unit *u = &s->u[i];
+
+		if (u->svc.timer_at && u->svc.timer_at <= now)
+			drive(s, i, EV_TIMER, 0);
+		if (u->probe_at && u->probe_at <= now)
+			probe(s, i);
+		if (u->health_at && u->health_at <= now)
+			health(s, i);
+	}
+	if (s->phase != PH_RUN && s->phase != PH_DONE && s->deadline &&
+	    now >= s->deadline)
+		deadline_passed(s);
+}
+
+int64_t sched_next_deadline(const struct sched *s)
+{
+	int64_t at = 0;
+
+#define EARLIER(t) \
+	do { if ((t) > 0 && (at == 0 || (t) < at)) at = (t); } while (0)
+	for (size_t i = 0; i < s->n; i++) {
+		EARLIER(s->u[i].svc.timer_at);
+		EARLIER(s->u[i].probe_at);
+		EARLIER(s->u[i].health_at);
+	}
+	if (s->phase == PH_RUN && s->cmd != SCHED_NO_CMD &&
+	    s->u[s->cmd].svc.state == SVC_WAITING)
+		EARLIER(s->cmd_wait_until);
+	if (s->phase != PH_RUN && s->phase != PH_DONE)
+		EARLIER(s->deadline);
+#undef EARLIER
+	return at;
+}
+
+/* ---- units ---- */
+
+static int unit_init(struct sched_unit *u, const struct cfg_service *cfg,
+		     int is_cmd)
+{
+	memset(u, 0, sizeof(*u));
+	u->cfg = cfg;
+	u->is_cmd = is_cmd;
+	if (svc_init(&u->svc, cfg) < 0)
+		return -ENOMEM;
+	u->logged = u->svc.state;
+	return 0;
+}
+
+static int grow(struct sched *s)
+{
+	struct sched_unit *n;
+	size_t cap;
+
+	if (s->n < s->cap)
+		return 0;
+	cap = s->cap ? s->cap * 2 : 8;
+	n = realloc(s->u, cap * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	s->u = n;
+	s->cap = cap;
+	return 0;
+}
+
+/* CMD's configuration, kept here so that the stop can set its share. */
+static void take_cmd_cfg(struct sched *s, const struct cfg_service *cmd)
+{
+	s->cmd_cfg = *cmd;
+	s->cmd_cfg.name = (char *)"cmd";
+	budget_plan(s->cfg, s->has_poststop, &s->b);
+	s->cmd_cfg.stop_timeout_ms = s->b.cmd_ms;
+}
+
+int sched_init(struct sched *s, const struct cfg *cfg,
+	       const struct cfg_service *cmd, int has_poststop, int64_t now)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->has_poststop = has_poststop;
+	s->now = now;
+	s->cmd = SCHED_NO_CMD;
+	s->cmd_wait_until = now + cfg->init.cmd_ready_timeout_ms;
+	for (size_t i = 0; i < cfg->nsvcs; i++) {
+		if (grow(s) < 0 || unit_init(&s->u[s->n], &cfg->svcs[i], 0) < 0)
+			return -ENOMEM;
+		s->n++;
+	}
+	if (cmd) {
+		take_cmd_cfg(s, cmd);
+		if (grow(s) < 0 || unit_init(&s->u[s->n], &s->cmd_cfg, 1) < 0)
+			return -ENOMEM;
+		s->cmd = s->n++;
+	}
+	return 0;
+}
+
+void sched_free(struct sched *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		svc_free(&s->u[i].svc);
+	free(s->u);
+	free(s->acts);
+	memset(s, 0, sizeof(*s));
+	s->cmd = SCHED_NO_CMD;
+}
+
+int sched_find(const struct sched *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->u[i].removed && strcmp(name_of(&s->u[i]), name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int sched_owner(const struct sched *s, pid_t pid, enum sched_role *role)
+{
+	for (size_t i = 0; pid > 0 && i < s->n; i++) {
+		const struct sched_unit *u = &s->u[i];
+
+		if (u->launcher == pid)
+			*role = ROLE_LAUNCHER;
+		else if (u->probe_pid == pid)
+			*role = ROLE_PROBE;
+		else if (u->svc.pid == pid)
+			*role = ROLE_MAIN;
+		else if (u->health_pid == pid)
+			*role = ROLE_HEALTH;
+		else
+			continue;
+		return (int)i;
+	}
+	return -1;
+}
+
+int sched_counts(const struct sched *s, size_t i)
+{
+	const struct sched_unit *u = &s->u[i];
+
+	if (u->removed)
+		return 0;
+	return u->is_cmd || u->svc.state != SVC_STOPPED;
+}
+
+int sched_is_ready(const struct sched *s, const char *name)
+{
+	if (*name) {
+		int i = sched_find(s, name);
+		const struct sched_unit *u = i >= 0 ? &s->u[i] : NULL;
+
+		return u && (u->is_cmd ? u->svc.state == SVC_RUNNING : svc_up(&u->svc));
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sched_unit *u = &s->u[i];
+
+		if (!sched_counts(s, i))
+			continue;
+		if (u->is_cmd ? u->svc.state != SVC_RUNNING && u->svc.last_status < 0
+			      : !svc_up(&u->svc))
+			return 0;
+	}
+	return 1;
+}
+
+int sched_cmd_status(const struct sched *s)
+{
+	return s->cmd == SCHED_NO_CMD ? -1 : s->u[s->cmd].svc.last_status;
+}
+
+int sched_any_killed(const struct sched *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->u[i].sigkilled && !s->u[i].is_cmd)
+			return 1;
+	return 0;
+}
+
+static int holds(const struct cfg *c, const struct cfg_service *e)
+{
+	return e && e >= c->svcs && e < c->svcs + c->nsvcs;
+}
+
+int sched_uses(const struct sched *s, const struct cfg *c)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->u[i].is_cmd &&
+		    (holds(c, s->u[i].cfg) || holds(c, s->u[i].next_cfg)))
+			return 1;
+	return 0;
+}
+
+/* ---- operators ---- */
+
+int sched_start(struct sched *s, size_t i)
+{
+	if (s->phase != PH_RUN)
+		return -1;
+	drive(s, i, EV_START, 0);
+	return 0;
+}
+
+int sched_stop(struct sched *s, size_t i)
+{
+	if (s->phase != PH_RUN)
+		return -1;
+	s->u[i].restart_pending = 0;
+	drive(s, i, EV_STOP, 0);
+	return 0;
+}
+
+int sched_restart(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+
+	if (s->phase != PH_RUN)
+		return -1;
+	if (svc_final(&u->svc) || u->svc.state == SVC_WAITING ||
+	    u->svc.state == SVC_BACKOFF) {
+		drive(s, i, EV_STOP, 0);
+		drive(s, i, EV_START, 0);
+	} else {
+		u->restart_pending = 1;
+		drive(s, i, EV_STOP, 0);
+	}
+	return 0;
+}
+
+/* ---- reload ---- */
+
+/* A removed service's slot that a new one may take: final, and nothing
+ * of it left to reap. */
+static int slot_free(const struct sched_unit *u)
+{
+	return u->removed && svc_final(&u->svc) && u->svc.pid <= 0 &&
+	       u->launcher <= 0 && u->probe_pid <= 0 && u->health_pid <= 0;
+}
+
+static int add_unit(struct sched *s, const struct cfg_service *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < s->n && !slot_free(&s->u[i]); i++)
+		;
+	if (i < s->n) {
+		svc_free(&s->u[i].svc);
+		push(s, SA_RELEASE, (int)i);
+	} else if (grow(s) < 0) {
+		return -ENOMEM;
+	}
+	if (unit_init(&s->u[i], cfg, 0) < 0)
+		return -ENOMEM;
+	if (i == s->n)
+		s->n++;
+	push(s, SA_REBIND, (int)i);
+	return 0;
+}
+
+/* Whether an entry of the new configuration has a unit already. */
+static int bound(const struct sched *s, const struct cfg_service *e)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->u[i].is_cmd && !s->u[i].removed &&
+		    (s->u[i].cfg == e || s->u[i].next_cfg == e))
+			return 1;
+	return 0;
+}
+
+int sched_reload(struct sched *s, const struct cfg *ncfg,
+		 const struct cfg_service *cmd, struct sched_reload *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < s->n; i++) {
+		struct sched_unit *u = &s->u[i];
+		struct cfg_service *ns;
+
+		if (u->is_cmd || u->removed)
+			continue;
+		ns = cfg_find(ncfg, u->cfg->name);
+		if (!ns) {
+			u->removed = 1;
+			u->restart_pending = 0;
+			drive(s, i, EV_STOP, 0);
+			r->removed++;
+		} else if (ns->text_hash == u->cfg->text_hash) {
+			/* its user as looked up at its start */
+			cfg_copy_ids(ns, u->cfg);
+			u->cfg = ns;
+			u->svc.cfg = ns;
+			push(s, SA_REBIND, (int)i);
+			r->same++;
+		} else {
+			r->changed++;
+			u->next_cfg = ns;
+			if (svc_final(&u->svc)) {
+				swap_cfg(s, i);
+			} else {
+				u->restart_pending = ns->enabled;
+				drive(s, i, EV_STOP, 0);
+			}
+		}
+	}
+	s->cfg = ncfg;
+	for (size_t j = 0; j < ncfg->nsvcs; j++) {
+		if (bound(s, &ncfg->svcs[j]))
+			continue;
+		if (add_unit(s, &ncfg->svcs[j]) < 0)
+			return -ENOMEM;
+		r->added++;
+	}
+	if (cmd && s->cmd != SCHED_NO_CMD)
+		take_cmd_cfg(s, cmd);
+	return 0;
+}

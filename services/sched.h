@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler: every supervision decision over all services and CMD.
+ * Pure: no system calls. It takes events (a process exited, a service is
+ * ready, a probe's result, a pidfile's pid, a timer, an operator's
+ * command, a new configuration, a stop) and queues actions as data
+ * (spawn, signal, probe, kill what is left, say something) that init/
+ * carries out, feeding back what happened. Each service's own state
+ * machine is services/svc.h; the stop budget is services/budget.h.
+ *
+ * Phases: run -> stop CMD -> stop the services (reverse dependency
+ * order) -> stop the rest (everything else in the pid namespace) -> done.
+ */
+#ifndef POUCH_SCHED_H
+#define POUCH_SCHED_H
+
+#include "budget.h"
+#include "svc.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SCHED_PROBE_MS 100	/* readiness re-check while a service starts */
+#define SCHED_PIDFILE_MS 50	/* pidfile re-read while a daemon forks */
+
+enum sched_role { ROLE_MAIN = 0, ROLE_LAUNCHER, ROLE_PROBE, ROLE_HEALTH };
+
+enum sched_phase { PH_RUN = 0, PH_STOP_CMD, PH_STOP_SERVICES, PH_STOP_REST,
+		   PH_DONE };
+
+/* One service (or CMD): its state machine and what the scheduler needs
+ * to decide for it. Processes are only numbers here. */
+struct sched_unit {
+	struct svc svc;
+	const struct cfg_service *cfg;
+	const struct cfg_service *next_cfg; /* changed on reload: used once down */
+	int is_cmd, removed, restart_pending;
+	pid_t pgid;		/* process group of the run (its session, or the daemon's) */
+	pid_t sid;		/* session the run was started in (0 for CMD) */
+	pid_t launcher;		/* forking: the process that daemonizes */
+	pid_t probe_pid, health_pid;
+	pid_t old_pgid;		/* a previous run's leftovers: SIGKILL at the next start */
+	int await_pidfile;
+	int64_t probe_at, health_at; /* next readiness / health check; 0 none */
+	int health_fails;
+	int health;		/* 0 unknown, 1 healthy, -1 unhealthy */
+	int quiet_stop;		/* the next stop sends no signal (already sent) */
+	int64_t stop_began;
+	int sigkilled;		/* SIGKILL was needed to stop it */
+	int stop_clamped;	/* its stop timer is the budget's deadline */
+	enum svc_state logged;	/* the state last reported */
+};
+
+enum sched_act_kind {
+	SA_SPAWN,	/* start u's process: sched_spawned() or sched_spawn_failed() */
+	SA_SIGNAL,	/* sig to u's process group (group) or main process */
+	SA_KILL_GROUP,	/* sig to process group pid (a run's leftovers) */
+	SA_KILL_REST,	/* sig to every process of the namespace but pid 1 */
+	SA_READ_PIDFILE, /* read u's pidfile: sched_pidfile() */
+	SA_CHECK,	/* u's tcp: or file: readiness: sched_ready() or sched_not_yet() */
+	SA_SPAWN_PROBE,	/* start u's ready = exec: check: sched_probe_started() */
+	SA_SPAWN_HEALTH, /* start u's health check: sched_health_started() */
+	SA_KILL_PROBE,	/* SIGKILL the process group pid of a check no longer wanted */
+	SA_STATE,	/* u's state changed (from `was`): report it */
+	SA_EXITED,	/* u's main process pid exited (not stopping): wait status in status */
+	SA_KILLED,	/* u gets SIGKILL, ms after its stop signal; msg: why */
+	SA_SAY,		/* a message about u (or none: u = -1) at level */
+	SA_REBIND,	/* u took a new configuration entry */
+	SA_RELEASE,	/* u's slot is reused: give back what it held */
+	SA_STOPPING,	/* the container starts to stop */
+};
+
+enum sched_level { SL_ERROR = 0, SL_WARN, SL_INFO, SL_DEBUG };
+
+struct sched_act {
+	enum sched_act_kind kind;
+	int u;			/* unit index, -1 none */
+	int sig;
+	int group;
+	pid_t pid;
+	int status;
+	int64_t ms;
+	enum svc_state was, state; /* SA_STATE: from, to */
+	enum sched_level level;
+	char msg[224];		/* SA_SAY: the message, without the name */
+};
+
+struct sched {
+	struct sched_unit *u;
+	struct cfg_service cmd_cfg;	/* CMD's, from [cmd] */
+	size_t n, cap;
+	size_t cmd;		/* index of CMD, or SCHED_NO_CMD */
+	const struct cfg *cfg;
+	int has_poststop;
+	int64_t now;
+	int64_t cmd_wait_until;	/* [cmd] ready_timeout for its `after` */
+	enum sched_phase phase;
+	const char *reason;	/* POUCH_STOP_REASON */
+	int stop_signal;	/* the signal that stopped us, 0 none */
+	int essential_failed;
+	int64_t deadline;	/* stopping: then SIGKILL to what is left */
+	int64_t stop_started;
+	int killed_all;
+	struct budget b;
+	struct sched_act *acts;	/* queued, taken with sched_take() */
+	size_t nacts, acap, ahead;
+};
+
+#define SCHED_NO_CMD ((size_t)-1)
+
+/* cmd: CMD's configuration (made by the caller from [cmd]), or NULL. */
+int sched_init(struct sched *s, const struct cfg *cfg,
+	       const struct cfg_service *cmd, int has_poststop, int64_t now)
+	__attribute__((warn_unused_result));
+void sched_free(struct sched *s);
+
+/* Take the next queued action into a; 0 when there is none. Actions
+ * queued while carrying one out come after it. */
+int sched_take(struct sched *s, struct sched_act *a);
+
+/* Start what may start, move the stop along; call whenever something
+ * happened (after the events of one loop turn). */
+void sched_step(struct sched *s, int64_t now);
+/* Timers that are due. */
+void sched_tick(struct sched *s, int64_t now);
+/* The earliest deadline, CLOCK_MONOTONIC ms; 0: none. */
+int64_t sched_next_deadline(const struct sched *s);
+
+/* Results of SA_SPAWN. Returns the role to file pid under (the main
+ * process, or the launcher of a forking daemon). status: the wait status
+ * to count a failure as. */
+enum sched_role sched_spawned(struct sched *s, size_t u, pid_t pid);
+void sched_spawn_failed(struct sched *s, size_t u, int status);
+/* A process of u exited (init reaped it); group_alive: others of u's
+ * process group still run. */
+void sched_reaped(struct sched *s, size_t u, enum sched_role role,
+		  int status, int group_alive);
+/* Units that wait for their process group to empty (init checks them
+ * after reaping orphans), and the news that it did. */
+int sched_awaits_group(const struct sched *s, size_t u);
+void sched_group_gone(struct sched *s, size_t u);
+/* Readiness: met (notify READY=1, tcp, file, exec exit 0), or not yet. */
+void sched_ready(struct sched *s, size_t u);
+void sched_not_yet(struct sched *s, size_t u);
+void sched_probe_started(struct sched *s, size_t u, pid_t pid);
+void sched_health_started(struct sched *s, size_t u, pid_t pid);
+/* The daemon's pid from its pidfile (0: not there or not taken yet), and
+ * the process group to signal for it. */
+void sched_pidfile(struct sched *s, size_t u, pid_t pid, pid_t pgid);
+/* MAINPID= from a notify message (already checked to be u's). */
+void sched_mainpid(struct sched *s, size_t u, pid_t pid);
+
+/* Stop the container. sig: the signal that asked for it (0: none);
+ * cmd_sig: what CMD gets: 0 its stop_signal, > 0 this one (a -r
+ * rewrite), < 0 nothing (it got the signal already: SIGINT passed on). */
+void sched_shutdown(struct sched *s, const char *reason, int sig,
+		    int cmd_sig);
+/* Nothing is left to reap: the stop of the rest is complete. */
+void sched_no_children(struct sched *s);
+
+/* An operator's command (ctl). 0, or -1 when the container is stopping. */
+int sched_start(struct sched *s, size_t u);
+int sched_stop(struct sched *s, size_t u);
+int sched_restart(struct sched *s, size_t u);
+
+/* A new, valid configuration: start new services, stop removed ones,
+ * restart changed ones; cmd: CMD's configuration made from its [cmd]. */
+struct sched_reload { int added, removed, changed, same; };
+int sched_reload(struct sched *s, const struct cfg *ncfg,
+		 const struct cfg_service *cmd, struct sched_reload *r)
+	__attribute__((warn_unused_result));
+
+/* A unit by name ("cmd" for CMD); -1 when there is none. */
+int sched_find(const struct sched *s, const char *name);
+/* The unit tracking pid in any role, and the role; -1 none. */
+int sched_owner(const struct sched *s, pid_t pid, enum sched_role *role);
+/* Ready: NAME ("" for every unit meant to be up, and CMD's start). */
+int sched_is_ready(const struct sched *s, const char *name);
+/* Whether u counts for "everything is ready". */
+int sched_counts(const struct sched *s, size_t u);
+
+/* CMD's last wait status, -1 when it has not exited. */
+int sched_cmd_status(const struct sched *s);
+/* Whether a service (not CMD) had to be SIGKILLed to stop. */
+int sched_any_killed(const struct sched *s);
+/* Whether a configuration's entries are still used by a unit. */
+int sched_uses(const struct sched *s, const struct cfg *c);
+
+#endif
