@@ -22,6 +22,23 @@ static const char usage[] =
 	"  status [--json] [NAME]   start NAME   stop NAME   restart NAME\n"
 	"  signal NAME SIG   reload   wait-ready [NAME] [--timeout D]   shutdown\n";
 
+/* The server must be root or us: a socket another user made in a
+ * directory we trusted by mistake gets no request and no belief. */
+static int untrusted_server(int fd, const char *path)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return 1;
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return 0;
+	log_errorx("ctl: %s is served by uid %u, not by root or us: not asking it",
+		   path, (unsigned)cred.uid);
+	errno = EPERM;
+	return 1;
+}
+
 static int connect_to(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -34,7 +51,8 @@ static int connect_to(const char *path)
 		return -1;
 	}
 	memcpy(a.sun_path, path, strlen(path) + 1);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    untrusted_server(fd, path)) {
 		log_error("ctl: unable to connect to %s", path);
 		if (fd >= 0)
 			close(fd);

@@ -175,8 +175,9 @@ static int child_drop_bounding(const struct spawn_spec *sp)
 }
 
 /* Everything between fork and exec, in the order the kernel needs:
- * limits and directory first, bounding set while still privileged,
- * then groups, gid, uid (keeping capabilities across), then ambient. */
+ * limits first, bounding set while still privileged, then groups, gid,
+ * uid (keeping capabilities across), the directory as the user, then
+ * ambient. */
 static void child_setup(const struct spawn_spec *sp, int errfd)
 {
 	if (child_fds(sp) < 0)
@@ -189,8 +190,6 @@ static void child_setup(const struct spawn_spec *sp, int errfd)
 			child_fail(errfd, STEP_RLIMIT, errno);
 	if (sp->has_umask)
 		umask(sp->umask);
-	if (sp->workdir && chdir(sp->workdir) < 0)
-		child_fail(errfd, STEP_CHDIR, errno);
 	if (sp->has_caps && child_drop_bounding(sp) < 0)
 		child_fail(errfd, STEP_CAPS, errno);
 	if (sp->set_ids) {
@@ -203,6 +202,10 @@ static void child_setup(const struct spawn_spec *sp, int errfd)
 		if (setuid(sp->uid) < 0)
 			child_fail(errfd, STEP_SETUID, errno);
 	}
+	/* as the service's user: its own symbolic links get it nowhere it
+	 * could not go */
+	if (sp->workdir && chdir(sp->workdir) < 0)
+		child_fail(errfd, STEP_CHDIR, errno);
 	if (sp->has_caps) {
 		if (cap_set_proc((cap_t)sp->capset) < 0)
 			child_fail(errfd, STEP_CAPS, errno);

@@ -30,6 +30,16 @@ static int own_dir(const char *path, mode_t mode)
 	return access(path, W_OK | X_OK) < 0 ? -errno : 0;
 }
 
+/* Owned by root or our euid, not a symbolic link, written by no one else. */
+static int trusted_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       (st.st_uid == 0 || st.st_uid == geteuid()) &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 /* Candidate i (0, 1, 2) into buf; -1 when there is none such. */
 static int candidate(int i, char *buf, size_t len)
 {
@@ -81,7 +91,9 @@ int state_dir_open(const char *configured, char *dir, size_t len)
 	for (int i = 0; i < 3; i++) {
 		if (candidate(i, dir, len) < 0)
 			continue;
-		r = own_dir(dir, i == 2 ? 0700 : 0755);
+		/* /tmp/pouch-UID: others may pass (to their notify
+		 * socket), not list */
+		r = own_dir(dir, i == 2 ? 0711 : 0755);
 		if (r == 0)
 			return 0;
 		if (r != -EACCES && r != -EROFS && r != -ENOENT)
@@ -104,12 +116,17 @@ void state_dir_find(const char *configured, const char *leaf, char *path,
 	}
 	path[0] = '\0';
 	for (int i = 0; i < 3; i++) {
+		int here;
+
 		if (candidate(i, dir, sizeof(dir)) < 0)
 			continue;
 		snprintf(try, sizeof(try), "%s/%s", dir, leaf);
-		if (!path[0] || access(try, F_OK) == 0)
+		/* only a directory that root or we own, written by no one
+		 * else: anyone may make /tmp/pouch-0 */
+		here = trusted_dir(dir) && access(try, F_OK) == 0;
+		if (!path[0] || here)
 			snprintf(path, len, "%s", try);
-		if (access(try, F_OK) == 0)
+		if (here)
 			return;
 	}
 }

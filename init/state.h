@@ -8,7 +8,7 @@
  *   fallback from it)
  *   /run/pouch
  *   $XDG_RUNTIME_DIR/pouch
- *   /tmp/pouch-UID  (made 0700)
+ *   /tmp/pouch-UID  (made 0711)
  *
  * The ctl client looks in the same places, in the same order.
  */

@@ -421,7 +421,10 @@ static void end_mounts(struct rw *w, int mounts)
 			 j->n[0].count + w->added[0]++ ? "," : "", w->mounts);
 }
 
-/* systemd's cgroup tree must be writable: "ro" becomes "rw" */
+/* systemd's cgroup tree must be writable: "ro" becomes "rw" on the
+ * runtime's own cgroup mount, never on another kind of mount that a
+ * bundle put there (a read-only bind of a host directory stays
+ * read-only) */
 static void cgroup_rw(struct rw *w, int mounts)
 {
 	const struct lch_json *j = w->j;
@@ -432,7 +435,9 @@ static void cgroup_rw(struct rw *w, int mounts)
 	for (int m = j->n[mounts].first; m >= 0; m = j->n[m].next) {
 		int o;
 
-		if (strcmp(destination(j, m, d, sizeof(d)), "/sys/fs/cgroup"))
+		if (strcmp(destination(j, m, d, sizeof(d)), "/sys/fs/cgroup") ||
+		    !(lch_json_is(j, lch_json_member(j, m, "type"), "cgroup") ||
+		      lch_json_is(j, lch_json_member(j, m, "type"), "cgroup2")))
 			continue;
 		o = lch_json_member(j, m, "options");
 		if (o < 0 || j->n[o].type != LCH_J_ARRAY)

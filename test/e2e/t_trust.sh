@@ -261,3 +261,57 @@ check "a hung readiness probe does not stop later starts from probing" [ "$(line
 check "... the hung probes were killed" [ "$(pgrep -cfx 'sleep 1013')" -le 1 ]
 ns_kill
 true
+
+# ---- workdir is entered as the service's user: a symbolic link of its
+# own does not take it into a directory only root may pass
+ctl_conf
+mkdir -p "$T/wd/home" "$T/wd/secret/inner"
+chmod 700 "$T/wd/secret"; chmod 755 "$T/wd/secret/inner"
+echo root-only-key >"$T/wd/secret/inner/key"; chmod 644 "$T/wd/secret/inner/key"
+chown nobody "$T/wd/home"
+ln -s "$T/wd/secret/inner" "$T/wd/home/data"
+mkdir -p "$T/wd/out"; chmod 777 "$T/wd/out"
+svc reader <<EOF2
+[service]
+user = nobody
+workdir = $T/wd/home/data
+exec = sh -c 'cat key >$T/wd/out/got; exec sleep 1000'
+restart = never
+EOF2
+rm -f "$T/wd/out/got"
+ns_start -c "$C" -- sleep 1000 2>"$T/wd/err"
+wait_for 5 test -S "$SOCK"
+sleep 0.5
+check "workdir through the service's own symlink into a root-only directory: refused" \
+	sh -c "! grep -q root-only-key '$T/wd/out/got' 2>/dev/null"
+check "... the service does not start, and it is said" grep -q "service reader: unable to chdir for" "$T/wd/err"
+ns_kill
+
+# ---- ctl believes no socket another user made: not in a directory it
+# does not trust, not from a server that is not root or itself
+cat >"$T/fake.py" <<'EOF2'
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777); s.listen(4)
+open(sys.argv[2], "w").close()
+while True:
+    c, _ = s.accept(); c.recv(4096); c.sendall(b"OK\nready\n"); c.close()
+EOF2
+chmod 644 "$T/fake.py"
+# (a private /tmp and /run; what the test needs goes in and out on fds)
+unshare --mount sh -c "
+	exec 3<$T/fake.py 4>$T/ctl-res
+	mount -t tmpfs tmpfs /tmp && mount -t tmpfs tmpfs /run || exit 1
+	mkdir /tmp/pouch-0 && chown nobody /tmp/pouch-0
+	setpriv --reuid nobody --regid nogroup --clear-groups /usr/bin/python3 /dev/fd/3 /tmp/pouch-0/control.sock /tmp/pouch-0/up &
+	f=\$!
+	i=0; while [ ! -e /tmp/pouch-0/up ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
+	[ -e /tmp/pouch-0/up ] && echo server-up >&4
+	POUCH_STATE_DIR= POUCH_CONFIG_DIR=/nonexistent $POUCH_INIT ctl wait-ready >/dev/null 2>&1; echo rc1=\$? >&4
+	$POUCH_INIT ctl --socket /tmp/pouch-0/control.sock wait-ready 2>&1 >/dev/null | sed 's/^/err2=/' >&4; 
+	kill \$f
+"
+check "(the fake server of nobody ran)" grep -qx server-up "$T/ctl-res"
+check "ctl does not take a socket in a nobody-owned /tmp/pouch-0 for pid 1's" sh -c "grep -q '^rc1=' '$T/ctl-res' && ! grep -qx rc1=0 '$T/ctl-res'"
+check "... nor believe a server run by nobody" grep -q "^err2=.*served by uid 65534" "$T/ctl-res"
+true

@@ -359,6 +359,19 @@ rmdir "$rootfs/tmp" 2>/dev/null # made by the run above
 run_b
 expect_eq "systemd mode with the bundle's own /run: /run/lock is still a tmpfs of its own" \
 	"$(tr '\n' ' ' <"$T/out/sd" 2>/dev/null)" "1777 1777 sa-token sa-token "
+# a read-only bind of a host directory at /sys/fs/cgroup stays read-only:
+# only the runtime's own cgroup mount is made writable for systemd
+mkdir -p "$T/hostdir"; rm -f "$T/hostdir/pwned"
+printf '#!/bin/sh\necho x >/sys/fs/cgroup/pwned 2>/dev/null; echo done >/out/sd\n' >"$rootfs/lib/systemd/systemd"
+jq --arg h "$T/hostdir" '.annotations = {"io.pouch.rich-mode": "systemd"}
+	| .mounts = [.mounts[] | select(.destination != "/sys/fs/cgroup")]
+	| .mounts += [{"destination": "/sys/fs/cgroup", "type": "bind", "source": $h, "options": ["rbind", "rprivate", "ro"]}]' \
+	"$T/orig-out.json" >"$b/config.json"
+rm -f "$T/out/sd"
+rmdir "$rootfs/tmp" 2>/dev/null
+run_b
+check "systemd mode: a read-only host bind at /sys/fs/cgroup is not made writable" \
+	sh -c "[ \"\$(cat '$T/out/sd' 2>/dev/null)\" = done ] && [ ! -e '$T/hostdir/pwned' ]"
 rm -rf "$rootfs/lib"
 mkdir -p "$rootfs/tmp"
 
