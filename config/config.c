@@ -237,6 +237,12 @@ void cfg_validate(struct cfg *cfg)
 	if (cfg->init.cmd_after)
 		check_deps(cfg, cfg->init.file, cfg->init.cmd_after_line,
 			   "after", cfg->init.cmd_after, NULL);
+	if (cfg->init.poststop_reserve_ms >= 0 && cfg->init.shutdown_timeout_ms > 0 &&
+	    cfg->init.poststop_reserve_ms >= cfg->init.shutdown_timeout_ms)
+		cfg_error(cfg, cfg->init.file ? cfg->init.file : "init.ini", 0,
+			  "[hooks] poststop_reserve (%lld ms) leaves nothing of shutdown_timeout (%lld ms) to stop CMD and the services",
+			  (long long)cfg->init.poststop_reserve_ms,
+			  (long long)cfg->init.shutdown_timeout_ms);
 	for (size_t i = 0; color && stack && i < cfg->nsvcs; i++)
 		if (color[i] == 0)
 			(void)find_cycle(cfg, i, color, stack, 0);

@@ -102,4 +102,10 @@ check "... the service's SIGKILL at the budget's end is said" \
 "$POUCH_INIT" check -c "$C" >"$T/check" 2>&1
 check "check warns that a stop_timeout does not fit in the budget" \
 	grep -q "stubborn.ini: stop_timeout (30000 ms) is longer than the whole stop" "$T/check"
+# a reserve that leaves nothing to stop with is an error, not a warning
+conf_new
+printf '[init]\nshutdown_timeout = 2s\n[hooks]\npoststop_reserve = 3s\n' >"$C/init.ini"
+"$POUCH_INIT" check -c "$C" >"$T/check2" 2>&1
+expect_eq "check: poststop_reserve >= shutdown_timeout fails (1)" "$?" 1
+check "... saying why" grep -q "poststop_reserve (3000 ms) leaves nothing of shutdown_timeout (2000 ms)" "$T/check2"
 true
