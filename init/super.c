@@ -317,7 +317,7 @@ void super_shutdown(struct super *sp, const char *reason)
 	sp->phase = PH_STOP_CMD;
 	budget_plan(sp->cfg, sp->has_poststop, &sp->b);
 	sp->stop_started = sp->now;
-	sp->deadline = sp->now + sp->b.stop_ms;
+	sp->deadline = sp->b.total_ms ? sp->now + sp->b.stop_ms : 0; /* 0: none */
 	sp->cmd_cfg.stop_timeout_ms = sp->b.cmd_ms;
 	log_info("stopping (%s): CMD has %lld ms, the services %lld ms, all of it %lld ms, the poststop hooks %lld ms",
 		 reason, (long long)sp->b.cmd_ms, (long long)sp->b.services_ms,
@@ -512,7 +512,7 @@ static void run_timers(struct super *sp)
 		outer_notify("WATCHDOG=1");
 		sp->watchdog_at = sp->now + sp->watchdog_ms;
 	}
-	if (sp->phase != PH_RUN && sp->phase != PH_DONE &&
+	if (sp->phase != PH_RUN && sp->phase != PH_DONE && sp->deadline &&
 	    sp->now >= sp->deadline)
 		deadline_passed(sp);
 }

@@ -360,9 +360,10 @@ void run_note_kill(struct super *sp, struct rt *r, const char *why)
 /* While the container stops, no service's stop outlasts the budget. */
 static void keep_to_deadline(struct super *sp, struct rt *r)
 {
-	if (sp->phase == PH_RUN || r->svc.state != SVC_STOPPING || r->svc.killed)
+	if (sp->phase == PH_RUN || r->svc.state != SVC_STOPPING || r->svc.killed ||
+	    !sp->deadline)
 		return;
-	r->stop_clamped = r->svc.timer_at > sp->deadline;
+	r->stop_clamped = !r->svc.timer_at || r->svc.timer_at > sp->deadline;
 	if (r->stop_clamped)
 		r->svc.timer_at = sp->deadline;
 }

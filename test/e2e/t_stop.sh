@@ -108,4 +108,19 @@ printf '[init]\nshutdown_timeout = 2s\n[hooks]\npoststop_reserve = 3s\n' >"$C/in
 "$POUCH_INIT" check -c "$C" >"$T/check2" 2>&1
 expect_eq "check: poststop_reserve >= shutdown_timeout fails (1)" "$?" 1
 check "... saying why" grep -q "poststop_reserve (3000 ms) leaves nothing of shutdown_timeout (2000 ms)" "$T/check2"
+# -t 0 (or shutdown_timeout = 0): no budget; the service gets its TERM
+# and all the time it needs (its own stop_timeout = 0: no SIGKILL)
+conf_new
+svc db <<EOF
+[service]
+exec = sh $T/clean.sh
+stop_timeout = 0
+EOF
+rm -f "$T/db-up" "$T/db-stop"
+ns_start -t 0 -c "$C" -- sh -c "sleep 0.5 & wait" 2>"$T/err6"
+wait_for 5 test -s "$T/db-up"
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "-t 0: nothing is SIGKILLed, the service stops cleanly" "$(cat "$T/db-stop" 2>/dev/null)" clean
+check "... and no SIGKILL is said" sh -c "! grep -q SIGKILL '$T/err6'"
 true
