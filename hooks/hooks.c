@@ -129,8 +129,10 @@ static void on_signals(struct hook_run *h, struct hook_proc *p)
 		for (ssize_t i = 0; i < n / (ssize_t)sizeof(*si); i++) {
 			int sig = (int)si[i].ssi_signo;
 
-			if ((sig == SIGTERM || sig == SIGINT) && !h->stop_signal)
+			if ((sig == SIGTERM || sig == SIGINT) && !h->stop_signal) {
 				h->stop_signal = sig;
+				h->stopped_at = loop_now_ms();
+			}
 		}
 	}
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
@@ -167,18 +169,32 @@ static void wait_hook(struct hook_run *h, struct hook_proc *p, int64_t deadline)
 	struct outq *q = p->out.q;
 	struct pollfd pfd[3];
 	struct timespec ts;
-	int64_t left;
-	int killed = 0, empty = 0;
+	int64_t left, began = loop_now_ms();
+	int killed = 0, empty = 0, termed = 0, cut = deadline < began + h->timeout_ms;
 
 	for (;;) {
 		int queued = q && q->len && q->fd >= 0;
 
 		if (p->done && (p->out.fd < 0 || (empty && !queued)))
 			break;
+		/* SIGTERM to pid 1 while a prestart hook runs: the hook is
+		 * stopped too (TERM, then SIGKILL after the grace) */
+		if (h->stop_signal && !termed && !p->done &&
+		    !strcmp(h->phase, "prestart")) {
+			termed = 1;
+			(void)kill(-p->pid, SIGTERM);
+			if (h->stop_grace_ms > 0 &&
+			    loop_now_ms() + h->stop_grace_ms < deadline) {
+				deadline = loop_now_ms() + h->stop_grace_ms;
+				cut = 1;
+			}
+		}
 		left = deadline - loop_now_ms();
 		if (left <= 0 && !p->done && !killed) {
-			log_warnx("%s hook %s: no result after %lld ms, killing its process group",
-				  h->phase, p->name, (long long)h->timeout_ms);
+			log_warnx("%s hook %s: no result after %lld ms (%s): SIGKILL to its process group",
+				  h->phase, p->name, (long long)(loop_now_ms() - began),
+				  termed ? "the container is stopping"
+				  : cut ? "the stop budget ended" : "[hooks] timeout");
 			(void)kill(-p->pid, SIGKILL);
 			killed = 1;
 		}
@@ -345,6 +361,15 @@ static int run_file(struct hook_run *h, struct outq *q, const char *envfile,
 	return r;
 }
 
+/* The phase's end has passed: the hook is not started, and that is said. */
+static int out_of_time(const struct hook_run *h, const char *name)
+{
+	if (!h->deadline_ms || loop_now_ms() < h->deadline_ms)
+		return 0;
+	log_warnx("%s hook %s not run: the stop budget is spent", h->phase, name);
+	return 1;
+}
+
 static int run_dir(struct hook_run *h, struct outq *q, const char *envfile)
 {
 	struct dirent **list = NULL;
@@ -358,7 +383,11 @@ static int run_dir(struct hook_run *h, struct outq *q, const char *envfile)
 		refused = 1;
 	}
 	for (int i = 0; i < n; i++) {
-		if (!refused && ret == 0 && !h->stop_signal)
+		/* a stop skips the rest of the prestart hooks, never a poststop
+		 * hook: those run on every exit path */
+		if (!refused && ret == 0 &&
+		    !(h->stop_signal && !strcmp(h->phase, "prestart")) &&
+		    !out_of_time(h, list[i]->d_name))
 			ret = run_file(h, q, envfile, list[i]->d_name);
 		free(list[i]);
 	}

@@ -25,6 +25,9 @@ struct hook_run {
 	char **vars;		  /* POUCH_* variables for this phase */
 	char **env;		  /* prestart: the env file's additions (out) */
 	int stop_signal;	  /* out: SIGTERM/SIGINT arrived meanwhile */
+	int64_t stopped_at;	  /* out: when it arrived */
+	int64_t stop_grace_ms;	  /* prestart: a running hook has this long after
+				   * SIGTERM before SIGKILL; 0: its timeout */
 	int failures;		  /* out */
 	uint64_t *warned;	  /* env file lines warned about (private) */
 	size_t nwarned;

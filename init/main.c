@@ -240,6 +240,17 @@ static int run_hooks(struct hook_run *h, const struct init_opts *o,
 	return r;
 }
 
+/* A stop that began at t: the poststop hooks end with the budget, and
+ * keep their reserve when the rest ran late. 0: no budget. */
+static int64_t stop_end(const struct budget *b, int64_t t)
+{
+	int64_t until = t + b->total_ms, now = loop_now_ms();
+
+	if (!b->total_ms)
+		return 0;
+	return until < now + b->reserve_ms ? now + b->reserve_ms : until;
+}
+
 static void poststop(struct hook_run *h, const struct init_opts *o,
 		     const struct cfg *cfg, int code, const struct super_end *e)
 {
@@ -344,14 +355,18 @@ static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 	struct hook_run h = { .sigfd = sigfd, .inh = inh };
 	char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
 	struct super_end e = { .reason = "shutdown" };
+	struct budget b;
 	int code, r;
 
+	budget_plan(cfg, poststop_used(o), &b);
 	h.initscript = o->initscript;
 	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
+	h.stop_grace_ms = b.stop_ms;
 	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
 	if (h.stop_signal) {
 		code = 128 + h.stop_signal;
 		e.reason = "signal";
+		e.poststop_until = stop_end(&b, h.stopped_at);
 	} else if (r < 0 && h.stop_on_failure) {
 		log_errorx("a prestart hook failed: not starting (prestart_failure = abort)");
 		code = EXIT_SETUP;

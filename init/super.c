@@ -276,6 +276,45 @@ static void schedule(struct super *sp)
 
 /* ---- shutdown ---- */
 
+/* Name every process a final SIGKILL is about to hit (from /proc:
+ * pid 1's own pid namespace; at most 32 of them, then a count). */
+static void say_leftovers(struct super *sp)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int said = 0, more = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[64], buf[256], *p;
+		long pid = strtol(e->d_name, &p, 10);
+		ssize_t n;
+		int fd;
+
+		if (*p || pid <= 1 || pid == sp->self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		p = strrchr(buf, ')');
+		if (!p || p[1] != ' ' || p[2] == 'Z' || !strchr(buf, '('))
+			continue;
+		*p = '\0';
+		if (said++ < 32)
+			log_warnx("pid %ld (%s) still runs at the end of the stop: SIGKILL",
+				  pid, strchr(buf, '(') + 1);
+		else
+			more++;
+	}
+	if (d)
+		closedir(d);
+	if (more)
+		log_warnx("... and %d more processes: SIGKILL", more);
+}
+
 static void kill_rest(struct super *sp, int sig)
 {
 	char path[64], buf[4096];
@@ -283,6 +322,8 @@ static void kill_rest(struct super *sp, int sig)
 	int fd;
 
 	if (sp->is_pid1) {
+		if (sig == SIGKILL)
+			say_leftovers(sp);
 		(void)kill(-1, sig);
 		return;
 	}
@@ -324,6 +365,14 @@ void super_shutdown(struct super *sp, const char *reason)
 		 (long long)sp->b.stop_ms, (long long)sp->b.reserve_ms);
 	if (sp->cmd != NO_CMD && !svc_final(&sp->rt[sp->cmd].svc))
 		run_drive(sp, &sp->rt[sp->cmd], EV_STOP, 0);
+	/* from here on nothing starts again: not after a failure, not from
+	 * backoff; whatever waits to start is stopped at once */
+	for (size_t i = 0; i < sp->n; i++) {
+		sp->rt[i].svc.no_restart = 1;
+		if (sp->rt[i].svc.state == SVC_BACKOFF ||
+		    sp->rt[i].svc.state == SVC_WAITING)
+			run_drive(sp, &sp->rt[i], EV_STOP, 0);
+	}
 }
 
 /* Services nobody live depends on any more may stop now. */
@@ -392,13 +441,22 @@ static void deadline_passed(struct super *sp)
 	for (size_t i = 0; i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 
+		int stopping = r->svc.state == SVC_STOPPING;
+
 		if (svc_final(&r->svc))
 			continue;
+		if (!stopping)
+			r->stop_began = sp->now;
 		if (!r->svc.killed &&
 		    (r->svc.pid > 0 || (r->pgid > 0 && kill(-r->pgid, 0) == 0)))
-			run_note_kill(sp, r, "the end of the stop budget");
+			run_note_kill(sp, r, stopping ? "the end of the stop budget"
+					     : "the end of the stop budget, before its turn to stop came");
 		r->quiet_stop = 1;
 		run_drive(sp, r, EV_STOP, 0); /* no restart from here on */
+		if (r->svc.state == SVC_STOPPING) {
+			r->svc.killed = 1; /* this SIGKILL is the last word */
+			r->svc.timer_at = sp->now + SVC_KILL_GRACE_MS;
+		}
 		run_signal_group(r, SIGKILL);
 	}
 	kill_rest(sp, SIGKILL);
@@ -455,6 +513,9 @@ static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 	}
 	if (fwd == 0 && sp->cmd != NO_CMD)
 		return; /* rewritten to nothing: the operator keeps us up */
+	/* -r TERM:QUIT: CMD's graceful stop is the rewritten signal */
+	if (sig == SIGTERM && fwd != SIGTERM)
+		sp->cmd_cfg.stop_signal = fwd;
 	super_shutdown(sp, "signal");
 }
 
@@ -638,7 +699,11 @@ static int open_notify(struct super *sp, struct rt *r, size_t idx)
 	}
 	(void)unlink(a.sun_path);
 	r->notifyfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	old = umask(0177);
+	/* any uid may reach it (a daemon that drops its privileges itself
+	 * still says READY=1); what counts is the sender's credentials,
+	 * checked for every message (the socket is in pid 1's own private
+	 * directory: no other container sees it) */
+	old = umask(0111);
 	err = r->notifyfd < 0 ||
 	      setsockopt(r->notifyfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
 	      bind(r->notifyfd, (struct sockaddr *)&a, sizeof(a)) < 0;
@@ -1031,6 +1096,9 @@ void super_reload(struct super *sp, struct ctl_client *c)
 		return;
 	}
 	r = cfg_load(sp->cfg->dir, NULL, nc);
+	/* -t on the command line is the budget, whatever init.ini says */
+	if (sp->opts->stop_timeout_ms >= 0)
+		nc->init.shutdown_timeout_ms = sp->opts->stop_timeout_ms;
 	if (r < 0) {
 		reply(c, "ERR 6 configuration rejected, nothing changed\n");
 		for (size_t i = 0; i < nc->nerrors; i++)

@@ -384,11 +384,16 @@ void run_drive(struct super *sp, struct rt *r, enum svc_event ev, long arg)
 		run_note_kill(sp, r, r->stop_clamped ? "the end of the stop budget"
 				     : r->is_cmd ? "[cmd] stop_timeout"
 						 : "its stop_timeout");
+	if (a.signal == SIGKILL && ev == EV_EXITED)
+		run_note_kill(sp, r, "what is left of its group once its main process exited, kill_mode = mixed");
 	for (int guard = 0; guard < 10001 && (a.spawn || a.signal); guard++) {
 		if (a.signal && a.group)
 			run_signal_group(r, a.signal);
 		else if (a.signal)
 			signal_main(r, a.signal);
+		/* a stopped process could not act on its stop signal */
+		if (a.signal && a.signal != SIGKILL && a.signal != SIGCONT)
+			(a.group ? run_signal_group : signal_main)(r, SIGCONT);
 		if (!a.spawn)
 			break;
 		if (start(sp, r, &pid) < 0)
@@ -854,15 +859,22 @@ void run_probe(struct super *sp, struct rt *r)
 }
 
 /* A sender that has exited (and was reaped) before we read its message,
- * as `notify READY=1` run by a service's shell does: only the service's
- * user (or root) can reach its socket, and a process of another pid
- * namespace has pid 0, so it is the service's. */
+ * as `notify READY=1` run by a service's shell does. A process of
+ * another pid namespace has pid 0; one of ours is taken when it ran as
+ * root, as the service's user, or as the user its main process runs as
+ * now (a daemon that dropped its privileges itself): a process of that
+ * user could signal the service anyway. */
 static int sender_gone(const struct rt *r, const struct ucred *cred)
 {
 	uid_t uid = r->cfg->has_user ? r->cfg->uid : geteuid();
+	struct proc_ids main;
 
-	return cred->pid > 0 && kill(cred->pid, 0) < 0 && errno == ESRCH &&
-	       (cred->uid == uid || cred->uid == 0);
+	if (cred->pid <= 0 || kill(cred->pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	if (cred->uid == uid || cred->uid == 0)
+		return 1;
+	return r->svc.pid > 0 && proc_ids(r->svc.pid, &main) == 0 &&
+	       cred->uid == main.ruid;
 }
 
 /* Say once per service that something was refused. */

@@ -61,6 +61,8 @@ check "MariaDB behind a CMD that ignores SIGTERM: the container stops within Doc
 check "... mariadbd got its SIGTERM and logged a normal shutdown" \
 	grep -q "mariadbd: Shutdown complete" "$T/run1.err"
 check "... pouch-init never had to SIGKILL it" sh -c "! grep -q 'service mariadb: still running' '$T/run1.err'"
+check "... mariadbd was ready by its own READY=1 (CMD did not start on the 30 s fallback)" \
+	sh -c "! grep -q \"its 'after' services are not ready\" '$T/run1.err'"
 check "... CMD's SIGKILL at its share of the budget is said" \
 	grep -q "CMD: still running [0-9]* ms after SIGTERM" "$T/run1.err"
 rows1=$(chroot "$R" sh -c 'ls /var/lib/mysql/app/t.ibd' 2>/dev/null)
