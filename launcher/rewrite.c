@@ -330,9 +330,10 @@ static int has_mount(const struct lch_json *j, int mounts, const char *dst)
 /* a is dst or a directory above it */
 static int above(const char *a, const char *dst)
 {
-	size_t n = strlen(a);
+	size_t n = strlen(a), m = strlen(dst);
 
-	return !strcmp(a, "/") || (!strncmp(a, dst, n) && (!dst[n] || dst[n] == '/'));
+	return !strcmp(a, "/") ||
+	       (m >= n && !memcmp(a, dst, n) && (m == n || dst[n] == '/'));
 }
 
 static char *mount_json(const char *dst, const char *type, const char *src,
@@ -375,7 +376,7 @@ static int add_mount(struct rw *w, int mounts, const char *dst, const char *type
 		     const char *src, const char *opts, int last)
 {
 	const struct lch_json *j = w->j;
-	char *m = mount_json(dst, type, src, opts), d[4096], *more;
+	char *m = mount_json(dst, type, src, opts), d[4096] = "", *more;
 	int at = -1;
 
 	if (!m)
