@@ -7,9 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -116,58 +119,227 @@ int outq_flush(struct outq *q)
 	return 1;
 }
 
-struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
-			    uint64_t max_size, int max_files)
-{
-	struct outfile *f, **a;
-	struct stat st;
+/* The service's identity for file operations (setfsuid: pid 1's other
+ * capabilities for files go with it), and back. */
+struct as_user {
+	int on;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int ngroups;
+};
 
-	for (size_t i = 0; i < *n; i++) {
-		if (strcmp((*all)[i]->path, path) == 0) {
-			return (*all)[i];
-		}
+static int become(const struct outfile *f, struct as_user *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (!f->as_user)
+		return 0;
+	a->ngroups = getgroups(0, NULL);
+	if (a->ngroups > 0) {
+		a->groups = malloc((size_t)a->ngroups * sizeof(gid_t));
+		a->ngroups = a->groups ? getgroups(a->ngroups, a->groups) : -1;
 	}
-	f = calloc(1, sizeof(*f));
-	a = realloc(*all, (*n + 1) * sizeof(*a));
-	if (!f || !a || !(f->path = strdup(path))) {
-		free(f);
-		if (a)
-			*all = a;
-		return NULL;
+	/* without CAP_SETGID pid 1 keeps its own groups (it fails) */
+	if (a->ngroups >= 0 && setgroups(f->ngroups, f->groups) < 0)
+		a->ngroups = -1;
+	a->gid = (gid_t)setfsgid(f->gid);
+	a->uid = (uid_t)setfsuid(f->uid);
+	a->on = 1;
+	if ((uid_t)setfsuid((uid_t)-1) == f->uid &&
+	    (gid_t)setfsgid((gid_t)-1) == f->gid)
+		return 0;
+	return -EPERM;
+}
+
+static void unbecome(struct as_user *a)
+{
+	if (!a->on)
+		return;
+	(void)setfsuid(a->uid);
+	(void)setfsgid(a->gid);
+	if (a->ngroups >= 0)
+		(void)setgroups((size_t)a->ngroups, a->groups);
+	free(a->groups);
+	a->on = 0;
+}
+
+enum { REF_LINK = 1, REF_TYPE, REF_LINKS, REF_OWNER }; /* last_err > 0: errno */
+
+/* Open f->path to append: never through a symbolic link, never anything
+ * but a regular file with one link, owned by the service's user or root.
+ * Returns the fd, or -1 with *err (an errno, or -REF_*). */
+static int open_checked(struct outfile *f, int *err, struct stat *st)
+{
+	int fd;
+
+	*err = 0;
+	if (lstat(f->path, st) == 0 && !S_ISREG(st->st_mode)) {
+		*err = S_ISLNK(st->st_mode) ? -REF_LINK : -REF_TYPE;
+		return -1;
 	}
-	*all = a;
-	a[(*n)++] = f;
-	f->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (f->fd < 0)
-		log_warn("unable to open log file %s", path);
-	else if (fstat(f->fd, &st) == 0)
+	fd = open(f->path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+			   O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		*err = errno == ELOOP ? -REF_LINK : errno == ENXIO ? -REF_TYPE : errno;
+		return -1;
+	}
+	if (fstat(fd, st) < 0)
+		*err = errno;
+	else if (!S_ISREG(st->st_mode))
+		*err = -REF_TYPE;
+	else if (st->st_nlink != 1)
+		*err = -REF_LINKS;
+	else if (st->st_uid != f->uid && st->st_uid != 0)
+		*err = -REF_OWNER;
+	if (*err || fcntl(fd, F_SETFL, O_APPEND) < 0) {
+		if (!*err)
+			*err = errno;
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void why_of(int err, const struct stat *st, char *why, size_t len)
+{
+	switch (err) {
+	case -REF_LINK:
+		snprintf(why, len, "a symbolic link");
+		break;
+	case -REF_TYPE:
+		snprintf(why, len, "not a regular file");
+		break;
+	case -REF_LINKS:
+		snprintf(why, len, "%lu hard links", (unsigned long)st->st_nlink);
+		break;
+	case -REF_OWNER:
+		snprintf(why, len, "owned by uid %u", (unsigned)st->st_uid);
+		break;
+	default:
+		snprintf(why, len, "%s", strerror(err));
+		break;
+	}
+}
+
+/* (Re)open as the service; a failure is logged when it is a new one. */
+static int file_open(struct outfile *f, char *why, size_t len)
+{
+	struct stat st = { 0 };
+	struct as_user a;
+	char buf[128];
+	int err = 0;
+
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	if (become(f, &a) == 0)
+		f->fd = open_checked(f, &err, &st);
+	else
+		err = EPERM;
+	unbecome(&a);
+	if (f->fd >= 0) {
 		f->size = (uint64_t)st.st_size;
-	f->max_size = max_size;
-	f->max_files = max_files;
-	return f;
+		f->last_err = 0;
+		return 0;
+	}
+	why_of(err, &st, why ? why : buf, why ? len : sizeof(buf));
+	if (err != f->last_err)
+		log_warnx(err < 0 ? "service %s: log file %s refused: %s; its output there is discarded"
+				  : "service %s: unable to open log file %s: %s",
+			  f->svc, f->path, why ? why : buf);
+	f->last_err = err;
+	return err < 0 ? -EPERM : -err;
 }
 
 static void rotate(struct outfile *f)
 {
-	char from[4096], to[4096];
+	char from[PATH_MAX], to[PATH_MAX];
+	struct as_user a;
+	int err = 0;
 
-	for (int i = f->max_files - 1; i >= 1; i--) {
+	if (become(f, &a) < 0)
+		err = EPERM;
+	for (int i = f->max_files - 1; i >= 1 && !err; i--) {
 		if (i == 1)
 			snprintf(from, sizeof(from), "%s", f->path);
 		else
 			snprintf(from, sizeof(from), "%s.%d", f->path, i - 1);
 		snprintf(to, sizeof(to), "%s.%d", f->path, i);
-		(void)rename(from, to);
+		if (rename(from, to) < 0 && errno != ENOENT && i == 1)
+			err = errno;
 	}
+	if (!err && f->max_files == 1 && unlink(f->path) < 0 && errno != ENOENT)
+		err = errno;
+	unbecome(&a);
+	if (err) {
+		/* the file stays where it is; nothing else is opened */
+		if (err != f->last_err)
+			log_warnx("service %s: unable to rotate log file %s: %s; writing on",
+				  f->svc, f->path, strerror(err));
+		f->last_err = err;
+		f->size = 0;
+		return;
+	}
+	(void)file_open(f, NULL, 0);
+}
+
+struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
+			    const struct outfile_user *u, uint64_t max_size,
+			    int max_files)
+{
+	struct outfile *f, **a;
+
+	for (size_t i = 0; i < *n; i++) {
+		f = (*all)[i];
+		if (strcmp(f->path, path) != 0)
+			continue;
+		if (f->uid != u->uid || f->gid != u->gid || f->as_user != u->as_user) {
+			log_warnx("service %s: log file %s is written for service %s, which runs as another user; refused",
+				  u->svc, path, f->svc);
+			return NULL;
+		}
+		if (f->fd < 0)
+			(void)file_open(f, NULL, 0); /* perhaps fixed by now */
+		return f;
+	}
+	f = calloc(1, sizeof(*f));
+	a = realloc(*all, (*n + 1) * sizeof(*a));
+	if (a)
+		*all = a;
+	if (!f || !a || !(f->path = strdup(path)) || !(f->svc = strdup(u->svc)) ||
+	    (u->ngroups && !(f->groups = malloc(u->ngroups * sizeof(gid_t))))) {
+		if (f) {
+			free(f->path);
+			free(f->svc);
+		}
+		free(f);
+		return NULL;
+	}
+	if (u->ngroups)
+		memcpy(f->groups, u->groups, u->ngroups * sizeof(gid_t));
+	f->ngroups = u->ngroups;
+	f->as_user = u->as_user;
+	f->uid = u->uid;
+	f->gid = u->gid;
+	f->fd = -1;
+	f->max_size = max_size;
+	f->max_files = max_files;
+	a[(*n)++] = f;
+	(void)file_open(f, NULL, 0);
+	return f;
+}
+
+void outfile_free(struct outfile *f)
+{
+	if (f->dropped) /* still failing at the end */
+		log_warnx("log file %s: %llu bytes were lost (write errors)",
+			  f->path, (unsigned long long)f->dropped);
 	if (f->fd >= 0)
 		close(f->fd);
-	if (f->max_files == 1)
-		(void)unlink(f->path);
-	f->fd = open(f->path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC | O_CLOEXEC,
-		     0640);
-	f->size = 0;
-	if (f->fd < 0)
-		log_warn("unable to reopen log file %s", f->path);
+	free(f->path);
+	free(f->svc);
+	free(f->groups);
+	free(f);
 }
 
 static void file_put(struct outfile *f, const char *p, size_t n)
@@ -177,10 +349,8 @@ static void file_put(struct outfile *f, const char *p, size_t n)
 
 	if (f->size + n > f->max_size && f->size > 0)
 		rotate(f);
-	if (f->fd < 0) {
-		f->dropped += n;
-		return;
-	}
+	if (f->fd < 0)
+		return; /* refused or unopenable: said so once */
 	/* a short write is retried, so that an error says what it is */
 	while (off < n) {
 		w = write(f->fd, p + off, n - off);
@@ -214,6 +384,8 @@ static void emit(struct outsrc *s, const char *p, size_t n)
 		file_put(s->file, p, n);
 		return;
 	}
+	if (!s->q)
+		return; /* its log file was refused */
 	plen = strnlen(s->name, OUT_NAME_MAX);
 	memcpy(buf, s->name, plen);
 	buf[plen++] = '|';

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define OUT_QUEUE_MAX (256 * 1024) /* bytes kept while a reader stalls */
 #define OUT_LINE_MAX 4096	   /* a longer line is cut here */
@@ -28,13 +29,33 @@ struct outq {
 	int batch;		/* lines are gathered, written once per read */
 };
 
-/* A log file with rotation: PATH, PATH.1 ... PATH.(max_files-1). */
+/* Who a log file is opened, created and rotated as. */
+struct outfile_user {
+	const char *svc;	/* for messages */
+	int as_user;		/* switch to uid/gid/groups for file operations */
+	uid_t uid;		/* also the owner a file may have, besides root */
+	gid_t gid;
+	const gid_t *groups;
+	size_t ngroups;
+};
+
+/* A log file with rotation: PATH, PATH.1 ... PATH.(max_files-1). It is
+ * opened, created and rotated as the service's user, never through a
+ * symbolic link, and written only when it is a regular file with one
+ * link, owned by that user or root. */
 struct outfile {
 	char *path;
-	int fd;
+	char *svc;
+	int fd;			/* -1 while it cannot be written */
+	int as_user;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t ngroups;
 	uint64_t size, max_size;
 	int max_files;
 	uint64_t dropped;
+	int last_err;		/* the failure last logged; 0 none */
 };
 
 /* One stream of one service: the read end of its pipe. */
@@ -53,8 +74,12 @@ void outq_put(struct outq *q, const char *data, size_t len);
 /* Write what is queued; returns 1 when the queue is empty. */
 int outq_flush(struct outq *q);
 
+/* A log file by path (shared by the services that name it), opened on
+ * the first use. NULL when it is already used by another user's service. */
 struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
-			    uint64_t max_size, int max_files);
+			    const struct outfile_user *u, uint64_t max_size,
+			    int max_files);
+void outfile_free(struct outfile *f);
 
 /* Read what is in the pipe and pass on whole lines. Returns 0 while the
  * pipe is open, 1 at end of file (partial line flushed). */

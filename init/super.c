@@ -908,16 +908,8 @@ static void teardown(struct super *sp)
 	free(sp->rt);
 	if (sp->notify_dir[0])
 		(void)rmdir(sp->notify_dir);
-	for (size_t i = 0; i < sp->nfiles; i++) {
-		if (sp->files[i]->dropped) /* still failing at the end */
-			log_warnx("log file %s: %llu bytes were lost (write errors)",
-				  sp->files[i]->path,
-				  (unsigned long long)sp->files[i]->dropped);
-		if (sp->files[i]->fd >= 0)
-			close(sp->files[i]->fd);
-		free(sp->files[i]->path);
-		free(sp->files[i]);
-	}
+	for (size_t i = 0; i < sp->nfiles; i++)
+		outfile_free(sp->files[i]);
 	free(sp->files);
 	free(sp->qout.buf);
 	free(sp->qerr.buf);

@@ -164,10 +164,23 @@ fail:
 	return NULL;
 }
 
+/* A log file is opened, created and rotated as the service's user and
+ * group (and may be owned by that user or root). */
+static void file_user(const struct cfg_service *c, struct outfile_user *u)
+{
+	u->svc = c->name;
+	u->uid = c->has_user ? c->uid : geteuid();
+	u->gid = c->has_user || c->has_group ? c->gid : getegid();
+	u->as_user = u->uid != geteuid() || u->gid != getegid();
+	u->groups = c->groups;
+	u->ngroups = c->has_user || c->has_group ? c->ngroups : 0;
+}
+
 static int pipe_for(struct super *sp, struct rt *r, const struct cfg_output *o,
 		    struct outsrc *src, int *wend, struct watch *w,
 		    struct outq *q)
 {
+	struct outfile_user u;
 	int p[2];
 
 	if (src->fd >= 0)
@@ -183,11 +196,12 @@ static int pipe_for(struct super *sp, struct rt *r, const struct cfg_output *o,
 	src->name = r->cfg->name; /* configurations live until exit */
 	src->q = q;
 	if (o->kind == OUT_FILE) {
-		src->file = outfile_get(&sp->files, &sp->nfiles, o->path,
+		file_user(r->cfg, &u);
+		src->file = outfile_get(&sp->files, &sp->nfiles, o->path, &u,
 					r->cfg->log_max_size,
 					r->cfg->log_max_files);
 		if (!src->file)
-			return -ENOMEM;
+			src->q = NULL;
 	}
 	return super_watch_fd(sp, src->fd, w);
 }
@@ -298,12 +312,13 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 		(void)kill(-r->old_pgid, SIGKILL);
 		r->old_pgid = 0;
 	}
-	if (!r->is_cmd && run_setup_output(sp, r) < 0)
-		log_warn("service %s: unable to set up its output",
-			 r->cfg->name);
 	ret = resolve_ids(r, 1);
 	if (ret < 0)
 		return ret;
+	/* after the user is known: its log files are opened as it */
+	if (!r->is_cmd && run_setup_output(sp, r) < 0)
+		log_warn("service %s: unable to set up its output",
+			 r->cfg->name);
 	env = build_env(sp, r, 1);
 	if (!env)
 		return -EINVAL;
