@@ -415,6 +415,35 @@ static void cmd_service(struct super *sp, struct ctl_client *c,
 	ctl_printf(c, "OK\n");
 }
 
+/* Every file: output is reopened (after an external logrotate moved
+ * them), each at its next line boundary. */
+static void cmd_reopen(struct super *sp, struct ctl_client *c)
+{
+	char why[128], body[2048];
+	size_t failed = 0, len = 0;
+	int w;
+
+	body[0] = '\0';
+	for (size_t i = 0; i < sp->nfiles; i++) {
+		if (outfile_reopen(sp->files[i], why, sizeof(why)) == 0)
+			continue;
+		failed++;
+		w = snprintf(body + len, sizeof(body) - len, "%s: %s\n",
+			     sp->files[i]->path, why);
+		if (w > 0 && (size_t)w < sizeof(body) - len)
+			len += (size_t)w;
+	}
+	log_info("reopened %zu of %zu log files", sp->nfiles - failed,
+		 sp->nfiles);
+	if (failed) {
+		ctl_printf(c, "ERR 1 unable to reopen %zu of %zu log files\n",
+			   failed, sp->nfiles);
+		for (size_t off = 0; off < len; off += 512)
+			ctl_printf(c, "%.512s", body + off);
+	} else
+		ctl_printf(c, "OK\nreopened %zu log files\n", sp->nfiles);
+}
+
 static void handle(struct super *sp, struct ctl_client *c, char *line)
 {
 	struct ctl_req rq;
@@ -445,6 +474,9 @@ static void handle(struct super *sp, struct ctl_client *c, char *line)
 			cmd_service(sp, c, &rq);
 		else
 			super_reload(sp, c);
+		break;
+	case CTL_REOPEN:
+		cmd_reopen(sp, c);
 		break;
 	default:
 		cmd_service(sp, c, &rq);

@@ -20,7 +20,8 @@
 static const char usage[] =
 	"usage: pouch-init ctl [--socket PATH] COMMAND\n"
 	"  status [--json] [NAME]   start NAME   stop NAME   restart NAME\n"
-	"  signal NAME SIG   reload   wait-ready [NAME] [--timeout D]   shutdown\n";
+	"  signal NAME SIG   reload   reopen   wait-ready [NAME] [--timeout D]\n"
+	"  shutdown\n";
 
 /* The server must be root or us: a socket another user made in a
  * directory we trusted by mistake gets no request and no belief. */

@@ -20,6 +20,7 @@ static const struct {
 	{ "stop", CTL_STOP },	    { "restart", CTL_RESTART },
 	{ "signal", CTL_SIGNAL },   { "wait-ready", CTL_WAIT },
 	{ "shutdown", CTL_SHUTDOWN }, { "reload", CTL_RELOAD },
+	{ "reopen", CTL_REOPEN },
 };
 
 #define FAIL(...)                                      \
@@ -86,6 +87,7 @@ int ctl_parse(char *line, struct ctl_req *rq, char *err, size_t errlen)
 		}
 		break;
 	case CTL_SHUTDOWN:
+	case CTL_REOPEN:
 		if (n != 1)
 			FAIL("usage: %s", w[0]);
 		break;

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 enum ctl_op { CTL_STATUS, CTL_START, CTL_STOP, CTL_RESTART, CTL_SIGNAL,
-	      CTL_WAIT, CTL_SHUTDOWN, CTL_RELOAD };
+	      CTL_WAIT, CTL_SHUTDOWN, CTL_RELOAD, CTL_REOPEN };
 
 struct ctl_req {
 	enum ctl_op op;

@@ -15,6 +15,7 @@
 
 enum log_level log_max_level = LOG_LVL_WARN;
 static const char *prog = "pouch-init";
+static void (*writer)(const char *line, size_t len);
 
 static const char *const level_names[] = {
 	[LOG_LVL_ERROR] = "error",
@@ -26,6 +27,11 @@ static const char *const level_names[] = {
 void log_set_prog(const char *name)
 {
 	prog = name;
+}
+
+void log_set_writer(void (*w)(const char *line, size_t len))
+{
+	writer = w;
 }
 
 int log_level_parse(const char *s, enum log_level *out)
@@ -64,8 +70,11 @@ void log_vmsg(enum log_level lvl, int with_errno, const char *fmt, va_list ap)
 			n = sizeof(buf) - 2;
 	}
 	buf[n++] = '\n';
-	while (write(STDERR_FILENO, buf, n) < 0 && errno == EINTR)
-		;
+	if (writer)
+		writer(buf, n);
+	else
+		while (write(STDERR_FILENO, buf, n) < 0 && errno == EINTR)
+			;
 	errno = saved;
 }
 

@@ -8,6 +8,7 @@
 #define POUCH_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LVL_ERROR = 0,
@@ -20,6 +21,10 @@ enum log_level {
 extern enum log_level log_max_level;
 
 void log_set_prog(const char *name);
+/* Lines go to w (one call each, with its '\n') instead of stderr; NULL:
+ * back to stderr. pid 1's output relay takes them so that they never
+ * land inside a service's line. */
+void log_set_writer(void (*w)(const char *line, size_t len));
 int log_level_parse(const char *s, enum log_level *out);
 
 void log_msg(enum log_level lvl, int with_errno, const char *fmt, ...)

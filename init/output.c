@@ -1,9 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
  * Line-wise relaying of service output; see output.h.
+ *
+ * What a source reads is passed on as pieces (a prefix, a kept partial
+ * line, bytes of the read buffer) gathered in one batch of iovecs per
+ * destination and written with one writev(): nothing is copied unless a
+ * destination cannot take it at once. A source reads only while its
+ * destination may take a line from it: no other source's line is in
+ * progress there, and (for pid 1's stdout and stderr) fewer than
+ * OUT_QUEUE_MAX bytes are queued. Otherwise it waits in the destination's
+ * FIFO, out of epoll, keeping at most what its last read gave (pend).
+ * A source that ends a line while others wait gives way to them.
  */
 #include "output.h"
 #include "log.h"
+#include "loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,10 +23,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/fsuid.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#define OUT_READ (64 * 1024)	 /* one read from a pipe */
+#define OUT_IOV 1024		 /* pieces in one writev */
+#define OUT_OWN_MAX (64 * 1024)	 /* pid 1's own lines kept while a line streams */
+#define OUT_EVENT_READ (256 * 1024) /* read from one source per event */
+#define OUT_KICK_READ (1024 * 1024) /* read for waiting sources per turn */
+
+static char rbuf[OUT_READ];
+
+/* The pieces gathered for one destination, not written yet. They point
+ * into rbuf, a source's line or pend: flushed before any of those change. */
+static struct {
+	struct outq *q;
+	struct iovec iov[OUT_IOV];
+	int n;
+	size_t bytes;
+} batch;
+
+static int forced;		/* at the end: the queue limit is not applied */
+static struct outq *log_q;	/* where pid 1's own log lines go */
+
+static void batch_flush(void);
+
+/* ---- destinations ---- */
 
 int outq_open(struct outq *q, int fd)
 {
@@ -24,7 +62,6 @@ int outq_open(struct outq *q, int fd)
 
 	memset(q, 0, sizeof(q[0]));
 	q->fd = -1;
-	q->buf = malloc(OUT_QUEUE_MAX);
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISSOCK(st.st_mode)) {
@@ -33,8 +70,8 @@ int outq_open(struct outq *q, int fd)
 		return q->fd < 0 ? -errno : 0;
 	}
 	/* A pipe or terminal: a new open file description, so O_NONBLOCK
-	 * is ours alone and CMD, which shares fd 1, still blocks. A regular
-	 * file never blocks; share its offset with CMD. */
+	 * is ours alone and whoever else shares fd 1 still blocks. A
+	 * regular file never blocks; share its offset. */
 	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		q->fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -44,80 +81,142 @@ int outq_open(struct outq *q, int fd)
 	return q->fd < 0 ? -errno : 0;
 }
 
-static ssize_t raw_write(struct outq *q, const char *p, size_t n)
+static size_t batched(const struct outq *q)
 {
-	ssize_t w;
-
-	do
-		w = q->is_socket ? send(q->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL)
-				 : write(q->fd, p, n);
-	while (w < 0 && errno == EINTR);
-	return w;
+	return batch.q == q ? batch.bytes : 0;
 }
 
-/* The queue is allocated once, at its full size, by outq_open; only
- * the pages it really uses count. */
-static void enqueue(struct outq *q, const char *p, size_t n)
+/* May a line (or more of the owner's) go to q now? */
+static int room(const struct outq *q)
 {
-	if (!q->buf || q->len + n > OUT_QUEUE_MAX) {
-		q->dropped += n;
-		return;
+	if (forced || q->file || q->fd < 0)
+		return 1;
+	return q->len + batched(q) < OUT_QUEUE_MAX;
+}
+
+static int kickable(const struct outq *q)
+{
+	return q->wait && room(q) && (!q->owner || q->owner == q->wait);
+}
+
+static void q_free(struct outq *q)
+{
+	free(q->buf);
+	q->buf = NULL;
+	q->off = q->len = q->cap = 0;
+	q->want_pollout = 0;
+}
+
+/* gcc 12's analyzer loses q->buf on the long path through the batch
+ * (q comes from a global) and calls the realloc'd buffer leaked, here
+ * or in q_write */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+static void q_append(struct outq *q, const char *p, size_t n)
+{
+	char *b = q->buf;
+	size_t cap = q->cap;
+
+	if (q->off + q->len + n > cap && q->off) {
+		memmove(b, b + q->off, q->len);
+		q->off = 0;
 	}
-	memcpy(q->buf + q->len, p, n);
+	if (q->len + n > cap) {
+		for (cap = cap ? cap : 16384; cap < q->len + n; cap *= 2)
+			;
+		b = realloc(b, cap);
+		if (!b) {
+			q->dropped += n;
+			return;
+		}
+	}
+	memcpy(b + q->off + q->len, p, n);
+	q->buf = b;
+	q->cap = cap;
 	q->len += n;
 	q->want_pollout = 1;
 }
 
-void outq_put(struct outq *q, const char *data, size_t len)
+static ssize_t q_writev(struct outq *q, const struct iovec *iov, int n)
 {
+	struct msghdr mh = { .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n };
 	ssize_t w;
+
+	do
+		w = q->is_socket ? sendmsg(q->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL)
+				 : writev(q->fd, iov, n);
+	while (w < 0 && errno == EINTR);
+	return w;
+}
+
+/* To pid 1's stdout or stderr: at once if nothing is queued before it,
+ * the rest queued. */
+static void q_write(struct outq *q, const struct iovec *iov, int n, size_t total)
+{
+	size_t w = 0;
+	ssize_t r;
 
 	if (q->fd < 0)
-		return;
-	if (q->batch && q->len + len > OUT_QUEUE_MAX)
-		(void)outq_flush(q); /* make room if the reader lets us */
-	if (q->len || q->batch) {
-		enqueue(q, data, len);
-		return;
-	}
-	w = raw_write(q, data, len);
-	if (w < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			enqueue(q, data, len);
-		else
-			q->dropped += len; /* EPIPE: nobody reads any more */
-		return;
-	}
-	if ((size_t)w < len)
-		enqueue(q, data + w, len - (size_t)w);
-}
-
-int outq_flush(struct outq *q)
-{
-	char note[160];
-	ssize_t w;
-	int n;
-
-	for (;;) {
-		while (q->len) {
-			w = raw_write(q, q->buf, q->len);
-			if (w <= 0)
-				return 0;
-			memmove(q->buf, q->buf + w, q->len - (size_t)w);
-			q->len -= (size_t)w;
+		return; /* no stdout (or stderr) at all */
+	if (q->len == 0) {
+		r = q_writev(q, iov, n);
+		if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			q->dropped += total; /* EPIPE: nobody reads any more */
+			return;
 		}
-		if (!q->dropped || !q->buf)
-			break;
-		n = snprintf(note, sizeof(note),
-			     "pouch-init: warning: dropped %llu bytes of service output while the reader stalled\n",
-			     (unsigned long long)q->dropped);
-		q->dropped = 0;
-		memcpy(q->buf, note, (size_t)n); /* the queue is empty */
-		q->len = (size_t)n;
+		w = r > 0 ? (size_t)r : 0;
 	}
-	q->want_pollout = 0;
-	return 1;
+	for (int i = 0; i < n; i++) {
+		if (w >= iov[i].iov_len) {
+			w -= iov[i].iov_len;
+			continue;
+		}
+		q_append(q, (const char *)iov[i].iov_base + w, iov[i].iov_len - w);
+		w = 0;
+	}
 }
+#pragma GCC diagnostic pop
+
+/* pid 1's own lines wait while a line is being written to q. */
+static void own_flush(struct outq *q)
+{
+	struct iovec v;
+
+	if (!q->ownlen || q->owner || batched(q) || batch.q == q)
+		return;
+	v = (struct iovec){ q->own, q->ownlen };
+	q_write(q, &v, 1, q->ownlen);
+	free(q->own);
+	q->own = NULL;
+	q->ownlen = 0;
+}
+
+static void own_line(const char *p, size_t n)
+{
+	struct outq *q = log_q;
+	struct iovec v = { (void *)p, n };
+	char *b;
+
+	if (!q->owner && batch.q != q) {
+		q_write(q, &v, 1, n);
+		return;
+	}
+	if (q->ownlen + n > OUT_OWN_MAX || !(b = realloc(q->own, q->ownlen + n))) {
+		q->dropped += n;
+		return;
+	}
+	memcpy(b + q->ownlen, p, n);
+	q->own = b;
+	q->ownlen += n;
+}
+
+void outq_take_log(struct outq *q)
+{
+	log_q = q && q->fd >= 0 ? q : NULL;
+	log_set_writer(log_q ? own_line : NULL);
+}
+
+/* ---- log files ---- */
 
 /* The service's identity for file operations (setfsuid: pid 1's other
  * capabilities for files go with it), and back. */
@@ -229,15 +328,15 @@ static int file_open(struct outfile *f, char *why, size_t len)
 	char buf[128];
 	int err = 0;
 
-	if (f->fd >= 0)
-		close(f->fd);
-	f->fd = -1;
+	if (f->q.fd >= 0)
+		close(f->q.fd);
+	f->q.fd = -1;
 	if (become(f, &a) == 0)
-		f->fd = open_checked(f, &err, &st);
+		f->q.fd = open_checked(f, &err, &st);
 	else
 		err = EPERM;
 	unbecome(&a);
-	if (f->fd >= 0) {
+	if (f->q.fd >= 0) {
 		f->size = (uint64_t)st.st_size;
 		f->last_err = 0;
 		return 0;
@@ -257,6 +356,7 @@ static void rotate(struct outfile *f)
 	struct as_user a;
 	int err = 0;
 
+	batch_flush(); /* what belongs to the old file */
 	if (become(f, &a) < 0)
 		err = EPERM;
 	for (int i = f->max_files - 1; i >= 1 && !err; i--) {
@@ -283,6 +383,50 @@ static void rotate(struct outfile *f)
 	(void)file_open(f, NULL, 0);
 }
 
+static void file_write(struct outfile *f, struct iovec *iov, int n, size_t total)
+{
+	size_t done = 0;
+	ssize_t w;
+
+	if (f->q.fd < 0)
+		return; /* refused or unopenable: said so once */
+	while (n > 0) {
+		w = writev(f->q.fd, iov, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+		for (; n > 0 && (size_t)w >= iov->iov_len; n--, iov++)
+			w -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	f->size += done;
+	if (done < total) {
+		if (!f->q.dropped)
+			log_warn("unable to write log file %s", f->path);
+		f->q.dropped += total - done;
+		return;
+	}
+	if (f->q.dropped) {
+		log_warnx("log file %s: %llu bytes were lost (write errors)",
+			  f->path, (unsigned long long)f->q.dropped);
+		f->q.dropped = 0;
+	}
+}
+
+/* Rotation happens only here, before a line starts. */
+static void file_line(struct outfile *f, size_t n)
+{
+	uint64_t size = f->size + batched(&f->q); /* what is written by now */
+
+	if (size > 0 && size + n > f->max_size)
+		rotate(f);
+}
+
 struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 			    const struct outfile_user *u, uint64_t max_size,
 			    int max_files)
@@ -298,7 +442,8 @@ struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 				  u->svc, path, f->svc);
 			return NULL;
 		}
-		if (f->fd < 0)
+		f->refs++;
+		if (f->q.fd < 0)
 			(void)file_open(f, NULL, 0); /* perhaps fixed by now */
 		return f;
 	}
@@ -321,142 +466,333 @@ struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 	f->as_user = u->as_user;
 	f->uid = u->uid;
 	f->gid = u->gid;
-	f->fd = -1;
+	f->q.fd = -1;
+	f->q.file = f;
 	f->max_size = max_size;
 	f->max_files = max_files;
+	f->refs = 1;
 	a[(*n)++] = f;
 	(void)file_open(f, NULL, 0);
 	return f;
 }
 
-void outfile_free(struct outfile *f)
+void outfile_put(struct outfile ***all, size_t *n, struct outfile *f)
 {
-	if (f->dropped) /* still failing at the end */
+	if (!f || --f->refs > 0)
+		return;
+	batch_flush();
+	for (size_t i = 0; i < *n; i++) {
+		if ((*all)[i] == f) {
+			(*all)[i] = (*all)[--*n];
+			break;
+		}
+	}
+	if (f->q.dropped) /* still failing at the end */
 		log_warnx("log file %s: %llu bytes were lost (write errors)",
-			  f->path, (unsigned long long)f->dropped);
-	if (f->fd >= 0)
-		close(f->fd);
+			  f->path, (unsigned long long)f->q.dropped);
+	if (f->q.fd >= 0)
+		close(f->q.fd);
 	free(f->path);
 	free(f->svc);
 	free(f->groups);
 	free(f);
+	if (*n == 0) {
+		free(*all);
+		*all = NULL;
+	}
 }
 
-static void file_put(struct outfile *f, const char *p, size_t n)
+int outfile_reopen(struct outfile *f, char *why, size_t len)
 {
-	size_t off = 0;
-	ssize_t w;
+	if (f->q.owner) {
+		f->reopen = 1; /* when its line is done */
+		return 0;
+	}
+	batch_flush();
+	f->last_err = 0; /* asked for: say what fails */
+	return file_open(f, why, len);
+}
 
-	if (f->size + n > f->max_size && f->size > 0)
-		rotate(f);
-	if (f->fd < 0)
-		return; /* refused or unopenable: said so once */
-	/* a short write is retried, so that an error says what it is */
-	while (off < n) {
-		w = write(f->fd, p + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
+/* ---- the batch ---- */
+
+static void batch_flush(void)
+{
+	struct outq *q = batch.q;
+	int n = batch.n;
+	size_t bytes = batch.bytes;
+
+	if (!q)
+		return;
+	batch.q = NULL;
+	batch.n = 0;
+	batch.bytes = 0;
+	if (n) {
+		if (q->file)
+			file_write(q->file, batch.iov, n, bytes);
+		else
+			q_write(q, batch.iov, n, bytes);
+	}
+	own_flush(q);
+}
+
+static void emit(struct outq *q, const void *p, size_t n)
+{
+	struct iovec *last;
+
+	if (!n)
+		return;
+	if (batch.q != q || batch.n == OUT_IOV)
+		batch_flush();
+	batch.q = q;
+	last = batch.n ? &batch.iov[batch.n - 1] : NULL;
+	if (last && (const char *)last->iov_base + last->iov_len == p)
+		last->iov_len += n; /* contiguous: one piece */
+	else
+		batch.iov[batch.n++] = (struct iovec){ (void *)p, n };
+	batch.bytes += n;
+}
+
+/* ---- sources ---- */
+
+static void pause_src(struct outsrc *s)
+{
+	if (s->use_epoll && s->in_epoll) {
+		(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+		s->in_epoll = 0;
+	}
+}
+
+static void resume_src(struct outsrc *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = s->evdata };
+
+	if (s->use_epoll && !s->in_epoll && s->fd >= 0 && !s->eof &&
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->fd, &ev) == 0)
+		s->in_epoll = 1;
+}
+
+static int may_take(const struct outsrc *s)
+{
+	const struct outq *q = s->q;
+
+	if (!q || forced)
+		return 1;
+	if (q->owner && q->owner != s)
+		return 0;
+	if (!q->owner && q->wait && !s->served)
+		return 0; /* others came first */
+	return room(q);
+}
+
+static void wait_for(struct outsrc *s)
+{
+	struct outq *q = s->q;
+	struct outsrc *o = q->owner;
+
+	if (s->waiting)
+		return;
+	s->waiting = 1;
+	s->wnext = NULL;
+	if (o == s) { /* it waits for room only: first again */
+		s->wnext = q->wait;
+		q->wait = s;
+		if (!q->wait_tail)
+			q->wait_tail = s;
+		q->hold_at = 0; /* the reader's doing, not the writer's */
+	} else {
+		if (q->wait_tail)
+			q->wait_tail->wnext = s;
+		else
+			q->wait = s;
+		q->wait_tail = s;
+		if (o && o->drained && !o->waiting && !q->hold_at)
+			q->hold_at = loop_now_ms() + OUT_HOLD_MS;
+	}
+	pause_src(s);
+}
+
+static void unwait(struct outsrc *s)
+{
+	struct outq *q = s->q;
+	struct outsrc **pp, *prev = NULL;
+
+	if (!s->waiting)
+		return;
+	for (pp = &q->wait; *pp && *pp != s; pp = &(*pp)->wnext)
+		prev = *pp;
+	if (*pp)
+		*pp = s->wnext;
+	if (q->wait_tail == s)
+		q->wait_tail = prev;
+	s->waiting = 0;
+	s->wnext = NULL;
+}
+
+static void line_start(struct outsrc *s, size_t n)
+{
+	struct outq *q = s->q;
+
+	if (q->file)
+		file_line(q->file, n);
+	else if (s->name) {
+		emit(q, s->name, strnlen(s->name, OUT_NAME_MAX));
+		emit(q, "| ", 2);
+	}
+}
+
+static void stream_end(struct outsrc *s)
+{
+	struct outq *q = s->q;
+
+	s->streaming = 0;
+	q->owner = NULL;
+	q->hold_at = 0;
+	if (q->file && q->file->reopen) {
+		q->file->reopen = 0;
+		batch_flush();
+		(void)file_open(q->file, NULL, 0);
+	}
+	own_flush(q);
+}
+
+/* Keep a partial line (shorter than OUT_HOLD) until its end comes. */
+static void keep(struct outsrc *s, const char *p, size_t n)
+{
+	if (!s->line && !(s->line = malloc(OUT_HOLD))) {
+		s->len = 0;
+		return; /* out of memory: this piece is lost */
+	}
+	batch_flush(); /* the batch may point into s->line */
+	memcpy(s->line + s->len, p, n);
+	s->len += n;
+}
+
+/* Take s's next n bytes at p. Returns how many it took: fewer when it
+ * must wait for its destination, or gives way at a line's end. */
+static size_t feed(struct outsrc *s, const char *p, size_t n)
+{
+	struct outq *q = s->q;
+	size_t done = 0, part;
+	const char *at, *nl;
+
+	if (!q)
+		return n;
+	while (done < n) {
+		at = p + done;
+		nl = memchr(at, '\n', n - done);
+		part = nl ? (size_t)(nl - at) + 1 : n - done;
+		if (!nl && !s->streaming && s->len + part < OUT_HOLD) {
+			keep(s, at, part);
+			return n;
+		}
+		if (!may_take(s))
 			break;
-		off += (size_t)w;
-	}
-	if (off < n) {
-		if (!f->dropped)
-			log_warn("unable to write log file %s", f->path);
-		f->dropped += n - off;
-		f->size += off;
-		return;
-	}
-	if (f->dropped) {
-		log_warnx("log file %s: %llu bytes were lost (write errors)",
-			  f->path, (unsigned long long)f->dropped);
-		f->dropped = 0;
-	}
-	f->size += (uint64_t)n;
-}
-
-static void emit(struct outsrc *s, const char *p, size_t n)
-{
-	char buf[OUT_NAME_MAX + 2 + OUT_LINE_MAX + 1];
-	size_t plen;
-
-	if (s->file) {
-		file_put(s->file, p, n);
-		return;
-	}
-	if (!s->q)
-		return; /* its log file was refused */
-	plen = strnlen(s->name, OUT_NAME_MAX);
-	memcpy(buf, s->name, plen);
-	buf[plen++] = '|';
-	buf[plen++] = ' ';
-	memcpy(buf + plen, p, n);
-	outq_put(s->q, buf, plen + n);
-}
-
-static void take(struct outsrc *s, const char *p, size_t n)
-{
-	if (!s->line && !(s->line = malloc(OUT_LINE_MAX)))
-		return; /* out of memory: this chunk is lost */
-	while (n) {
-		const char *nl = memchr(p, '\n', n);
-		size_t part = nl ? (size_t)(nl - p) + 1 : n;
-		size_t room = OUT_LINE_MAX - 1 - s->len;
-
-		if (part > room)
-			part = room;
-		memcpy(s->line + s->len, p, part);
-		s->len += part;
-		p += part;
-		n -= part;
-		if (s->line[s->len - 1] == '\n' || s->len == OUT_LINE_MAX - 1) {
-			if (s->line[s->len - 1] != '\n')
-				s->line[s->len++] = '\n';
-			emit(s, s->line, s->len);
+		if (!s->streaming) {
+			line_start(s, s->len + part);
+			emit(q, s->line, s->len);
 			s->len = 0;
 		}
+		emit(q, at, part);
+		done += part;
+		if (!nl) {
+			s->streaming = 1;
+			q->owner = s;
+		} else if (s->streaming) {
+			stream_end(s);
+		}
+		if (nl && q->wait && !forced)
+			break; /* give way */
 	}
+	return done;
 }
 
-/* Most services are quiet: keep no line buffer while none is needed. */
-static void release(struct outsrc *s)
+static void release_line(struct outsrc *s)
 {
-	if (s->len == 0) {
+	if (s->line && !s->len) {
+		batch_flush();
 		free(s->line);
 		s->line = NULL;
 	}
 }
 
-void outsrc_flush(struct outsrc *s)
+static void drop_pend(struct outsrc *s)
 {
-	if (s->len) {
-		s->line[s->len++] = '\n';
-		emit(s, s->line, s->len);
-		s->len = 0;
-	}
-	release(s);
+	batch_flush();
+	free(s->pend);
+	s->pend = NULL;
+	s->poff = s->plen = 0;
 }
 
-int outsrc_read_max(struct outsrc *s, size_t max, int *empty)
+static int save_pend(struct outsrc *s, const char *p, size_t n)
 {
-	char buf[16384];
-	size_t got = 0;
+	s->pend = malloc(n);
+	if (!s->pend)
+		return -1;
+	memcpy(s->pend, p, n);
+	s->poff = 0;
+	s->plen = n;
+	return 0;
+}
+
+/* End a partial line: it was all there is. Not while its data waits
+ * (the end comes after it), nor while another line is in progress. */
+static void end_line(struct outsrc *s)
+{
+	struct outq *q = s->q;
+
+	if (!q) {
+		s->len = 0;
+	} else if (s->plen) {
+		return;
+	} else if (s->streaming) {
+		emit(q, "\n", 1);
+		stream_end(s);
+	} else if (s->len && (!q->owner || forced)) {
+		line_start(s, s->len + 1);
+		emit(q, s->line, s->len);
+		emit(q, "\n", 1);
+		s->len = 0;
+	}
+	release_line(s);
+}
+
+/* Move s's output on: what it holds first, then what it can read, within
+ * max bytes read. Returns 1 at end of file. */
+static int pump(struct outsrc *s, size_t max, int *empty)
+{
+	size_t got = 0, took;
 	ssize_t r;
 
 	*empty = 0;
-	while (got < max) {
-		size_t want = max - got < sizeof(buf) ? max - got : sizeof(buf);
-
-		r = read(s->fd, buf, want);
+	if (s->plen) {
+		took = feed(s, s->pend + s->poff, s->plen);
+		s->poff += took;
+		s->plen -= took;
+		if (s->plen) {
+			wait_for(s);
+			return 0;
+		}
+		drop_pend(s);
+	}
+	while (got < max && !s->eof) {
+		if (!may_take(s)) {
+			wait_for(s);
+			return 0;
+		}
+		batch_flush(); /* rbuf is read into again */
+		r = read(s->fd, rbuf, max - got < OUT_READ ? max - got : OUT_READ);
 		if (r > 0) {
 			got += (size_t)r;
-			/* the lines of one read go out in one write */
-			if (s->q)
-				s->q->batch = 1;
-			take(s, buf, (size_t)r);
-			if (s->q) {
-				s->q->batch = 0;
-				(void)outq_flush(s->q);
+			s->drained = 0;
+			if (s->streaming)
+				s->q->hold_at = 0;
+			took = feed(s, rbuf, (size_t)r);
+			if (took < (size_t)r) {
+				if (save_pend(s, rbuf + took, (size_t)r - took) < 0)
+					s->q->dropped += (size_t)r - took;
+				else
+					wait_for(s);
+				return 0;
 			}
 			continue;
 		}
@@ -464,18 +800,222 @@ int outsrc_read_max(struct outsrc *s, size_t max, int *empty)
 			continue;
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			*empty = 1;
-			break;
+			s->drained = 1;
+			if (s->streaming && s->q->wait && !s->q->hold_at)
+				s->q->hold_at = loop_now_ms() + OUT_HOLD_MS;
+			return 0;
 		}
-		outsrc_flush(s);
+		s->eof = 1; /* end of file, or an error: no more from it */
+		pause_src(s);
+		end_line(s);
 		return 1;
 	}
-	release(s);
-	return 0;
+	return s->eof;
+}
+
+/* Let the sources that wait for q have their turns, in order. */
+static void kick(struct outq *q)
+{
+	size_t budget = OUT_KICK_READ;
+	struct outsrc *s;
+	int empty;
+
+	while (kickable(q) && budget) {
+		s = q->wait;
+		q->wait = s->wnext;
+		if (!q->wait)
+			q->wait_tail = NULL;
+		s->waiting = 0;
+		s->wnext = NULL;
+		s->served = 1;
+		(void)pump(s, budget < OUT_READ ? budget : OUT_READ, &empty);
+		s->served = 0;
+		budget -= budget < OUT_READ ? budget : OUT_READ;
+		if (!s->waiting)
+			resume_src(s);
+		release_line(s);
+	}
+	batch_flush();
+}
+
+static void settle(struct outq *q)
+{
+	batch_flush();
+	if (q && kickable(q))
+		kick(q);
+}
+
+int outq_flush(struct outq *q)
+{
+	ssize_t w;
+
+	while (q->len && q->fd >= 0) {
+		if (q->is_socket)
+			w = send(q->fd, q->buf + q->off, q->len,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			w = write(q->fd, q->buf + q->off, q->len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			q->dropped += q->len; /* nobody reads any more */
+			q->len = 0;
+		}
+		if (w <= 0)
+			break;
+		q->off += (size_t)w;
+		q->len -= (size_t)w;
+	}
+	if (!q->len)
+		q_free(q);
+	settle(q);
+	return q->len == 0;
+}
+
+int64_t outq_deadline(const struct outq *q)
+{
+	if (kickable(q))
+		return 1; /* at once: a turn was cut short */
+	return q->hold_at;
+}
+
+void outq_tick(struct outq *q, int64_t now_ms)
+{
+	struct outsrc *s = q->owner;
+
+	int n = 0;
+
+	if (q->hold_at && now_ms >= q->hold_at) {
+		q->hold_at = 0;
+		if (s && s->fd >= 0 && ioctl(s->fd, FIONREAD, &n) == 0 && n > 0)
+			s->drained = 0; /* more came: its event is due */
+		if (s && s->streaming && s->drained && !s->waiting && q->wait) {
+			if (!s->warned)
+				log_warnx("%s%s: a line stalled for %d ms while others waited to write: it ends there",
+					  s->name ? "service " : "",
+					  s->name ? s->name : "CMD", OUT_HOLD_MS);
+			s->warned = 1;
+			emit(q, "\n", 1);
+			stream_end(s);
+		}
+	}
+	settle(q);
+}
+
+struct outsrc *outsrc_new(int fd, const char *name, int epfd, uint64_t evdata)
+{
+	struct outsrc *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->fd = fd;
+	if (name && !(s->owned_name = strdup(name))) {
+		free(s);
+		return NULL;
+	}
+	s->name = s->owned_name;
+	s->epfd = epfd;
+	s->evdata = evdata;
+	s->use_epoll = epfd >= 0;
+	resume_src(s);
+	if (s->use_epoll && !s->in_epoll) {
+		free(s->owned_name);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct outq *outsrc_retarget(struct outsrc *s, struct outq *q)
+{
+	struct outq *old = s->q;
+
+	if (old == q)
+		return old;
+	if (old) {
+		if (s->streaming) {
+			emit(old, "\n", 1);
+			stream_end(s);
+		}
+		unwait(s);
+		settle(old);
+	}
+	s->q = q;
+	if (s->plen && q)
+		wait_for(s);
+	else
+		resume_src(s);
+	settle(q);
+	return old;
+}
+
+int outsrc_read_max(struct outsrc *s, size_t max, int *empty)
+{
+	int eof;
+
+	*empty = 0;
+	if (s->waiting)
+		return 0;
+	eof = pump(s, max, empty);
+	release_line(s);
+	settle(s->q);
+	return eof;
 }
 
 int outsrc_read(struct outsrc *s)
 {
 	int empty;
 
-	return outsrc_read_max(s, 16 * 16384, &empty);
+	return outsrc_read_max(s, OUT_EVENT_READ, &empty);
+}
+
+void outsrc_flush(struct outsrc *s)
+{
+	end_line(s);
+	settle(s->q);
+}
+
+int outsrc_idle(const struct outsrc *s)
+{
+	int n = 0;
+
+	if (s->plen || s->waiting)
+		return 0;
+	return s->eof || s->fd < 0 || ioctl(s->fd, FIONREAD, &n) < 0 || n == 0;
+}
+
+void outsrc_finish(struct outsrc *s)
+{
+	struct outq *q = s->q;
+	int empty;
+
+	if (q && q->owner && q->owner != s)
+		outsrc_finish(q->owner); /* its line first */
+	forced = 1;
+	if (q)
+		unwait(s);
+	if (s->fd >= 0 && !s->eof)
+		(void)pump(s, OUT_EVENT_READ, &empty);
+	forced = 0;
+	outsrc_flush(s);
+}
+
+void outsrc_free(struct outsrc *s)
+{
+	struct outq *old;
+
+	if (!s)
+		return;
+	outsrc_finish(s);
+	pause_src(s);
+	s->eof = 1; /* not watched again */
+	old = outsrc_retarget(s, NULL);
+	(void)old;
+	batch_flush();
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->line);
+	free(s->pend);
+	free(s->owned_name);
+	free(s);
 }

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Service output: each service's stdout and stderr come through a pipe to
- * pid 1, which writes whole lines, prefixed "name| ", to its own stdout or
- * stderr, or to a file with size-based rotation. pid 1 never blocks on
- * output: its own stdout/stderr are written without blocking, a stalled
- * reader fills a bounded queue, and what does not fit is counted, dropped
- * and reported once the reader is back.
+ * Service output: each stream of a service (and CMD's, when it is not a
+ * terminal) comes through a pipe to pid 1, the single writer of every
+ * destination: its own stdout and stderr (lines prefixed "name| ", CMD's
+ * bytes as they are) and log files (rotated by size). Each line is written
+ * whole before any other line starts on the same destination, whatever its
+ * length: a partial line is kept until its end comes, up to OUT_HOLD
+ * bytes; a longer one is streamed, and holds its destination until its
+ * newline. pid 1 never blocks: its stdout and stderr are written without
+ * blocking, and once OUT_QUEUE_MAX bytes wait for one of them, the pipes
+ * that feed it are not read until it drains, so that their writers wait
+ * in write(), as on a slow terminal, and nothing is dropped.
  */
 #ifndef POUCH_OUTPUT_H
 #define POUCH_OUTPUT_H
@@ -14,19 +19,28 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define OUT_QUEUE_MAX (256 * 1024) /* bytes kept while a reader stalls */
-#define OUT_LINE_MAX 4096	   /* a longer line is cut here */
-#define OUT_NAME_MAX 64	   /* and a longer name in its prefix */
+#define OUT_QUEUE_MAX (256 * 1024) /* queued for a destination, then its sources wait */
+#define OUT_HOLD 4096		   /* a partial line kept whole; a longer one streams */
+#define OUT_HOLD_MS 1000	   /* a streamed line that stalls while others wait is ended then */
+#define OUT_NAME_MAX 64		   /* a longer name is cut in its prefix */
 
-/* pid 1's own stdout or stderr, written without blocking. */
+struct outsrc;
+struct outfile;
+
+/* A destination: pid 1's stdout or stderr, or a log file (q.file). */
 struct outq {
-	int fd;
+	int fd;			/* -1: none, what comes is discarded */
 	int is_socket;
-	char *buf;
-	size_t len;
-	uint64_t dropped;
-	int want_pollout;	/* set when the queue holds data */
-	int batch;		/* lines are gathered, written once per read */
+	struct outfile *file;	/* a log file: written at once, never queued */
+	char *buf;		/* queued bytes buf[off, off+len); NULL when none */
+	size_t off, len, cap;
+	uint64_t dropped;	/* bytes that could not be written */
+	int want_pollout;	/* set when bytes are queued */
+	struct outsrc *owner;	/* the source whose line is being written */
+	struct outsrc *wait, *wait_tail; /* sources waiting to write */
+	int64_t hold_at;	/* the owner's line stalls while others wait */
+	char *own;		/* pid 1's own lines, while a line is written */
+	size_t ownlen;
 };
 
 /* Who a log file is opened, created and rotated as. */
@@ -39,14 +53,11 @@ struct outfile_user {
 	size_t ngroups;
 };
 
-/* A log file with rotation: PATH, PATH.1 ... PATH.(max_files-1). It is
- * opened, created and rotated as the service's user, never through a
- * symbolic link, and written only when it is a regular file with one
- * link, owned by that user or root. */
+/* A log file with rotation: PATH, PATH.1 ... PATH.(max_files-1). */
 struct outfile {
+	struct outq q;		/* q.fd: -1 while it cannot be written */
 	char *path;
 	char *svc;
-	int fd;			/* -1 while it cannot be written */
 	int as_user;
 	uid_t uid;
 	gid_t gid;
@@ -54,39 +65,71 @@ struct outfile {
 	size_t ngroups;
 	uint64_t size, max_size;
 	int max_files;
-	uint64_t dropped;
+	int refs;		/* sources writing to it */
+	int reopen;		/* asked for while a line was being written */
 	int last_err;		/* the failure last logged; 0 none */
 };
 
 /* One stream of one service: the read end of its pipe. */
 struct outsrc {
 	int fd;
-	const char *name;	/* prefix mode: lines go out as "name| line" */
-	struct outq *q;		/* prefix mode */
-	struct outfile *file;	/* file mode */
-	char *line;		/* a partial line; allocated while one is kept */
+	const char *name;	/* prefix "name| " on pid 1's output; NULL none */
+	struct outq *q;		/* where its lines go; NULL: discarded */
+	char *line;		/* a partial line, allocated while one is kept */
 	size_t len;
+	int streaming;		/* a long line is being written: q->owner */
+	char *pend;		/* read, not yet taken: waiting for q */
+	size_t poff, plen;
+	struct outsrc *wnext;
+	int waiting, served, drained, eof, warned;
+	int epfd;		/* with use_epoll: read only while in it */
+	int use_epoll, in_epoll;
+	uint64_t evdata;
+	char *owned_name;	/* a copy that name points to, freed with it */
 };
 
 int outq_open(struct outq *q, int fd) __attribute__((warn_unused_result));
-/* Queue or write one line (already formatted, ending in '\n'). */
-void outq_put(struct outq *q, const char *data, size_t len);
-/* Write what is queued; returns 1 when the queue is empty. */
+/* Write what is queued; returns 1 when the queue is empty. Sources that
+ * waited for room are read again. */
 int outq_flush(struct outq *q);
+/* 0, or the time at which outq_tick has something to do (1: at once). */
+int64_t outq_deadline(const struct outq *q);
+void outq_tick(struct outq *q, int64_t now_ms);
+/* Every line of pid 1's own log (log.h) goes to q from now on (NULL:
+ * back to plain writes). */
+void outq_take_log(struct outq *q);
 
 /* A log file by path (shared by the services that name it), opened on
  * the first use. NULL when it is already used by another user's service. */
 struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 			    const struct outfile_user *u, uint64_t max_size,
 			    int max_files);
-void outfile_free(struct outfile *f);
+/* One source fewer; closed and freed with the last. */
+void outfile_put(struct outfile ***all, size_t *n, struct outfile *f);
+/* Reopen (after an external rotation) at the next line boundary. Returns
+ * 0 or -errno; a refusal's reason goes to why. */
+int outfile_reopen(struct outfile *f, char *why, size_t len);
 
-/* Read what is in the pipe and pass on whole lines. Returns 0 while the
- * pipe is open, 1 at end of file (partial line flushed). */
+/* A new source on the read end fd; name is copied. With epfd >= 0 it is
+ * watched for EPOLLIN there (evdata), and left out while it waits. */
+struct outsrc *outsrc_new(int fd, const char *name, int epfd, uint64_t evdata);
+/* Close it; what it still holds is written first (see outsrc_finish). */
+void outsrc_free(struct outsrc *s);
+/* Its lines go to q from now on; returns where they went. */
+struct outq *outsrc_retarget(struct outsrc *s, struct outq *q);
+
+/* Read what is in the pipe and pass on lines. Returns 0 while the pipe is
+ * open, 1 at end of file (partial line flushed). */
 int outsrc_read(struct outsrc *s);
 /* The same, reading at most max bytes; *empty is set when the pipe had
  * nothing more for now. */
 int outsrc_read_max(struct outsrc *s, size_t max, int *empty);
+/* End its partial line (when its process exits), if it may now. */
 void outsrc_flush(struct outsrc *s);
+/* Nothing waits in its pipe or here: all it wrote has been passed on,
+ * but for a partial line (outsrc_finish ends it). */
+int outsrc_idle(const struct outsrc *s);
+/* At the end: what it read and holds goes out now, queue limit or not. */
+void outsrc_finish(struct outsrc *s);
 
 #endif

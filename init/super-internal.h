@@ -43,6 +43,11 @@ struct watch {
 	uint32_t idx;		/* epoll's data packs both in 64 bits */
 };
 
+static inline uint64_t watch_data(const struct watch *w)
+{
+	return ((uint64_t)w->kind << 32) | (uint32_t)w->idx;
+}
+
 /* One service (or CMD) at run time. */
 struct rt {
 	struct svc svc;
@@ -56,7 +61,7 @@ struct rt {
 	pid_t probe_pid;	/* readiness exec probe */
 	int probe_fd;		/* readiness tcp connect in progress */
 	int64_t probe_at;	/* next readiness check; 0 none */
-	struct outsrc out, err;
+	struct outsrc *out, *err; /* its pipes, once a run needed them */
 	int out_w, err_w;	/* pipe write ends given to each run */
 	struct watch wout, werr, wnotify;
 	int notifyfd;		/* its own sd_notify socket, -1 none */
@@ -90,8 +95,9 @@ struct super {
 	int epfd, sigfd;
 	struct watch wsig, wqout, wqerr;
 	struct outq qout, qerr;
+	struct outq *errq;	/* &qerr, or &qout when both are one file */
 	int qout_polled, qerr_polled;
-	struct outfile **files;
+	struct outfile **files;	/* the file: outputs in use */
 	size_t nfiles;
 	char **base_env;
 	struct rlimit nofile;	/* inherited, given back to children */

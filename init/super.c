@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,7 +33,7 @@ int super_watch_fd(struct super *sp, int fd, struct watch *w)
 	struct epoll_event ev = { .events = EPOLLIN };
 
 	/* kind and index, not a pointer: the service table may grow */
-	ev.data.u64 = ((uint64_t)w->kind << 32) | (uint32_t)w->idx;
+	ev.data.u64 = watch_data(w);
 	return epoll_ctl(sp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
@@ -41,7 +42,7 @@ static void set_pollout(struct super *sp, struct outq *q, struct watch *w,
 {
 	struct epoll_event ev = { .events = EPOLLOUT };
 
-	ev.data.u64 = ((uint64_t)w->kind << 32) | (uint32_t)w->idx;
+	ev.data.u64 = watch_data(w);
 	if (q->fd < 0 || q->want_pollout == *polled)
 		return;
 	if (epoll_ctl(sp->epfd, q->want_pollout ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
@@ -67,8 +68,7 @@ static int dep_index(const struct super *sp, const char *name)
 static void rt_bind(struct rt *r, struct cfg_service *c)
 {
 	r->cfg = c;
-	r->svc.cfg = c;
-	r->out.name = r->err.name = c->name;
+	r->svc.cfg = c; /* its output's prefix is a copy of the name */
 }
 
 /* A changed service that is down takes its new configuration now. */
@@ -532,6 +532,85 @@ static void read_signals(struct super *sp)
 	run_reap(sp);
 }
 
+/* ---- output ---- */
+
+static int64_t output_deadline(const struct super *sp)
+{
+	int64_t at = 0, t;
+
+	for (size_t i = 0; i < sp->nfiles + 2; i++) {
+		t = outq_deadline(i == 0 ? &sp->qout : i == 1 ? &sp->qerr
+						 : &sp->files[i - 2]->q);
+		if (t > 0 && (at == 0 || t < at))
+			at = t;
+	}
+	return at;
+}
+
+static void output_tick(struct super *sp)
+{
+	struct outq *q;
+	int64_t t;
+
+	for (size_t i = 0; i < sp->nfiles + 2; i++) {
+		q = i == 0 ? &sp->qout : i == 1 ? &sp->qerr : &sp->files[i - 2]->q;
+		t = outq_deadline(q);
+		if (t > 0 && t <= sp->now)
+			outq_tick(q, sp->now);
+	}
+}
+
+/* Stopped: has everything written been passed on (or is it too late)? */
+static int output_done(const struct super *sp)
+{
+	if (sp->now >= sp->deadline)
+		return 1;
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct rt *r = &sp->rt[i];
+
+		if ((r->out && !outsrc_idle(r->out)) ||
+		    (r->err && !outsrc_idle(r->err)))
+			return 0;
+	}
+	return (sp->qout.fd < 0 || !sp->qout.len) &&
+	       (sp->qerr.fd < 0 || !sp->qerr.len);
+}
+
+/* A service's pipes and the log files they write, once it is gone. */
+static void output_free(struct super *sp, struct rt *r)
+{
+	struct outsrc *src[2] = { r->out, r->err };
+
+	for (int k = 0; k < 2; k++) {
+		struct outq *q = src[k] ? src[k]->q : NULL;
+
+		outsrc_free(src[k]);
+		if (q && q->file)
+			outfile_put(&sp->files, &sp->nfiles, q->file);
+	}
+	r->out = r->err = NULL;
+}
+
+/* At the end: whatever the services wrote, and a word on what was lost. */
+static void output_finish(struct super *sp)
+{
+	uint64_t lost;
+
+	for (size_t i = 0; i < sp->n; i++) {
+		if (sp->rt[i].out)
+			outsrc_finish(sp->rt[i].out);
+		if (sp->rt[i].err)
+			outsrc_finish(sp->rt[i].err);
+	}
+	(void)outq_flush(&sp->qout);
+	(void)outq_flush(&sp->qerr);
+	lost = sp->qout.dropped + sp->qout.len + sp->qerr.dropped + sp->qerr.len;
+	if (lost)
+		log_warnx("%llu bytes of service output were lost: the reader of pouch-init's output stalled",
+			  (unsigned long long)lost);
+	(void)outq_flush(sp->errq);
+}
+
 /* ---- the loop ---- */
 
 static int64_t next_deadline(const struct super *sp)
@@ -546,6 +625,7 @@ static int64_t next_deadline(const struct super *sp)
 		EARLIER(sp->rt[i].health_at);
 	}
 	EARLIER(ctl_next_deadline(sp));
+	EARLIER(output_deadline(sp));
 	EARLIER(sp->watchdog_at);
 	if (sp->phase == PH_RUN && sp->cmd != NO_CMD &&
 	    sp->rt[sp->cmd].svc.state == SVC_WAITING)
@@ -569,6 +649,7 @@ static void run_timers(struct super *sp)
 			run_health(sp, r);
 	}
 	ctl_tick(sp);
+	output_tick(sp);
 	if (sp->watchdog_at && sp->watchdog_at <= sp->now) {
 		outer_notify("WATCHDOG=1");
 		sp->watchdog_at = sp->now + sp->watchdog_ms;
@@ -594,7 +675,8 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 	case W_OUT:
 	case W_ERR:
 		r = &sp->rt[w->idx];
-		(void)outsrc_read(w->kind == W_OUT ? &r->out : &r->err);
+		if (w->kind == W_OUT ? r->out : r->err)
+			(void)outsrc_read(w->kind == W_OUT ? r->out : r->err);
 		break;
 	case W_QOUT:
 		(void)outq_flush(&sp->qout);
@@ -622,7 +704,7 @@ static void loop(struct super *sp)
 		schedule(sp);
 		if (sp->phase != PH_RUN)
 			shutdown_step(sp);
-		if (sp->phase == PH_DONE)
+		if (sp->phase == PH_DONE && output_done(sp))
 			return;
 		set_pollout(sp, &sp->qout, &sp->wqout, &sp->qout_polled);
 		set_pollout(sp, &sp->qerr, &sp->wqerr, &sp->qerr_polled);
@@ -657,7 +739,10 @@ static void cmd_config(struct super *sp)
 	c->kill_mode = in->cmd_kill_mode;
 	budget_plan(sp->cfg, sp->has_poststop, &sp->b);
 	c->stop_timeout_ms = sp->b.cmd_ms;
-	c->out.kind = c->err.kind = OUT_INHERIT;
+	/* a terminal stays CMD's; otherwise its output comes through pid 1,
+	 * as it is, a line at a time among the services' lines */
+	c->out.kind = isatty(STDOUT_FILENO) ? OUT_INHERIT : OUT_PREFIX;
+	c->err.kind = isatty(STDERR_FILENO) ? OUT_INHERIT : OUT_PREFIX;
 	c->after = in->cmd_after;
 	c->enabled = 1;
 }
@@ -724,7 +809,7 @@ static void rt_init(struct rt *r, size_t i, struct cfg_service *cfg)
 {
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
-	r->out.fd = r->err.fd = r->out_w = r->err_w = -1;
+	r->out_w = r->err_w = -1;
 	r->probe_fd = -1;
 	r->notifyfd = -1;
 	r->wout = (struct watch){ W_OUT, i };
@@ -756,6 +841,31 @@ static void drop_vars(char **env, const char *const *names)
 		env[j] = NULL;
 }
 
+static int same_file(int a, int b)
+{
+	struct stat x, y;
+
+	return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev &&
+	       x.st_ino == y.st_ino;
+}
+
+/* pid 1's stdout and stderr, written without blocking; one destination
+ * when they are the same file (2>&1, a terminal). pid 1's own log goes
+ * there too, so that it never lands inside a service's line. */
+static void open_output(struct super *sp)
+{
+	if (outq_open(&sp->qout, STDOUT_FILENO) < 0)
+		sp->qout.fd = -1;
+	sp->errq = &sp->qerr;
+	if (sp->qout.fd >= 0 && same_file(STDOUT_FILENO, STDERR_FILENO)) {
+		sp->errq = &sp->qout;
+		sp->qerr.fd = -1;
+	} else if (outq_open(&sp->qerr, STDERR_FILENO) < 0) {
+		sp->qerr.fd = -1;
+	}
+	outq_take_log(sp->errq);
+}
+
 static int setup(struct super *sp, int sigfd, char **extra_env)
 {
 	struct rlimit hard;
@@ -771,10 +881,7 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 	sp->wqerr.kind = W_QERR;
 	if (super_watch_fd(sp, sigfd, &sp->wsig) < 0)
 		return -errno;
-	if (outq_open(&sp->qout, 1) < 0)
-		sp->qout.fd = -1;
-	if (outq_open(&sp->qerr, 2) < 0)
-		sp->qerr.fd = -1;
+	open_output(sp);
 	/* many services, many pipes: take the hard limit for ourselves and
 	 * give children back what we inherited */
 	getrlimit(RLIMIT_NOFILE, &sp->nofile);
@@ -892,10 +999,10 @@ static void teardown(struct super *sp)
 	}
 	for (size_t i = 0; sp->rt && i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
-		int fds[] = { r->out.fd, r->err.fd, r->out_w, r->err_w,
-			      r->notifyfd, r->probe_fd };
+		int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd };
 		char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
+		output_free(sp, r);
 		for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
 			if (fds[k] >= 0)
 				close(fds[k]);
@@ -908,11 +1015,12 @@ static void teardown(struct super *sp)
 	free(sp->rt);
 	if (sp->notify_dir[0])
 		(void)rmdir(sp->notify_dir);
-	for (size_t i = 0; i < sp->nfiles; i++)
-		outfile_free(sp->files[i]);
-	free(sp->files);
+	(void)outq_flush(sp->errq ? sp->errq : &sp->qerr); /* what was said since */
+	outq_take_log(NULL);
 	free(sp->qout.buf);
 	free(sp->qerr.buf);
+	free(sp->qout.own);
+	free(sp->qerr.own);
 	if (sp->qout.fd >= 0)
 		close(sp->qout.fd);
 	if (sp->qerr.fd >= 0)
@@ -956,14 +1064,7 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	outer_update(&sp);
 	run_reap(&sp);
 	loop(&sp);
-	for (size_t i = 0; i < sp.n; i++)
-		run_drain(&sp, &sp.rt[i]);
-	(void)outq_flush(&sp.qout);
-	(void)outq_flush(&sp.qerr);
-	if (sp.qout.dropped + sp.qout.len || sp.qerr.dropped + sp.qerr.len)
-		log_warnx("%llu bytes of service output were lost: the reader of pouch-init's output stalled",
-			  (unsigned long long)(sp.qout.dropped + sp.qout.len +
-					       sp.qerr.dropped + sp.qerr.len));
+	output_finish(&sp);
 	code = exit_status(&sp);
 	sp.now = loop_now_ms();
 	fill_end(&sp, end);
@@ -986,16 +1087,14 @@ static int slot_free(const struct rt *r)
 static void rt_release(struct super *sp, struct rt *r)
 {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	int fds[] = { r->out.fd, r->err.fd, r->out_w, r->err_w, r->notifyfd,
-		      r->probe_fd };
+	int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd };
 
 	if (r->notifyfd >= 0 && super_notify_name(sp, r, path, sizeof(path)) == 0)
 		(void)unlink(path);
+	output_free(sp, r); /* what it still holds is written first */
 	for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
 		if (fds[k] >= 0)
 			close(fds[k]);
-	outsrc_flush(&r->out);
-	outsrc_flush(&r->err);
 	svc_free(&r->svc);
 	free(r->status);
 }

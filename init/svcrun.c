@@ -176,34 +176,50 @@ static void file_user(const struct cfg_service *c, struct outfile_user *u)
 	u->ngroups = c->has_user || c->has_group ? c->ngroups : 0;
 }
 
+/* The pipe of one stream: made at the first start that needs one and
+ * kept across restarts and reloads (a pipe no longer used stays, idle);
+ * where its lines go follows the configuration of each start. */
 static int pipe_for(struct super *sp, struct rt *r, const struct cfg_output *o,
-		    struct outsrc *src, int *wend, struct watch *w,
+		    struct outsrc **src, int *wend, struct watch *w,
 		    struct outq *q)
 {
 	struct outfile_user u;
+	struct outfile *f;
+	struct outq *old;
 	int p[2];
 
-	if (src->fd >= 0)
-		return 0; /* kept across restarts */
-	if (o->kind != OUT_PREFIX && o->kind != OUT_FILE)
+	if (o->kind != OUT_PREFIX && o->kind != OUT_FILE) {
+		/* not used by this run: a log file it went to is let go */
+		if (*src && (*src)->q && (*src)->q->file) {
+			old = outsrc_retarget(*src, NULL);
+			outfile_put(&sp->files, &sp->nfiles, old->file);
+		}
 		return 0;
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
-	/* the service end blocks, as a daemon expects of its stdout */
-	(void)fcntl(p[1], F_SETFL, 0);
-	src->fd = p[0];
-	*wend = p[1];
-	src->name = r->cfg->name; /* configurations live until exit */
-	src->q = q;
+	}
+	if (!*src) {
+		if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+			return -errno;
+		/* the writer's end blocks, as a daemon expects of its stdout */
+		(void)fcntl(p[1], F_SETFL, 0);
+		*src = outsrc_new(p[0], r->is_cmd ? NULL : r->cfg->name,
+				  sp->epfd, watch_data(w));
+		if (!*src) {
+			close(p[0]);
+			close(p[1]);
+			return -ENOMEM;
+		}
+		*wend = p[1];
+	}
 	if (o->kind == OUT_FILE) {
 		file_user(r->cfg, &u);
-		src->file = outfile_get(&sp->files, &sp->nfiles, o->path, &u,
-					r->cfg->log_max_size,
-					r->cfg->log_max_files);
-		if (!src->file)
-			src->q = NULL;
+		f = outfile_get(&sp->files, &sp->nfiles, o->path, &u,
+				r->cfg->log_max_size, r->cfg->log_max_files);
+		q = f ? &f->q : NULL; /* NULL: refused, discarded */
 	}
-	return super_watch_fd(sp, src->fd, w);
+	old = outsrc_retarget(*src, q);
+	if (old && old->file)
+		outfile_put(&sp->files, &sp->nfiles, old->file);
+	return 0;
 }
 
 int run_setup_output(struct super *sp, struct rt *r)
@@ -214,7 +230,7 @@ int run_setup_output(struct super *sp, struct rt *r)
 		       &sp->qout);
 	if (ret == 0)
 		ret = pipe_for(sp, r, &r->cfg->err, &r->err, &r->err_w,
-			       &r->werr, &sp->qerr);
+			       &r->werr, sp->errq);
 	return ret;
 }
 
@@ -260,6 +276,11 @@ static void fill_spec(struct super *sp, struct rt *r, struct spawn_spec *s,
 	if (r->is_cmd) {
 		s->group = SPAWN_PGRP;
 		s->tty_foreground = 1;
+		/* not a terminal: through pid 1, as the services' lines */
+		if (c->out.kind == OUT_PREFIX)
+			s->fds[1] = r->out_w;
+		if (c->err.kind == OUT_PREFIX)
+			s->fds[2] = r->err_w;
 		return;
 	}
 	s->group = SPAWN_SESSION;
@@ -316,9 +337,10 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	if (ret < 0)
 		return ret;
 	/* after the user is known: its log files are opened as it */
-	if (!r->is_cmd && run_setup_output(sp, r) < 0)
-		log_warn("service %s: unable to set up its output",
-			 r->cfg->name);
+	if (run_setup_output(sp, r) < 0)
+		log_warn("%s%s: unable to set up its output",
+			 r->is_cmd ? "" : "service ",
+			 r->is_cmd ? "CMD" : r->cfg->name);
 	env = build_env(sp, r, 1);
 	if (!env)
 		return -EINVAL;
@@ -978,15 +1000,17 @@ void run_notify(struct super *sp, struct rt *r)
 	}
 }
 
+/* Its main process is gone: what it wrote comes before what is said of
+ * it, and its partial line ends (as far as its destination allows now). */
 void run_drain(struct super *sp, struct rt *r)
 {
+	struct outsrc *s[2] = { r->out, r->err };
+
 	(void)sp;
-	if (r->out.fd >= 0) {
-		(void)outsrc_read(&r->out);
-		outsrc_flush(&r->out);
-	}
-	if (r->err.fd >= 0) {
-		(void)outsrc_read(&r->err);
-		outsrc_flush(&r->err);
+	for (int k = 0; k < 2; k++) {
+		if (!s[k])
+			continue;
+		(void)outsrc_read(s[k]);
+		outsrc_flush(s[k]);
 	}
 }

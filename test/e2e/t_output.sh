@@ -111,4 +111,189 @@ EOF
 in_ns -c "$C" -- sh -c 'sleep 0.5' 2>"$T/err"
 check "a root service logging to /var/log" grep -qx "root-line-$$" "$vlog"
 rm -f "$vlog"
+
+# ---- whole lines, every one exactly once: services (prefix and file:)
+# and CMD writing lines of 1 byte to 1 MiB at once, each line carrying
+# its length and checksum
+ctl_conf() {
+	conf_new
+	SOCK=$C/ctl.sock
+	printf '[init]\ncontrol_socket = %s\n' "$SOCK" >"$C/init.ini"
+}
+ctl() { "$POUCH_INIT" ctl --socket "$SOCK" "$@"; }
+W=$T/w
+N=${OUTPUT_LINES:-400}
+# writer NAME SCRIPT [KEYS]: a service that runs SCRIPT, then says done
+writer() {
+	printf '%s\ntouch %s/%s.done\nexec sleep 1000\n' "$2" "$W" "$1" >"$W/$1.sh"
+	printf '[service]\nexec = sh %s/%s.sh\n%s\n' "$W" "$1" "${3:-}" >"$C/services.d/$1.ini"
+}
+lines_conf() {
+	rm -rf "$W"; mkdir -p "$W"
+	ctl_conf
+	writer a "$PT lines a.1 $N 1"
+	writer b "$PT lines b.1 $N 2 & $PT lines b.2 $N 3 >&2; wait"
+	writer c "$PT lines c.1 $N 4" "stdout = file:$W/shared.log
+log_max_size = 4M
+log_max_files = 100"
+	writer d "$PT lines d.1 $N 5 & $PT lines d.2 $N 6 >&2; wait" "stdout = file:$W/shared.log
+stderr = file:$W/shared.log"
+	printf '%s lines cmd.1 %s 7 & %s lines cmd.2 %s 8 >&2; wait\n' "$PT" "$N" "$PT" "$N" >"$W/cmd.sh"
+	printf 'until [ -e %s/a.done ] && [ -e %s/b.done ] && [ -e %s/c.done ] && [ -e %s/d.done ]; do sleep 0.05; done\n' \
+		"$W" "$W" "$W" "$W" >>"$W/cmd.sh"
+}
+# every rotated file, oldest first
+all_logs() {
+	for f in $(ls "$W"/shared.log.* 2>/dev/null | sort -t. -k3 -rn) "$W/shared.log"; do cat "$f"; done
+}
+verdict() { sed 's/^lines [0-9]* bytes [0-9]* //; s/ own [0-9]*$//'; }
+GOOD="bad 0 dup 0 missing 0"
+
+lines_conf
+in_ns -c "$C" -- sh "$W/cmd.sh" >"$W/out" 2>"$W/err"
+expect_eq "$N lines of 1 B to 1 MiB from each of 8 writers: CMD's status" "$?" 0
+expect_eq "... pid 1's stdout: every line whole, once, prefixed (CMD's as written)" \
+	"$("$PT" checklines "$W/out" a.1/p/$N b.1/p/$N cmd.1/-/$N | verdict)" "$GOOD"
+expect_eq "... pid 1's stderr likewise" \
+	"$("$PT" checklines "$W/err" b.2/p/$N cmd.2/-/$N | verdict)" "$GOOD"
+all_logs >"$W/all.log"
+expect_eq "... a file: output shared by three streams, rotated: every line whole, once" \
+	"$("$PT" checklines "$W/all.log" c.1/-/$N d.1/-/$N d.2/-/$N | verdict)" "$GOOD"
+check "... (it was rotated, at line boundaries)" test -f "$W/shared.log.1"
+check "... no line was cut short" sh -c "! grep -q 'stalled' '$W/err'"
+
+# the same with both readers stalling for a while: the writers wait,
+# pid 1 stays responsive and small, and nothing is lost
+lines_conf
+mkfifo "$W/out.fifo" "$W/err.fifo"
+"$PT" stallcat "$W/out" 3000000 3000 <"$W/out.fifo" & rd1=$!
+"$PT" stallcat "$W/err" 1000000 3000 <"$W/err.fifo" & rd2=$!
+ns_start -c "$C" -- sh "$W/cmd.sh" >"$W/out.fifo" 2>"$W/err.fifo"
+wait_for 60 test -e "$W/out.stall"
+sleep 1
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$NS_PID1/status")
+t0=$(now_ms)
+ctl status >/dev/null; rc=$?
+t1=$(now_ms)
+ns_wait
+wait $rd1 $rd2
+expect_eq "stalled readers: CMD's status" "$NS_RC" 0
+expect_eq "... the control socket answers during the stall" "$rc" 0
+check "... at once ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 1000
+check "... pid 1's memory stays small (${rss} KiB)" test "${rss:-99999}" -lt 4096
+expect_eq "... stdout: every line whole, once" \
+	"$("$PT" checklines "$W/out" a.1/p/$N b.1/p/$N cmd.1/-/$N | verdict)" "$GOOD"
+expect_eq "... stderr: every line whole, once" \
+	"$("$PT" checklines "$W/err" b.2/p/$N cmd.2/-/$N | verdict)" "$GOOD"
+all_logs >"$W/all.log"
+expect_eq "... the file: output too" \
+	"$("$PT" checklines "$W/all.log" c.1/-/$N d.1/-/$N d.2/-/$N | verdict)" "$GOOD"
+check "... nothing reported lost or dropped" sh -c "! grep -q -e lost -e dropped '$W/err'"
+
+# ---- with services, a CMD on a terminal keeps it
+conf_new
+printf '[service]\nexec = sleep 1000\n' >"$C/services.d/quiet.ini"
+out=$("$PT" pty on-tty '' -- unshare --pid --fork --mount-proc --kill-child "$POUCH_INIT" -c "$C" -- \
+	sh -c 'test -t 1 && test -t 2 && echo on-tty' | tr -d '\r')
+check "with services, CMD's stdout and stderr on a terminal stay the terminal" sh -c "echo '$out' | grep -qx on-tty"
+
+# ---- a 300 KB JSON line (written 4 KiB at a time) in a file: output
+rm -rf "$W"; mkdir -p "$W"
+conf_new
+svc j <<EOF
+[service]
+exec = sh -c '$PT json 300000; exec sleep 100'
+stdout = file:$W/j.log
+EOF
+in_ns -c "$C" -- sh -c 'sleep 0.5'
+expect_eq "a 300 KB JSON line in a file: output is one line" "$(lines "$W/j.log")" 1
+check "... all of it, valid JSON" python3 -c \
+	'import json, sys; d = open(sys.argv[1]).read(); assert len(d) == 300000; json.loads(d)' "$W/j.log"
+
+# ---- a line that stalls half-written holds its destination only while
+# nobody waits: then it is ended after a while, and pid 1 is idle again
+conf_new
+svc hold <<EOF
+[service]
+exec = sh -c 'head -c 10000 /dev/zero | tr "\\\\0" x; exec sleep 1000'
+EOF
+svc other <<EOF
+[service]
+exec = sh -c 'sleep 0.3; echo other-line; exec sleep 1000'
+EOF
+ns_start -c "$C" -- "$PT" sleep 0 >"$W/hold.out" 2>"$W/hold.err"
+wait_for 5 grep -q "^other| other-line$" "$W/hold.out"
+expect_eq "a 10,000-byte line without its end, then another service's line: both whole" \
+	"$(awk '/^hold\| x+$/ {print length($0)} /^other\| other-line$/ {print "other"}' "$W/hold.out" | tr '\n' ' ')" "10006 other "
+check "... the held line ended once the other had waited, with a warning" \
+	grep -q "warning: service hold: a line stalled for 1000 ms while others waited to write: it ends there" "$W/hold.err"
+sleep 0.5
+cs() { awk '/ctxt_switches/ {s += $2} END {print s}' "/proc/$NS_PID1/status"; }
+c0=$(cs); sleep 2; c1=$(cs)
+expect_eq "... then pid 1 wakes up no more (context switches in 2 s)" "$((c1 - c0))" 0
+kill -TERM "$NS_PID1"; ns_wait
+
+# ---- a reload that changes stdout takes effect when the service restarts
+rm -rf "$W"; mkdir -p "$W"
+ctl_conf
+printf '[service]\nexec = sh -c "while :; do echo tick; sleep 0.05; done"\n' >"$C/services.d/chg.ini"
+ns_start -c "$C" -- "$PT" sleep 0 >"$W/chg.out" 2>"$W/chg.err"
+wait_for 5 grep -q "^chg| tick$" "$W/chg.out"
+printf 'stdout = file:%s/chg.log\n' "$W" >>"$C/services.d/chg.ini"
+ctl reload >/dev/null
+wait_for 5 test -s "$W/chg.log"
+check "reload: stdout = prefix -> file: is used once the service restarted" grep -qx tick "$W/chg.log"
+n1=$(grep -c tick "$W/chg.out"); sleep 0.3; n2=$(grep -c tick "$W/chg.out")
+expect_eq "... and its lines no longer go to pid 1's stdout" "$n2" "$n1"
+printf '[service]\nexec = sh -c "while :; do echo tock; sleep 0.05; done"\n' >"$C/services.d/chg.ini"
+ctl reload >/dev/null
+wait_for 5 grep -q "^chg| tock$" "$W/chg.out"
+check "... and back: file: -> prefix" grep -q "^chg| tock$" "$W/chg.out"
+expect_eq "... the log file is closed" "$(ls -l "/proc/$NS_PID1/fd" | grep -c chg.log)" 0
+kill -TERM "$NS_PID1"; ns_wait
+
+# ---- ctl reopen, after an external logrotate moved the file
+ctl_conf
+svc ro <<EOF
+[service]
+exec = sh -c 'i=0; while :; do echo "ro \$i"; i=\$((i+1)); sleep 0.01; done'
+stdout = file:$W/ro.log
+EOF
+ns_start -c "$C" -- "$PT" sleep 0 2>"$W/ro.err"
+wait_for 5 test -s "$W/ro.log"
+mv "$W/ro.log" "$W/ro.log.old"
+out=$(ctl reopen); rc=$?
+expect_eq "ctl reopen: 0" "$rc" 0
+expect_eq "... saying how many" "$out" "reopened 1 log files"
+wait_for 5 test -s "$W/ro.log"
+s1=$(lines "$W/ro.log.old"); sleep 0.3; s2=$(lines "$W/ro.log.old")
+expect_eq "... the moved file is no longer written" "$s2" "$s1"
+check "... not a line lost or cut between the two" sh -c \
+	"cat '$W/ro.log.old' '$W/ro.log' | awk '\$0 != \"ro \" NR - 1 {bad = 1} END {exit bad}'"
+mv "$W/ro.log" "$W/ro.log.2"
+ln -s "$victim" "$W/ro.log"
+out=$(ctl reopen 2>&1); rc=$?
+expect_eq "ctl reopen onto a symlink: refused, 1" "$rc" 1
+check "... saying which file and why" sh -c "echo '$out' | grep -q '^$W/ro.log: a symbolic link'"
+check "... nothing written through it" intact "$victim"
+kill -TERM "$NS_PID1"; ns_wait
+
+# ---- a reader that never reads again: the container still stops within
+# shutdown_timeout, and says what was lost
+conf_new
+printf '[init]\nshutdown_timeout = 2s\n' >"$C/init.ini"
+svc chatty <<EOF
+[service]
+exec = sh -c 'yes 0123456789012345678901234567890123456789 | head -c 3000000; exec sleep 100'
+EOF
+mkfifo "$W/never.fifo"
+sleep 30 <>"$W/never.fifo" & never=$!
+t0=$(now_ms)
+unshare --pid --fork --mount-proc --kill-child "$POUCH_INIT" -c "$C" -- sh -c 'sleep 0.5; exit 6' \
+	>"$W/never.fifo" 2>"$W/never.err"; rc=$?
+t1=$(now_ms)
+kill $never; wait $never 2>/dev/null
+expect_eq "stdout's reader gone silent: CMD's status" "$rc" 6
+check "... stopped within shutdown_timeout ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 4500
+check "... the lost bytes reported" grep -q "bytes of service output were lost" "$W/never.err"
 true

@@ -32,6 +32,20 @@
  *   pt pty WAIT KEYS -- CMD...   run CMD on a new terminal; after WAIT is
  *                          printed, type KEYS (\xNN escapes); exit with
  *                          CMD's status
+ *   pt lines TAG N SEED    write N lines "TAG:SEQ:LEN:SUM:PAYLOAD" of 1 byte
+ *                          to 1 MiB of payload, each in 1 to 3 write()s
+ *   pt flood TAG LEN SEC FILE  lines of LEN payload bytes, as fast as they
+ *                          go (64 KiB writes) for SEC seconds; then writes
+ *                          "LINES BYTES" to FILE
+ *   pt checklines FILE SPEC...  check that every line of FILE is whole and
+ *                          there once; SPEC is TAG/p/N (prefixed "NAME| ",
+ *                          NAME being TAG up to its '.') or TAG/-/N (not),
+ *                          N lines expected (* for 0..the highest seen);
+ *                          "pouch-init: " lines are counted apart. Prints
+ *                          "lines L bytes B bad B dup D missing M own O"
+ *   pt stallcat OUT AFTER MS  copy stdin to OUT; after AFTER bytes stop
+ *                          reading for MS ms once (OUT.stall exists then)
+ *   pt json SIZE           one JSON line of SIZE bytes, in 4 KiB writes
  */
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +63,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -541,6 +556,298 @@ static int pty_run(int argc, char **argv)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* ---- line integrity: writers and a checker ---- */
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static uint32_t fnv(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One line into buf (which holds LEN + 64): returns its length with '\n'. */
+static size_t make_line(char *buf, const char *tag, long seq, size_t len)
+{
+	size_t h;
+
+	for (size_t i = 0; i < len; i++)
+		buf[64 + i] = (char)('!' + (rng() % 94));
+	h = (size_t)snprintf(buf, 64, "%s:%ld:%zu:%08x:", tag, seq, len,
+			     fnv(buf + 64, len));
+	memmove(buf + h, buf + 64, len);
+	buf[h + len] = '\n';
+	return h + len + 1;
+}
+
+static size_t pick_len(long i)
+{
+	uint64_t r = rng() % 1000;
+
+	if (i == 0)
+		return 1;
+	if (i == 1)
+		return 1024 * 1024;
+	if (r < 700)
+		return 1 + rng() % 100;
+	if (r < 900)
+		return 100 + rng() % 8000;
+	if (r < 990)
+		return 8000 + rng() % 100000;
+	return 100000 + rng() % (1024 * 1024 - 100000);
+}
+
+static int lines(const char *tag, long n, long seed)
+{
+	char *buf = malloc(1024 * 1024 + 128);
+
+	rng_state = 0x9e3779b97f4a7c15ull ^ (uint64_t)seed;
+	if (!buf)
+		return 2;
+	for (long i = 0; i < n; i++) {
+		size_t len = make_line(buf, tag, i, pick_len(i)), off = 0;
+		int parts = 1 + (int)(rng() % 3);
+
+		/* as stdio would: a line in more than one write now and then */
+		for (int k = 1; k < parts && off < len; k++) {
+			size_t cut = off + rng() % (len - off);
+
+			if (write_all(1, buf + off, cut - off) < 0)
+				return 3;
+			off = cut;
+		}
+		if (write_all(1, buf + off, len - off) < 0)
+			return 3;
+	}
+	free(buf);
+	return 0;
+}
+
+static int flood(const char *tag, size_t len, int secs, const char *file)
+{
+	size_t cap = 64 * 1024 + len + 128, fill = 0, bytes = 0;
+	char *out = malloc(cap), *line = malloc(len + 128);
+	long long end = now_us() + (long long)secs * 1000000;
+	long n = 0;
+	FILE *f;
+
+	rng_state = 42;
+	if (!out || !line)
+		return 2;
+	while (now_us() < end) {
+		size_t l = make_line(line, tag, n++, len);
+
+		memcpy(out + fill, line, l);
+		fill += l;
+		bytes += l;
+		if (fill >= 64 * 1024) { /* a stdio buffer's worth at a time */
+			if (write_all(1, out, fill) < 0)
+				return 3;
+			fill = 0;
+		}
+	}
+	if (fill && write_all(1, out, fill) < 0)
+		return 3;
+	f = fopen(file, "w");
+	if (!f)
+		return 2;
+	fprintf(f, "%ld %zu\n", n, bytes);
+	fclose(f);
+	return 0;
+}
+
+struct spec {
+	char tag[64], name[64];
+	int prefixed;
+	long n, max;		/* expected (-1: any), highest seen */
+	unsigned char *seen;
+	long cap;
+};
+
+static int mark(struct spec *s, long seq)
+{
+	if (seq < 0 || (s->n >= 0 && seq >= s->n))
+		return -1;
+	if (seq >= s->cap) {
+		long cap = s->cap ? s->cap : 1024;
+		unsigned char *b;
+
+		while (cap <= seq)
+			cap *= 2;
+		b = realloc(s->seen, (size_t)cap);
+		if (!b)
+			return -1;
+		memset(b + s->cap, 0, (size_t)(cap - s->cap));
+		s->seen = b;
+		s->cap = cap;
+	}
+	if (seq > s->max)
+		s->max = seq;
+	return s->seen[seq]++ ? 1 : 0;
+}
+
+/* 0 whole and new, 1 a duplicate, -1 bad */
+static int check_line(struct spec *sp, int ns, char *l, size_t n)
+{
+	for (int i = 0; i < ns; i++) {
+		struct spec *s = &sp[i];
+		char *p = l, *e;
+		size_t k = strlen(s->name), t = strlen(s->tag), len;
+		long seq;
+		unsigned long sum;
+
+		if (s->prefixed) {
+			if (n < k + 2 || memcmp(p, s->name, k) || memcmp(p + k, "| ", 2))
+				continue;
+			p += k + 2;
+		}
+		if ((size_t)(l + n - p) <= t || memcmp(p, s->tag, t) || p[t] != ':')
+			continue;
+		p += t + 1;
+		seq = strtol(p, &e, 10);
+		if (*e != ':')
+			return -1;
+		len = strtoul(e + 1, &e, 10);
+		if (*e != ':')
+			return -1;
+		sum = strtoul(e + 1, &e, 16);
+		if (*e != ':' || (size_t)(l + n - (e + 1)) != len ||
+		    fnv(e + 1, len) != (uint32_t)sum)
+			return -1;
+		return mark(s, seq);
+	}
+	return -1;
+}
+
+static int checklines(int argc, char **argv)
+{
+	FILE *f = fopen(argv[2], "r");
+	int ns = argc - 3;
+	struct spec *sp = calloc((size_t)(ns > 0 ? ns : 1), sizeof(*sp));
+	long total = 0, bad = 0, dup = 0, missing = 0, own = 0, bytes = 0;
+	char *l = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f || !sp)
+		return 2;
+	for (int i = 0; i < ns; i++) {
+		char *a = argv[i + 3], *s1 = strchr(a, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+
+		if (!s2 || (size_t)(s1 - a) >= sizeof(sp[i].tag))
+			return 2;
+		memcpy(sp[i].tag, a, (size_t)(s1 - a));
+		snprintf(sp[i].name, sizeof(sp[i].name), "%s", sp[i].tag);
+		if (strchr(sp[i].name, '.'))
+			*strchr(sp[i].name, '.') = '\0';
+		sp[i].prefixed = s1[1] == 'p';
+		sp[i].n = s2[1] == '*' ? -1 : atol(s2 + 1);
+		sp[i].max = -1;
+	}
+	while ((n = getline(&l, &cap, f)) > 0) {
+		int r;
+
+		bytes += n;
+		total++;
+		if (l[n - 1] != '\n') {
+			bad++; /* the last line, cut */
+			continue;
+		}
+		l[--n] = '\0';
+		if (!strncmp(l, "pouch-init: ", 12)) {
+			own++;
+			continue;
+		}
+		r = check_line(sp, ns, l, (size_t)n);
+		if (r < 0 && bad++ < 5)
+			fprintf(stderr, "checklines: bad line %ld: %.80s%s (%zd bytes)\n",
+				total, l, n > 80 ? "..." : "", n);
+		dup += r > 0;
+	}
+	for (int i = 0; i < ns; i++) {
+		long want = sp[i].n >= 0 ? sp[i].n : sp[i].max + 1;
+
+		for (long k = 0; k < want; k++)
+			missing += k >= sp[i].cap || !sp[i].seen[k];
+	}
+	printf("lines %ld bytes %ld bad %ld dup %ld missing %ld own %ld\n", total,
+	       bytes, bad, dup, missing, own);
+	return bad || dup || missing ? 1 : 0;
+}
+
+static int stallcat(const char *path, long after, int ms)
+{
+	static char buf[65536];
+	char mark[4096];
+	long done = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644), stalled = 0;
+	ssize_t r;
+
+	snprintf(mark, sizeof(mark), "%s.stall", path);
+	if (fd < 0)
+		return 2;
+	while ((r = read(0, buf, sizeof(buf))) > 0) {
+		if (write_all(fd, buf, (size_t)r) < 0)
+			return 3;
+		done += r;
+		if (!stalled && done >= after) {
+			int m = open(mark, O_WRONLY | O_CREAT, 0644);
+
+			if (m >= 0)
+				close(m);
+			usleep((useconds_t)ms * 1000);
+			unlink(mark);
+			stalled = 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int json(long size)
+{
+	char *b = malloc((size_t)size + 1);
+	long body = size - 11; /* {"msg":"..."} and the newline */
+
+	if (!b || body < 0)
+		return 2;
+	memcpy(b, "{\"msg\":\"", 8);
+	for (long i = 0; i < body; i++)
+		b[8 + i] = (char)('a' + i % 26);
+	memcpy(b + 8 + body, "\"}\n", 3);
+	for (long off = 0; off < size; off += 4096)
+		if (write_all(1, b + off, size - off < 4096 ? (size_t)(size - off) : 4096) < 0)
+			return 3;
+	free(b);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -605,6 +912,16 @@ int main(int argc, char **argv)
 		return spawnmany(atoi(argv[2]), argv + 4);
 	if (!strcmp(c, "pty"))
 		return pty_run(argc, argv);
+	if (!strcmp(c, "lines") && argc > 4)
+		return lines(argv[2], atol(argv[3]), atol(argv[4]));
+	if (!strcmp(c, "flood") && argc > 5)
+		return flood(argv[2], (size_t)atol(argv[3]), atoi(argv[4]), argv[5]);
+	if (!strcmp(c, "checklines") && argc > 2)
+		return checklines(argc, argv);
+	if (!strcmp(c, "stallcat") && argc > 4)
+		return stallcat(argv[2], atol(argv[3]), atoi(argv[4]));
+	if (!strcmp(c, "json") && argc > 2)
+		return json(atol(argv[2]));
 	fprintf(stderr, "pt: unknown command\n");
 	return 2;
 }

@@ -58,6 +58,10 @@ int main(void)
 	CHECK_EQ(parse("reload web", &rq, err), 0); /* its reload_signal */
 	CHECK(rq.op == CTL_RELOAD && rq.name && !strcmp(rq.name, "web"));
 	CHECK_EQ(parse("reload web db", &rq, err), -1);
+	CHECK_EQ(parse("reopen", &rq, err), 0);
+	CHECK_EQ(rq.op, CTL_REOPEN);
+	CHECK_EQ(parse("reopen app", &rq, err), -1);
+	CHECK_STR(err, "usage: reopen");
 	CHECK_EQ(parse("", &rq, err), -1);
 	CHECK_STR(err, "empty request");
 	CHECK_EQ(parse("exec /bin/sh", &rq, err), -1);
