@@ -33,19 +33,24 @@
 
 #define OUT_READ (64 * 1024)	 /* one read from a pipe */
 #define OUT_IOV 1024		 /* pieces in one writev */
+#define OUT_STAGE (64 * 1024)	 /* small pieces are copied together ... */
+#define OUT_SMALL 512		 /* ... up to this size: one piece per batch */
 #define OUT_OWN_MAX (64 * 1024)	 /* pid 1's own lines kept while a line streams */
 #define OUT_EVENT_READ (256 * 1024) /* read from one source per event */
 #define OUT_KICK_READ (1024 * 1024) /* read for waiting sources per turn */
 
 static char rbuf[OUT_READ];
 
-/* The pieces gathered for one destination, not written yet. They point
- * into rbuf, a source's line or pend: flushed before any of those change. */
+/* The pieces gathered for one destination, not written yet. Small ones
+ * (prefixes, short lines) are copied into stage, so that a read of short
+ * lines goes out as one piece; larger ones point into rbuf, a source's
+ * line or pend, and are flushed before any of those change. */
 static struct {
 	struct outq *q;
 	struct iovec iov[OUT_IOV];
 	int n;
-	size_t bytes;
+	size_t bytes, staged;
+	char stage[OUT_STAGE];
 } batch;
 
 static int forced;		/* at the end: the queue limit is not applied */
@@ -92,6 +97,23 @@ static int room(const struct outq *q)
 	if (forced || q->file || q->fd < 0)
 		return 1;
 	return q->len + batched(q) < OUT_QUEUE_MAX;
+}
+
+/* Sources, or pid 1's own lines, wait for the line in progress. */
+static int others_wait(const struct outq *q)
+{
+	return q->wait || q->ownlen;
+}
+
+/* The owner's line stalls (its pipe is empty) while others wait: it may
+ * hold q for OUT_HOLD_MS more. */
+static void hold_check(struct outq *q)
+{
+	const struct outsrc *o = q->owner;
+
+	if (o && o->streaming && o->drained && !o->waiting && others_wait(q) &&
+	    !q->hold_at)
+		q->hold_at = loop_now_ms() + OUT_HOLD_MS;
 }
 
 static int kickable(const struct outq *q)
@@ -208,6 +230,7 @@ static void own_line(const char *p, size_t n)
 	memcpy(b + q->ownlen, p, n);
 	q->own = b;
 	q->ownlen += n;
+	hold_check(q);
 }
 
 void outq_take_log(struct outq *q)
@@ -526,6 +549,7 @@ static void batch_flush(void)
 	batch.q = NULL;
 	batch.n = 0;
 	batch.bytes = 0;
+	batch.staged = 0; /* not reused before the write below */
 	if (n) {
 		if (q->file)
 			file_write(q->file, batch.iov, n, bytes);
@@ -541,9 +565,15 @@ static void emit(struct outq *q, const void *p, size_t n)
 
 	if (!n)
 		return;
-	if (batch.q != q || batch.n == OUT_IOV)
+	if (batch.q != q || batch.n == OUT_IOV ||
+	    (n <= OUT_SMALL && batch.staged + n > OUT_STAGE))
 		batch_flush();
 	batch.q = q;
+	if (n <= OUT_SMALL) {
+		memcpy(batch.stage + batch.staged, p, n);
+		p = batch.stage + batch.staged;
+		batch.staged += n;
+	}
 	last = batch.n ? &batch.iov[batch.n - 1] : NULL;
 	if (last && (const char *)last->iov_base + last->iov_len == p)
 		last->iov_len += n; /* contiguous: one piece */
@@ -605,8 +635,7 @@ static void wait_for(struct outsrc *s)
 		else
 			q->wait = s;
 		q->wait_tail = s;
-		if (o && o->drained && !o->waiting && !q->hold_at)
-			q->hold_at = loop_now_ms() + OUT_HOLD_MS;
+		hold_check(q);
 	}
 	pause_src(s);
 }
@@ -801,8 +830,8 @@ static int pump(struct outsrc *s, size_t max, int *empty)
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			*empty = 1;
 			s->drained = 1;
-			if (s->streaming && s->q->wait && !s->q->hold_at)
-				s->q->hold_at = loop_now_ms() + OUT_HOLD_MS;
+			if (s->q)
+				hold_check(s->q);
 			return 0;
 		}
 		s->eof = 1; /* end of file, or an error: no more from it */
@@ -889,7 +918,7 @@ void outq_tick(struct outq *q, int64_t now_ms)
 		q->hold_at = 0;
 		if (s && s->fd >= 0 && ioctl(s->fd, FIONREAD, &n) == 0 && n > 0)
 			s->drained = 0; /* more came: its event is due */
-		if (s && s->streaming && s->drained && !s->waiting && q->wait) {
+		if (s && s->streaming && s->drained && !s->waiting && others_wait(q)) {
 			if (!s->warned)
 				log_warnx("%s%s: a line stalled for %d ms while others waited to write: it ends there",
 					  s->name ? "service " : "",

@@ -232,6 +232,25 @@ cs() { awk '/ctxt_switches/ {s += $2} END {print s}' "/proc/$NS_PID1/status"; }
 c0=$(cs); sleep 2; c1=$(cs)
 expect_eq "... then pid 1 wakes up no more (context switches in 2 s)" "$((c1 - c0))" 0
 kill -TERM "$NS_PID1"; ns_wait
+# pid 1's own messages wait for such a line too (stdout and stderr one
+# file), but not for ever
+conf_new
+svc hold <<EOF
+[service]
+exec = sh -c 'head -c 10000 /dev/zero | tr "\\\\0" x; exec sleep 1000'
+EOF
+svc crash <<EOF
+[service]
+exec = sh -c 'sleep 0.3; exit 1'
+restart = never
+stdout = null
+stderr = null
+EOF
+ns_start -c "$C" -- "$PT" sleep 0 >"$W/merged" 2>&1
+wait_for 5 grep -q "service crash: failed" "$W/merged"
+expect_eq "a held line and pid 1's own message (2>&1): both come, whole, in order" \
+	"$(awk '/^hold\| x+$/ {print length($0)} /^pouch-init: error: service crash: failed/ {print "failed"}' "$W/merged" | tr '\n' ' ')" "10006 failed "
+kill -TERM "$NS_PID1"; ns_wait
 
 # ---- a reload that changes stdout takes effect when the service restarts
 rm -rf "$W"; mkdir -p "$W"
