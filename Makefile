@@ -202,6 +202,7 @@ bench: deps-build deps-test deps-bench deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh
+	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/output.sh
 	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init \
 		POUCH_RUNC=$(CURDIR)/pouch-runc sh bench/runc.sh
 

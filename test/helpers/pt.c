@@ -36,7 +36,14 @@
  *                          to 1 MiB of payload, each in 1 to 3 write()s
  *   pt flood TAG LEN SEC FILE  lines of LEN payload bytes, as fast as they
  *                          go (64 KiB writes) for SEC seconds; then writes
- *                          "LINES BYTES" to FILE
+ *                          "LINES BYTES START_US" to FILE (wall clock)
+ *   pt linecheck PREFIX LEN COUNTFILE [PATH]  read flood's lines (from
+ *                          stdin, or following the file PATH across
+ *                          renames) until COUNTFILE's count was seen or
+ *                          nothing came for 3 s; each must be PREFIX then
+ *                          the next line of LEN bytes. Prints "lines N
+ *                          bytes B split S lost L last_us T"
+ *   pt rusage FILE -- CMD...  run CMD; write its "USER_US SYS_US" to FILE
  *   pt checklines FILE SPEC...  check that every line of FILE is whole and
  *                          there once; SPEC is TAG/p/N (prefixed "NAME| ",
  *                          NAME being TAG up to its '.') or TAG/-/N (not),
@@ -64,6 +71,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -649,37 +658,195 @@ static int lines(const char *tag, long n, long seed)
 	return 0;
 }
 
+static long long wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* As fast as it goes: one payload made once, only the header changes. */
 static int flood(const char *tag, size_t len, int secs, const char *file)
 {
 	size_t cap = 64 * 1024 + len + 128, fill = 0, bytes = 0;
-	char *out = malloc(cap), *line = malloc(len + 128);
-	long long end = now_us() + (long long)secs * 1000000;
+	char *out = malloc(cap), *payload = malloc(len + 1), tmp[4096];
+	long long start = wall_us(), end = now_us() + (long long)secs * 1000000;
+	uint32_t sum;
 	long n = 0;
 	FILE *f;
 
 	rng_state = 42;
-	if (!out || !line)
+	if (!out || !payload)
 		return 2;
+	for (size_t i = 0; i < len; i++)
+		payload[i] = (char)('!' + (rng() % 94));
+	sum = fnv(payload, len);
 	while (now_us() < end) {
-		size_t l = make_line(line, tag, n++, len);
+		for (int k = 0; k < 64; k++) {
+			size_t l = (size_t)snprintf(out + fill, 64, "%s:%ld:%zu:%08x:",
+						    tag, n++, len, sum);
 
-		memcpy(out + fill, line, l);
-		fill += l;
-		bytes += l;
-		if (fill >= 64 * 1024) { /* a stdio buffer's worth at a time */
-			if (write_all(1, out, fill) < 0)
-				return 3;
-			fill = 0;
+			memcpy(out + fill + l, payload, len);
+			out[fill + l + len] = '\n';
+			fill += l + len + 1;
+			bytes += l + len + 1;
+			if (fill >= 64 * 1024) { /* a stdio buffer at a time */
+				if (write_all(1, out, fill) < 0)
+					return 3;
+				fill = 0;
+			}
 		}
 	}
 	if (fill && write_all(1, out, fill) < 0)
 		return 3;
-	f = fopen(file, "w");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	f = fopen(tmp, "w");
 	if (!f)
 		return 2;
-	fprintf(f, "%ld %zu\n", n, bytes);
+	fprintf(f, "%ld %zu %lld\n", n, bytes, start);
 	fclose(f);
+	return rename(tmp, file) < 0 ? 2 : 0;
+}
+
+/* The line check of the benchmark: cheap enough to keep up with any
+ * relay (no checksum: a line of the wrong length is a split one). */
+struct lc {
+	const char *prefix;
+	size_t plen, len, tail;	/* tail: ":LEN:SUM:" and the payload */
+	long lines, split, next, lost;
+	long long bytes, last_us;
+};
+
+static void lc_line(struct lc *c, const char *l, size_t n)
+{
+	const char *p = l + c->plen, *e;
+	long seq;
+
+	c->lines++;
+	c->bytes += (long long)n + 1;
+	if (n < c->plen + c->len || memcmp(l, c->prefix, c->plen) ||
+	    (seq = strtol(p, (char **)&e, 10)) < 0 || *e != ':') {
+		c->split++;
+		return;
+	}
+	/* SEQ:LEN:SUM: then LEN bytes */
+	if ((size_t)(l + n - e) != c->tail) {
+		c->split++;
+		return;
+	}
+	if (seq > c->next)
+		c->lost += seq - c->next;
+	c->next = seq + 1;
+}
+
+static long count_of(const char *file)
+{
+	long n = -1;
+	FILE *f = fopen(file, "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+static int linecheck(int argc, char **argv)
+{
+	struct lc c = { .prefix = argv[2], .len = (size_t)atol(argv[3]) };
+	const char *path = argc > 5 ? argv[5] : NULL;
+	size_t cap = 4 * 1024 * 1024, have = 0;
+	char *buf = malloc(cap);
+	long long idle_since = 0, progress = now_us();
+	int fd = path ? -1 : 0;
+	long want = -1;
+	struct stat a, b;
+
+	c.plen = strlen(c.prefix);
+	c.tail = (size_t)snprintf(NULL, 0, ":%zu:%08x:", c.len, 0u) + c.len;
+	if (!buf)
+		return 2;
+	for (;;) {
+		ssize_t r = -1; /* -1: nothing for now, 0: end of file */
+		struct pollfd p = { fd, POLLIN, 0 };
+
+		if (fd < 0 && (fd = open(path, O_RDONLY)) < 0)
+			usleep(1000);
+		else if (path || poll(&p, 1, 100) > 0)
+			r = read(fd, buf + have, cap - have);
+		if (r == 0 && path)
+			r = -1; /* at the end of the file so far */
+		if (r > 0) {
+			char *s = buf, *nl, *end = buf + have + r;
+
+			while ((nl = memchr(s, '\n', (size_t)(end - s)))) {
+				lc_line(&c, s, (size_t)(nl - s));
+				s = nl + 1;
+			}
+			c.last_us = wall_us();
+			progress = now_us();
+			have = (size_t)(end - s);
+			memmove(buf, s, have);
+			if (have == cap) { /* a line longer than the buffer */
+				c.split++;
+				have = 0;
+			}
+			idle_since = 0;
+			continue;
+		}
+		if (r == 0 && !path)
+			break; /* end of file */
+		if (path && fd >= 0 && fstat(fd, &a) == 0 &&
+		    stat(path, &b) == 0 && a.st_ino != b.st_ino) {
+			close(fd); /* rotated: on to the new file */
+			fd = -1;
+			continue;
+		}
+		if (want < 0)
+			want = count_of(argv[4]);
+		if (want >= 0 && c.lines >= want)
+			break;
+		if (want >= 0 && !idle_since)
+			idle_since = now_us();
+		if (idle_since && now_us() - idle_since > 3000000)
+			break;
+		if (now_us() - progress > 60000000)
+			break; /* nothing at all for a minute: the writer never ran */
+		if (path)
+			usleep(1000);
+	}
+	if (have)
+		c.split++; /* a line without its end */
+	if (want > c.next)
+		c.lost += want - c.next;
+	printf("lines %ld bytes %lld split %ld lost %ld last_us %lld\n", c.lines,
+	       c.bytes, c.split, c.lost, c.last_us);
 	return 0;
+}
+
+static int rusage_of(const char *file, char **argv)
+{
+	struct rusage ru;
+	pid_t pid = fork();
+	int st;
+	FILE *f;
+
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0)
+		return 2;
+	f = fopen(file, "w");
+	if (f) {
+		fprintf(f, "%lld %lld\n",
+			(long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec,
+			(long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec);
+		fclose(f);
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 struct spec {
@@ -916,6 +1083,10 @@ int main(int argc, char **argv)
 		return lines(argv[2], atol(argv[3]), atol(argv[4]));
 	if (!strcmp(c, "flood") && argc > 5)
 		return flood(argv[2], (size_t)atol(argv[3]), atoi(argv[4]), argv[5]);
+	if (!strcmp(c, "linecheck") && argc > 4)
+		return linecheck(argc, argv);
+	if (!strcmp(c, "rusage") && argc > 4 && !strcmp(argv[3], "--"))
+		return rusage_of(argv[2], argv + 4);
 	if (!strcmp(c, "checklines") && argc > 2)
 		return checklines(argc, argv);
 	if (!strcmp(c, "stallcat") && argc > 4)
