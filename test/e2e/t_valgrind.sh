@@ -48,4 +48,40 @@ else
 	check "... the output went through" grep -q "^talk| hello" "$T_TMP/vg.out"
 	check "valgrind reported nothing for the supervisor" sh -c "! grep -q '==' '$T_TMP/vg'"
 	grep '==' "$T_TMP/vg" | head -n 20
+
+	# the output relay: long lines from several writers to a stalled
+	# stdout and a rotated file, a line left half-written, ctl reopen, a
+	# reload that moves a service's output to a file
+	conf_new
+	SOCK=$C/ctl.sock
+	V=$T_TMP/vgout
+	mkdir -p "$V"
+	printf '[init]\ncontrol_socket = %s\n' "$SOCK" >"$C/init.ini"
+	printf '[service]\nexec = sh -c "%s lines a.1 40 1; touch %s/a.done; exec sleep 1000"\n' \
+		"$PT" "$V" >"$C/services.d/a.ini"
+	printf '[service]\nexec = sh -c "%s lines b.1 40 2; exec sleep 1000"\nstdout = file:%s/b.log\nlog_max_size = 1M\nlog_max_files = 50\n' \
+		"$PT" "$V" >"$C/services.d/b.ini"
+	printf '[service]\nexec = sh -c "%s lines c.1 40 3 >&2; exec sleep 1000"\nstderr = file:%s/b.log\n' \
+		"$PT" "$V" >"$C/services.d/c.ini"
+	printf '[service]\nexec = sh -c "%s json 10000 | head -c 9000; exec sleep 1000"\nstdout = file:%s/h.log\n' \
+		"$PT" "$V" >"$C/services.d/h.ini"
+	mkfifo "$V/out.fifo"
+	"$PT" stallcat "$V/out" 300000 1500 <"$V/out.fifo" & rd=$!
+	vg -c "$C" -- sh -c "$PT lines cmd.1 30 9; sleep 1000" >"$V/out.fifo" 2>"$T_TMP/vg" &
+	vbg=$!
+	wait_for 120 test -e "$V/a.done"
+	wait_for 120 sh -c "[ \$(cat '$V'/b.log* 2>/dev/null | wc -l) -ge 80 ]"
+	"$POUCH_INIT" ctl --socket "$SOCK" reopen >/dev/null
+	printf '[service]\nexec = sh -c "echo now-in-a-file; exec sleep 1000"\nstdout = file:%s/a.log\n' "$V" >"$C/services.d/a.ini"
+	"$POUCH_INIT" ctl --socket "$SOCK" reload >/dev/null
+	wait_for 60 test -s "$V/a.log"
+	"$POUCH_INIT" ctl --socket "$SOCK" shutdown >/dev/null
+	wait $vbg
+	expect_eq "valgrind: the output relay (long lines, a stalled reader, rotation, reopen, reload): CMD's status" "$?" 143
+	wait $rd
+	expect_eq "... every line whole, once" \
+		"$("$PT" checklines "$V/out" a.1/p/40 cmd.1/-/30 | sed 's/^lines [0-9]* bytes [0-9]* //; s/ own [0-9]*$//')" "bad 0 dup 0 missing 0"
+	expect_eq "... the half-written line ended at the end" "$(wc -c <"$V/h.log")" 9001
+	check "valgrind reported nothing for the relay" sh -c "! grep -q '==' '$T_TMP/vg'"
+	grep '==' "$T_TMP/vg" | head -n 20
 fi
