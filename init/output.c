@@ -39,7 +39,19 @@
 #define OUT_EVENT_READ (256 * 1024) /* read from one source per event */
 #define OUT_KICK_READ (1024 * 1024) /* read for waiting sources per turn */
 
-static char rbuf[OUT_READ];
+/* The relay's working memory, allocated at its first use (not in the
+ * binary's bss: pid 1 must start under a tight RLIMIT_AS). Until it can
+ * be had, small ones from here do. */
+struct bufs {
+	char rbuf[OUT_READ];
+	char stage[OUT_STAGE];
+	struct iovec iov[OUT_IOV];
+};
+static struct bufs *big;
+static char small_rbuf[1024];
+static struct iovec small_iov[16];
+static char *rbuf = small_rbuf;
+static size_t rbuf_max = sizeof(small_rbuf);
 
 /* The pieces gathered for one destination, not written yet. Small ones
  * (prefixes, short lines) are copied into stage, so that a read of short
@@ -47,11 +59,11 @@ static char rbuf[OUT_READ];
  * line or pend, and are flushed before any of those change. */
 static struct {
 	struct outq *q;
-	struct iovec iov[OUT_IOV];
-	int n;
-	size_t bytes, staged;
-	char stage[OUT_STAGE];
-} batch;
+	struct iovec *iov;
+	int n, max;
+	size_t bytes, staged, stage_max;
+	char *stage;
+} batch = { .iov = small_iov, .max = 16 };
 
 static int forced;		/* at the end: the queue limit is not applied */
 static struct outq *log_q;	/* where pid 1's own log lines go */
@@ -538,6 +550,20 @@ int outfile_reopen(struct outfile *f, char *why, size_t len)
 
 /* ---- the batch ---- */
 
+/* The full-size buffers, once they can be had; only while the batch is
+ * empty. */
+static void grow(void)
+{
+	if (big || batch.n || !(big = malloc(sizeof(*big))))
+		return;
+	rbuf = big->rbuf;
+	rbuf_max = sizeof(big->rbuf);
+	batch.iov = big->iov;
+	batch.max = OUT_IOV;
+	batch.stage = big->stage;
+	batch.stage_max = sizeof(big->stage);
+}
+
 static void batch_flush(void)
 {
 	struct outq *q = batch.q;
@@ -565,11 +591,11 @@ static void emit(struct outq *q, const void *p, size_t n)
 
 	if (!n)
 		return;
-	if (batch.q != q || batch.n == OUT_IOV ||
-	    (n <= OUT_SMALL && batch.staged + n > OUT_STAGE))
+	if (batch.q != q || batch.n == batch.max ||
+	    (n <= OUT_SMALL && batch.staged + n > batch.stage_max))
 		batch_flush();
 	batch.q = q;
-	if (n <= OUT_SMALL) {
+	if (n <= OUT_SMALL && n <= batch.stage_max) {
 		memcpy(batch.stage + batch.staged, p, n);
 		p = batch.stage + batch.staged;
 		batch.staged += n;
@@ -809,7 +835,8 @@ static int pump(struct outsrc *s, size_t max, int *empty)
 			return 0;
 		}
 		batch_flush(); /* rbuf is read into again */
-		r = read(s->fd, rbuf, max - got < OUT_READ ? max - got : OUT_READ);
+		grow();
+		r = read(s->fd, rbuf, max - got < rbuf_max ? max - got : rbuf_max);
 		if (r > 0) {
 			got += (size_t)r;
 			s->drained = 0;
