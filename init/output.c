@@ -69,6 +69,7 @@ static int forced;		/* at the end: the queue limit is not applied */
 static struct outq *log_q;	/* where pid 1's own log lines go */
 
 static void batch_flush(void);
+static void switch_now(struct outsrc *s, struct outq *q);
 
 /* ---- destinations ---- */
 
@@ -506,6 +507,8 @@ struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 	f->max_size = max_size;
 	f->max_files = max_files;
 	f->refs = 1;
+	f->all = all;
+	f->nall = n;
 	a[(*n)++] = f;
 	(void)file_open(f, NULL, 0);
 	return f;
@@ -811,6 +814,31 @@ static void end_line(struct outsrc *s)
 	release_line(s);
 }
 
+/* A run's output ends with what its pipe holds now: once that is read,
+ * its partial line is ended (and it switches to next_q, if set). */
+static void mark_end(struct outsrc *s)
+{
+	int n = 0;
+
+	if (s->eof || s->fd < 0 || ioctl(s->fd, FIONREAD, &n) < 0 || n < 0)
+		n = 0;
+	s->marked = 1;
+	s->mark_after = (size_t)n;
+}
+
+/* At the mark: 1 done, 0 while another line in progress keeps its
+ * partial line from ending. */
+static int at_mark(struct outsrc *s)
+{
+	end_line(s);
+	if (s->len || s->streaming)
+		return 0;
+	s->marked = 0;
+	if (s->switching)
+		switch_now(s, s->next_q);
+	return 1;
+}
+
 /* Move s's output on: what it holds first, then what it can read, within
  * max bytes read. Returns 1 at end of file. */
 static int pump(struct outsrc *s, size_t max, int *empty)
@@ -830,15 +858,28 @@ static int pump(struct outsrc *s, size_t max, int *empty)
 		drop_pend(s);
 	}
 	while (got < max && !s->eof) {
+		size_t want = max - got < rbuf_max ? max - got : rbuf_max;
+
+		if (s->marked && !s->mark_after) {
+			if (!at_mark(s)) {
+				wait_for(s);
+				return 0;
+			}
+			continue;
+		}
 		if (!may_take(s)) {
 			wait_for(s);
 			return 0;
 		}
 		batch_flush(); /* rbuf is read into again */
 		grow();
-		r = read(s->fd, rbuf, max - got < rbuf_max ? max - got : rbuf_max);
+		if (s->marked && want > s->mark_after)
+			want = s->mark_after; /* not a byte of the next run */
+		r = read(s->fd, rbuf, want < rbuf_max ? want : rbuf_max);
 		if (r > 0) {
 			got += (size_t)r;
+			if (s->marked)
+				s->mark_after -= (size_t)r;
 			s->drained = 0;
 			if (s->streaming)
 				s->q->hold_at = 0;
@@ -854,6 +895,11 @@ static int pump(struct outsrc *s, size_t max, int *empty)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    s->marked && s->mark_after) {
+			s->mark_after = 0; /* less came than counted */
+			continue;
+		}
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			*empty = 1;
 			s->drained = 1;
@@ -982,27 +1028,81 @@ struct outsrc *outsrc_new(int fd, const char *name, int epfd, uint64_t evdata)
 	return s;
 }
 
-struct outq *outsrc_retarget(struct outsrc *s, struct outq *q)
+/* A file destination's reference, held by a source, let go. */
+static void unref(struct outq *q)
+{
+	if (q && q->file)
+		outfile_put(q->file->all, q->file->nall, q->file);
+}
+
+/* From now on s's lines go to q (taking its reference). */
+static void switch_now(struct outsrc *s, struct outq *q)
 {
 	struct outq *old = s->q;
 
-	if (old == q)
-		return old;
 	if (old) {
 		if (s->streaming) {
 			emit(old, "\n", 1);
 			stream_end(s);
 		}
 		unwait(s);
-		settle(old);
 	}
 	s->q = q;
+	s->switching = 0;
+	s->next_q = NULL;
+	if (old) {
+		settle(old);
+		unref(old);
+	}
 	if (s->plen && q)
 		wait_for(s);
 	else
 		resume_src(s);
-	settle(q);
-	return old;
+}
+
+/* Pass on what it can now (up to a mark), and watch it again. */
+static void step(struct outsrc *s)
+{
+	int empty;
+
+	if (s->waiting)
+		return;
+	(void)pump(s, OUT_EVENT_READ, &empty);
+	if (!s->waiting)
+		resume_src(s);
+	release_line(s);
+}
+
+void outsrc_retarget(struct outsrc *s, struct outq *q)
+{
+	if (s->switching) { /* an earlier change, not done yet: this one wins */
+		unref(s->next_q);
+		s->switching = 0;
+		s->next_q = NULL;
+	}
+	if (q == s->q) {
+		unref(q); /* it holds one already */
+		return;
+	}
+	if (!s->q) {
+		switch_now(s, q);
+		settle(q);
+		return;
+	}
+	/* what the last run left (in the pipe, read, a partial line) goes
+	 * where it was meant to; the switch comes after it */
+	s->next_q = q;
+	s->switching = 1;
+	mark_end(s);
+	step(s);
+	settle(s->q);
+}
+
+void outsrc_run_ended(struct outsrc *s)
+{
+	mark_end(s);
+	step(s);
+	settle(s->q);
 }
 
 int outsrc_read_max(struct outsrc *s, size_t max, int *empty)
@@ -1058,15 +1158,17 @@ void outsrc_finish(struct outsrc *s)
 
 void outsrc_free(struct outsrc *s)
 {
-	struct outq *old;
-
 	if (!s)
 		return;
 	outsrc_finish(s);
 	pause_src(s);
 	s->eof = 1; /* not watched again */
-	old = outsrc_retarget(s, NULL);
-	(void)old;
+	if (s->switching) {
+		unref(s->next_q);
+		s->switching = 0;
+	}
+	s->marked = 0;
+	switch_now(s, NULL);
 	batch_flush();
 	if (s->fd >= 0)
 		close(s->fd);

@@ -66,6 +66,8 @@ struct outfile {
 	uint64_t size, max_size;
 	int max_files;
 	int refs;		/* sources writing to it */
+	struct outfile ***all;	/* the registry it is in (outfile_get's) */
+	size_t *nall;
 	int reopen;		/* asked for while a line was being written */
 	int last_err;		/* the failure last logged; 0 none */
 };
@@ -82,6 +84,10 @@ struct outsrc {
 	size_t poff, plen;
 	struct outsrc *wnext;
 	int waiting, served, drained, eof, warned;
+	int marked;		/* a run ended: mark_after more bytes are its */
+	size_t mark_after;
+	int switching;		/* to next_q at the mark */
+	struct outq *next_q;
 	int epfd;		/* with use_epoll: read only while in it */
 	int use_epoll, in_epoll;
 	uint64_t evdata;
@@ -104,7 +110,8 @@ void outq_take_log(struct outq *q);
 struct outfile *outfile_get(struct outfile ***all, size_t *n, const char *path,
 			    const struct outfile_user *u, uint64_t max_size,
 			    int max_files);
-/* One source fewer; closed and freed with the last. */
+/* One reference fewer (sources let theirs go themselves); closed and
+ * freed with the last. */
 void outfile_put(struct outfile ***all, size_t *n, struct outfile *f);
 /* Reopen (after an external rotation) at the next line boundary. Returns
  * 0 or -errno; a refusal's reason goes to why. */
@@ -113,10 +120,13 @@ int outfile_reopen(struct outfile *f, char *why, size_t len);
 /* A new source on the read end fd; name is copied. With epfd >= 0 it is
  * watched for EPOLLIN there (evdata), and left out while it waits. */
 struct outsrc *outsrc_new(int fd, const char *name, int epfd, uint64_t evdata);
-/* Close it; what it still holds is written first (see outsrc_finish). */
+/* Close it; what it still holds is written first (see outsrc_finish),
+ * and its log file's reference is let go. */
 void outsrc_free(struct outsrc *s);
-/* Its lines go to q from now on; returns where they went. */
-struct outq *outsrc_retarget(struct outsrc *s, struct outq *q);
+/* Its lines go to q (taking its reference, for a log file) from what is
+ * written from now on: what its pipe holds, what it has read and its
+ * partial line go where they were meant to first. NULL: discarded. */
+void outsrc_retarget(struct outsrc *s, struct outq *q);
 
 /* Read what is in the pipe and pass on lines. Returns 0 while the pipe is
  * open, 1 at end of file (partial line flushed). */
@@ -124,8 +134,11 @@ int outsrc_read(struct outsrc *s);
 /* The same, reading at most max bytes; *empty is set when the pipe had
  * nothing more for now. */
 int outsrc_read_max(struct outsrc *s, size_t max, int *empty);
-/* End its partial line (when its process exits), if it may now. */
+/* End its partial line now, if it may. */
 void outsrc_flush(struct outsrc *s);
+/* Its run ended: what its pipe holds now is the run's last output, and
+ * its partial line ends after it. */
+void outsrc_run_ended(struct outsrc *s);
 /* Nothing waits in its pipe or here: all it wrote has been passed on,
  * but for a partial line (outsrc_finish ends it). */
 int outsrc_idle(const struct outsrc *s);

@@ -576,18 +576,11 @@ static int output_done(const struct super *sp)
 	       (sp->qerr.fd < 0 || !sp->qerr.len);
 }
 
-/* A service's pipes and the log files they write, once it is gone. */
-static void output_free(struct super *sp, struct rt *r)
+/* A service's pipes (and their hold on log files), once it is gone. */
+static void output_free(struct rt *r)
 {
-	struct outsrc *src[2] = { r->out, r->err };
-
-	for (int k = 0; k < 2; k++) {
-		struct outq *q = src[k] ? src[k]->q : NULL;
-
-		outsrc_free(src[k]);
-		if (q && q->file)
-			outfile_put(&sp->files, &sp->nfiles, q->file);
-	}
+	outsrc_free(r->out);
+	outsrc_free(r->err);
 	r->out = r->err = NULL;
 }
 
@@ -1002,7 +995,7 @@ static void teardown(struct super *sp)
 		int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd };
 		char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
-		output_free(sp, r);
+		output_free(r);
 		for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
 			if (fds[k] >= 0)
 				close(fds[k]);
@@ -1091,7 +1084,7 @@ static void rt_release(struct super *sp, struct rt *r)
 
 	if (r->notifyfd >= 0 && super_notify_name(sp, r, path, sizeof(path)) == 0)
 		(void)unlink(path);
-	output_free(sp, r); /* what it still holds is written first */
+	output_free(r); /* what it still holds is written first */
 	for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
 		if (fds[k] >= 0)
 			close(fds[k]);

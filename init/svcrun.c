@@ -185,15 +185,12 @@ static int pipe_for(struct super *sp, struct rt *r, const struct cfg_output *o,
 {
 	struct outfile_user u;
 	struct outfile *f;
-	struct outq *old;
 	int p[2];
 
 	if (o->kind != OUT_PREFIX && o->kind != OUT_FILE) {
 		/* not used by this run: a log file it went to is let go */
-		if (*src && (*src)->q && (*src)->q->file) {
-			old = outsrc_retarget(*src, NULL);
-			outfile_put(&sp->files, &sp->nfiles, old->file);
-		}
+		if (*src && (*src)->q && (*src)->q->file)
+			outsrc_retarget(*src, NULL);
 		return 0;
 	}
 	if (!*src) {
@@ -216,9 +213,7 @@ static int pipe_for(struct super *sp, struct rt *r, const struct cfg_output *o,
 				r->cfg->log_max_size, r->cfg->log_max_files);
 		q = f ? &f->q : NULL; /* NULL: refused, discarded */
 	}
-	old = outsrc_retarget(*src, q);
-	if (old && old->file)
-		outfile_put(&sp->files, &sp->nfiles, old->file);
+	outsrc_retarget(*src, q);
 	return 0;
 }
 
@@ -1001,7 +996,8 @@ void run_notify(struct super *sp, struct rt *r)
 }
 
 /* Its main process is gone: what it wrote comes before what is said of
- * it, and its partial line ends (as far as its destination allows now). */
+ * it (as far as its destination takes it now), and its partial line ends
+ * after the last of it. */
 void run_drain(struct super *sp, struct rt *r)
 {
 	struct outsrc *s[2] = { r->out, r->err };
@@ -1011,6 +1007,6 @@ void run_drain(struct super *sp, struct rt *r)
 		if (!s[k])
 			continue;
 		(void)outsrc_read(s[k]);
-		outsrc_flush(s[k]);
+		outsrc_run_ended(s[k]);
 	}
 }

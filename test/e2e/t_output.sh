@@ -275,6 +275,27 @@ wait_for 5 grep -q "^chg| tock$" "$W/chg.out"
 check "... and back: file: -> prefix" grep -q "^chg| tock$" "$W/chg.out"
 expect_eq "... the log file is closed" "$(ls -l "/proc/$NS_PID1/fd" | grep -c chg.log)" 0
 kill -TERM "$NS_PID1"; ns_wait
+# the same while pid 1's stdout stalls: what the last run left in its
+# pipe still goes to stdout, the new run's lines to the file
+rm -rf "$W"; mkdir -p "$W"
+ctl_conf
+printf '[service]\nexec = %s lines a.1 400 1\n' "$PT" >"$C/services.d/a.ini"
+mkfifo "$W/out.fifo"
+"$PT" stallcat "$W/out" 100000 3000 <"$W/out.fifo" & rd=$!
+ns_start -c "$C" -- "$PT" sleep 0 >"$W/out.fifo" 2>"$W/err"
+wait_for 20 test -e "$W/out.stall"
+sleep 0.3
+printf '[service]\nexec = sh -c "echo now-in-a-file; exec sleep 1000"\nstdout = file:%s/a.log\n' "$W" >"$C/services.d/a.ini"
+ctl reload >/dev/null
+wait_for 10 test -s "$W/a.log"
+wait_for 10 test ! -e "$W/out.stall"
+sleep 0.5
+kill -TERM "$NS_PID1"; ns_wait
+wait $rd
+expect_eq "reload while stdout stalls: the file gets only the new run's lines" "$(head -c 40 "$W/a.log")" now-in-a-file
+# (its last line is cut where the stop killed the writer)
+check "... the last run's lines, read or not, went to stdout, whole" sh -c \
+	"[ \$(grep -c '^a| a\\.1:' '$W/out') -ge 2 ] && '$PT' checklines '$W/out' 'a.1/p/*' | grep -q ' bad [01] dup 0 missing 0 '"
 
 # ---- ctl reopen, after an external logrotate moved the file
 ctl_conf
