@@ -108,11 +108,11 @@ unit: $(UNIT_BIN)
 e2e: pouch-init $(BUILD)/pt $(BUILD)/pouch-init-dyn
 	$(Q)$(TEST_ENV) sh test/run.sh $(E2E_TESTS)
 
-runc-test: deps-runc deps-docker pouch-init pouch-runc $(BUILD)/pt
+runc-test: deps-runc deps-docker deps-cri deps-podman pouch-init pouch-runc $(BUILD)/pt
 	$(Q)$(TEST_ENV) sh test/run.sh $(RUNC_TESTS)
 
 # everything, one runner, one closing line
-check: deps-build deps-test deps-runc deps-docker deps-systemd
+check: deps-build deps-test deps-runc deps-docker deps-cri deps-podman deps-systemd
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt \
 		$(BUILD)/pouch-init-dyn $(UNIT_BIN) man systemd-build
 	$(Q)$(TEST_ENV) sh test/run.sh $(UNIT_BIN) $(E2E_TESTS) $(RUNC_TESTS)

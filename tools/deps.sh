@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install the Debian packages a make target needs, only those missing.
-# usage: tools/deps.sh GROUP...   (build, test, analyze, runc, docker, bench, fuzz, deb, systemd)
+# usage: tools/deps.sh GROUP...   (build, test, analyze, runc, docker, cri, podman, bench, fuzz, deb, systemd)
 set -eu
 pkgs=
 for g in "$@"; do
@@ -11,6 +11,8 @@ for g in "$@"; do
 	analyze) pkgs="$pkgs cppcheck" ;;
 	runc) pkgs="$pkgs runc busybox-static jq iproute2 debootstrap openssh-client" ;;
 	docker) pkgs="$pkgs docker.io containerd" ;;
+	cri) pkgs="$pkgs containerd python3-grpcio python3-grpc-tools python3-yaml" ;;
+	podman) pkgs="$pkgs podman crun uidmap" ;;
 	bench) pkgs="$pkgs tini dumb-init catatonit runit s6 supervisor" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libinih-dev" ;;
 	deb) pkgs="$pkgs build-essential debhelper dpkg-dev scdoc git" ;;
