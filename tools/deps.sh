@@ -12,7 +12,7 @@ for g in "$@"; do
 	runc) pkgs="$pkgs runc busybox-static jq iproute2 debootstrap openssh-client" ;;
 	docker) pkgs="$pkgs docker.io containerd" ;;
 	cri) pkgs="$pkgs containerd python3-grpcio python3-grpc-tools python3-yaml" ;;
-	podman) pkgs="$pkgs podman crun uidmap" ;;
+	podman) pkgs="$pkgs podman crun uidmap slirp4netns fuse-overlayfs" ;;
 	bench) pkgs="$pkgs tini dumb-init catatonit runit s6 supervisor" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libinih-dev" ;;
 	deb) pkgs="$pkgs build-essential debhelper dpkg-dev scdoc git" ;;
