@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,4 +169,49 @@ void cfg_check_files(struct cfg *cfg, const struct cfg_sources *src)
 		if (s->has_user || s->has_group)
 			check_user(cfg, src, s);
 	}
+}
+
+/* Is cap in our own set `which`? */
+static int have_cap(cap_t self, int cap, cap_flag_t which)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+
+	return self && cap_get_flag(self, (cap_value_t)cap, which, &v) == 0 &&
+	       v == CAP_SET;
+}
+
+void cfg_check_privileges(struct cfg *cfg)
+{
+	cap_t self = cap_get_proc();
+	unsigned uid = (unsigned)geteuid();
+
+	for (size_t i = 0; i < cfg->nsvcs; i++) {
+		struct cfg_service *s = &cfg->svcs[i];
+		char *name;
+
+		if ((s->has_user || s->has_group) &&
+		    !(have_cap(self, CAP_SETUID, CAP_EFFECTIVE) &&
+		      have_cap(self, CAP_SETGID, CAP_EFFECTIVE)))
+			cfg_error(cfg, s->file, s->has_user ? s->user_line : s->group_line,
+				  "%s needs CAP_SETUID and CAP_SETGID, which pouch-init (uid %u) does not have: run the container as root, or leave user and group out (the service then runs as uid %u)",
+				  s->has_user ? "user =" : "group =", uid, uid);
+		if (!s->has_caps)
+			continue;
+		if (!have_cap(self, CAP_SETPCAP, CAP_EFFECTIVE)) {
+			cfg_error(cfg, s->file, 0,
+				  "capabilities = needs CAP_SETPCAP, which pouch-init (uid %u) does not have: run the container as root, or leave capabilities out",
+				  uid);
+			continue;
+		}
+		for (size_t k = 0; k < s->ncaps; k++) {
+			if (have_cap(self, s->caps[k], CAP_PERMITTED))
+				continue;
+			name = cap_to_name((cap_value_t)s->caps[k]);
+			cfg_error(cfg, s->file, 0,
+				  "capabilities: pouch-init (uid %u) does not have %s itself, so it cannot give it",
+				  uid, name ? name : "?");
+			cap_free(name);
+		}
+	}
+	cap_free(self);
 }

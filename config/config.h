@@ -235,6 +235,13 @@ int cfg_file_unsafe(const struct stat *st, uid_t euid, char *why, size_t len);
  * start. With src->root, all of it inside that tree. */
 void cfg_check_files(struct cfg *cfg, const struct cfg_sources *src);
 
+/* What this process could not do for a service, as errors: `user` and
+ * `group` need CAP_SETUID and CAP_SETGID, `capabilities` CAP_SETPCAP and
+ * every capability it keeps, in pouch-init's own sets (a pouch-init run
+ * as a non-root uid has none). Asked by `check` and at each load in pid
+ * 1, so that such a service fails before anything starts. */
+void cfg_check_privileges(struct cfg *cfg);
+
 /* Problems found outside the parser (hooks, `check`): "FILE:LINE:
  * message" (no ":LINE" when line is 0). Warnings are also logged. */
 void cfg_error(struct cfg *cfg, const char *file, int line, const char *fmt,

@@ -440,24 +440,30 @@ void hook_check(struct cfg *cfg, const struct cfg_sources *src)
 	free(dir);
 }
 
-static char *make_env_file(char **var)
+/* The prestart env file, in the state directory: the one place pouch-init
+ * writes to, so a read-only root filesystem needs nothing else. */
+static char *make_env_file(const char *dir, char **var)
 {
-	char tmpl[] = "/run/pouch/hook-env.XXXXXX", tmpl2[] = "/tmp/pouch-hook-env.XXXXXX";
-	char *path = tmpl;
+	char *path;
 	int fd;
 
-	(void)mkdir("/run/pouch", 0755);
-	fd = mkostemp(tmpl, O_CLOEXEC);
-	if (fd < 0) {
-		path = tmpl2;
-		fd = mkostemp(tmpl2, O_CLOEXEC);
+	if (!dir || !*dir) {
+		errno = ENOENT;
+		return NULL;
 	}
-	if (fd < 0)
+	if (asprintf(&path, "%s/hook-env.XXXXXX", dir) < 0)
 		return NULL;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0 || asprintf(var, "POUCH_ENV_FILE=%s", path) < 0) {
+		if (fd >= 0) {
+			close(fd);
+			(void)unlink(path);
+		}
+		free(path);
+		return NULL;
+	}
 	close(fd);
-	if (asprintf(var, "POUCH_ENV_FILE=%s", path) < 0)
-		return NULL;
-	return strdup(path);
+	return path;
 }
 
 int hook_run_phase(struct hook_run *h)
@@ -470,9 +476,11 @@ int hook_run_phase(struct hook_run *h)
 	if (outq_open(&q, 2) < 0)
 		q.fd = -1;
 	if (strcmp(h->phase, "prestart") == 0) {
-		envfile = make_env_file(&envvar);
-		if (!envfile)
-			log_warn("unable to create the prestart env file");
+		/* with no state directory, that was said already */
+		envfile = make_env_file(h->state_dir, &envvar);
+		if (!envfile && h->state_dir)
+			log_warn("unable to create the prestart env file in %s",
+				 h->state_dir);
 		for (char **v = h->vars; v && *v; v++)
 			if (cfg_env_set(&vars, *v) < 0)
 				log_warnx("out of memory");

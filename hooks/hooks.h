@@ -17,6 +17,7 @@ struct hook_run {
 	const char *phase;	  /* "prestart" or "poststop" */
 	const char *dir;	  /* CONFIG/hooks/PHASE.d */
 	const char *initscript;	  /* prestart: "PATH ARGS", run first */
+	const char *state_dir;	  /* prestart: holds the env file; NULL: none */
 	int64_t timeout_ms;	  /* per hook */
 	int64_t deadline_ms;	  /* CLOCK_MONOTONIC end of the phase; 0: none */
 	int stop_on_failure;	  /* abort: stop at the first failure */

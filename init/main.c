@@ -121,6 +121,8 @@ static int cmd_check(int argc, char **argv)
 	if (r == 0 || r == -EINVAL) {
 		hook_check(&cfg, &src);
 		cfg_check_files(&cfg, &src);
+		if (!src.root) /* from outside, our privileges are not the container's */
+			cfg_check_privileges(&cfg);
 		r = cfg.nerrors ? -EINVAL : 0;
 	}
 	for (size_t i = 0; i < cfg.nerrors; i++)
@@ -152,8 +154,9 @@ static int config_present(const char *dir)
 	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     parts[i]) >= sizeof(path) ||
-		    access(path, F_OK) == 0)
-			return 1;
+		    access(path, F_OK) == 0 ||
+		    (errno != ENOENT && errno != ENOTDIR))
+			return 1; /* one we may not read is loaded, and refused */
 	}
 	return 0;
 }
@@ -167,6 +170,8 @@ static void load_config(const struct init_opts *o, struct cfg *cfg)
 	r = cfg_load(o->config_dir, NULL, cfg);
 	if (r == 0 || r == -EINVAL) {
 		hook_check(cfg, NULL); /* refused at once, not at run time */
+		if (o->mode == MODE_POUCH)
+			cfg_check_privileges(cfg);
 		r = cfg->nerrors ? -EINVAL : 0;
 	}
 	if (r == 0) {
@@ -310,6 +315,7 @@ static int systemd_main(const struct init_opts *o,
 	if (!o->cmd)
 		fatalx(EXIT_SETUP, "mode %s needs a CMD", opts_mode_name(o->mode));
 	h.initscript = o->initscript;
+	h.state_dir = state;
 	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
 	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
 	if (h.stop_signal || (r < 0 && h.stop_on_failure)) {
@@ -339,8 +345,12 @@ static int systemd_main(const struct init_opts *o,
 	cfg_free_words(env);
 	if (r < 0) {
 		errno = -r;
-		log_error("mode %s: unable to register CMD with the image's init",
-			  opts_mode_name(o->mode));
+		if (o->mode == MODE_SBIN_INIT &&
+		    (r == -EROFS || r == -EACCES || r == -EPERM))
+			log_error("mode sbin-init: unable to write /etc/inittab, where CMD is registered with the image's init (this mode needs a writable /etc: not a read-only root filesystem)");
+		else
+			log_error("mode %s: unable to register CMD with the image's init",
+				  opts_mode_name(o->mode));
 		return EXIT_SETUP;
 	}
 	close(sigfd);
@@ -356,9 +366,14 @@ static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 	char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
 	struct super_end e = { .reason = "shutdown" };
 	struct budget b;
+	char state[256];
 	int code, r;
 
 	budget_plan(cfg, poststop_used(o), &b);
+	/* the prestart env file goes to the state directory */
+	if (state_dir_open(state_dir_configured(cfg->init.state_dir), state,
+			   sizeof(state)) == 0)
+		h.state_dir = state;
 	h.initscript = o->initscript;
 	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
 	h.stop_grace_ms = b.stop_ms;
@@ -480,6 +495,11 @@ int main(int argc, char **argv)
 		struct hook_run h = { .sigfd = l.sigfd, .inh = &inh };
 		char *vars[] = { "POUCH_HOOK=prestart", NULL };
 
+		char state[256];
+
+		if (state_dir_open(state_dir_configured(cfg.init.state_dir),
+				   state, sizeof(state)) == 0)
+			h.state_dir = state;
 		h.initscript = opts.initscript;
 		h.stop_on_failure = 1;
 		h.dir = "/nonexistent";

@@ -75,13 +75,14 @@ const char *state_dir_configured(const char *from_config)
 
 int state_dir_open(const char *configured, char *dir, size_t len)
 {
+	static int reported; /* rich_main and the supervisor both ask */
 	int r = -ENOENT;
 
 	if (configured && *configured) {
 		if ((size_t)snprintf(dir, len, "%s", configured) >= len)
 			return -ENAMETOOLONG;
 		r = own_dir(dir, 0755);
-		if (r < 0) {
+		if (r < 0 && !reported++) {
 			errno = -r;
 			log_error("state_dir %s is not usable (it must be a directory owned by uid %u and writable by no one else)",
 				  dir, (unsigned)geteuid());
@@ -96,10 +97,12 @@ int state_dir_open(const char *configured, char *dir, size_t len)
 		r = own_dir(dir, i == 2 ? 0711 : 0755);
 		if (r == 0)
 			return 0;
-		if (r != -EACCES && r != -EROFS && r != -ENOENT)
+		if (r != -EACCES && r != -EROFS && r != -ENOENT && !reported)
 			log_warnx("%s is not usable as the state directory (%s); trying the next place",
 				  dir, r == -EPERM ? "owned by another user or writable by others" : strerror(-r));
 	}
+	if (reported++)
+		return r;
 	log_errorx("no state directory: /run/pouch, $XDG_RUNTIME_DIR/pouch and /tmp/pouch-%u are not writable (mount a tmpfs on /run, or set [init] state_dir)",
 		   (unsigned)geteuid());
 	return r;
