@@ -37,7 +37,12 @@ CONFIG_SRC := config/values.c config/words.c config/users.c config/load.c \
               config/check.c
 SERVICES_SRC := services/svc.c services/budget.c services/sched.c
 HOOKS_SRC := hooks/hooks.c
-INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) init/log.c init/signames.c \
+UNITS_SRC := units/syntax.c units/names.c units/path.c units/spec.c \
+             units/exec.c units/find.c units/service.c units/load.c \
+             units/sysv.c units/cond.c units/dirs.c units/tmpfiles.c \
+             units/install.c units/report.c \
+             units/systemctl.c
+INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) $(UNITS_SRC) init/log.c init/signames.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \
             init/svcrun.c init/super.c init/sysd.c init/ctl.c init/ctlproto.c init/outer.c \
             init/ctlcli.c init/state.c init/proc.c init/notifyproto.c

@@ -28,6 +28,9 @@ struct cfg_ctx {
 
 int cfg_parse_text(struct cfg_ctx *c);
 
+/* config.c: the hook cfg_set_more() set */
+extern cfg_more_fn cfg_more;
+
 void cfg_section(struct cfg_ctx *c, const char *name);
 void cfg_key(struct cfg_ctx *c, const char *name, const char *value);
 /* Is name[0..len) a key of the current section? */

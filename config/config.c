@@ -10,6 +10,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+
+cfg_more_fn cfg_more;
 
 void cfg_defaults(struct cfg *cfg)
 {
@@ -23,6 +26,11 @@ void cfg_defaults(struct cfg *cfg)
 	cfg->init.cmd_stop_timeout_ms = -1;
 	cfg->init.poststop_reserve_ms = -1;
 	cfg->init.prestart_failure = PRESTART_ABORT;
+}
+
+void cfg_set_more(cfg_more_fn fn)
+{
+	cfg_more = fn;
 }
 
 static void svc_defaults(struct cfg_service *s)
@@ -42,6 +50,68 @@ static void svc_defaults(struct cfg_service *s)
 	s->health_interval_ms = 10000;
 	s->health_retries = 3;
 	s->enabled = 1;
+	s->send_sigkill = 1;
+	for (int i = 0; i < CFG_NDIRS; i++)
+		s->dirs[i].mode = 0755;
+}
+
+struct cfg_service *cfg_new_service(struct cfg *cfg, const char *name)
+{
+	struct cfg_service *svcs, *s;
+	char *n = strdup(name);
+
+	if (!n)
+		return NULL;
+	svcs = realloc(cfg->svcs, (cfg->nsvcs + 1) * sizeof(*svcs));
+	if (!svcs) {
+		free(n);
+		return NULL;
+	}
+	cfg->svcs = svcs;
+	s = &svcs[cfg->nsvcs++];
+	svc_defaults(s);
+	s->name = n;
+	return s;
+}
+
+int cfg_cmds_add(struct cfg_cmds *c, char **argv, unsigned flags,
+		 const char *file, int line)
+{
+	struct cfg_cmd *v = realloc(c->v, (c->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	c->v = v;
+	v[c->n].argv = argv;
+	v[c->n].flags = flags;
+	v[c->n].line = line;
+	v[c->n].file = file ? strdup(file) : NULL;
+	if (file && !v[c->n].file)
+		return -ENOMEM;
+	c->n++;
+	return 0;
+}
+
+void cfg_cmds_free(struct cfg_cmds *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		cfg_free_words(c->v[i].argv);
+		free(c->v[i].file);
+	}
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+int cfg_status_in(const struct cfg_status_set *set, int status)
+{
+	if (WIFEXITED(status))
+		return set->code[WEXITSTATUS(status) / 8] >>
+			       (WEXITSTATUS(status) % 8) & 1;
+	if (WIFSIGNALED(status) && WTERMSIG(status) >= 1 &&
+	    WTERMSIG(status) <= 64)
+		return (int)(set->sigs >> (WTERMSIG(status) - 1) & 1);
+	return 0;
 }
 
 /* The service name is the file's stem. */
@@ -91,7 +161,7 @@ static void finish_service(struct cfg *cfg, struct cfg_service *s,
 int cfg_load_service_string(struct cfg *cfg, const char *file, const char *text,
 			    const struct cfg_sources *src)
 {
-	struct cfg_service *svcs, *s;
+	struct cfg_service *s;
 	struct cfg_ctx c;
 	char *name = stem(file);
 
@@ -110,15 +180,10 @@ int cfg_load_service_string(struct cfg *cfg, const char *file, const char *text,
 		free(name);
 		return 0;
 	}
-	svcs = realloc(cfg->svcs, (cfg->nsvcs + 1) * sizeof(*svcs));
-	if (!svcs) {
-		free(name);
+	s = cfg_new_service(cfg, name);
+	free(name);
+	if (!s)
 		return -ENOMEM;
-	}
-	cfg->svcs = svcs;
-	s = &svcs[cfg->nsvcs++];
-	svc_defaults(s);
-	s->name = name;
 	s->text_hash = 1469598103934665603ULL; /* FNV-1a */
 	for (const char *t = text; *t; t++)
 		s->text_hash = (s->text_hash ^ (unsigned char)*t) * 1099511628211ULL;
@@ -152,11 +217,16 @@ int cfg_load_init_string(struct cfg *cfg, const char *file, const char *text)
 	return cfg_parse_text(&c);
 }
 
+/* By name first, then by alias (a unit's other names). */
 struct cfg_service *cfg_find(const struct cfg *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->nsvcs; i++)
 		if (strcmp(cfg->svcs[i].name, name) == 0)
 			return &cfg->svcs[i];
+	for (size_t i = 0; i < cfg->nsvcs; i++)
+		for (char **a = cfg->svcs[i].aliases; a && *a; a++)
+			if (strcmp(*a, name) == 0)
+				return &cfg->svcs[i];
 	return NULL;
 }
 
@@ -250,7 +320,7 @@ void cfg_validate(struct cfg *cfg)
 	free(stack);
 }
 
-static void free_service(struct cfg_service *s)
+void cfg_free_service(struct cfg_service *s)
 {
 	free(s->name);
 	free(s->file);
@@ -275,12 +345,39 @@ static void free_service(struct cfg_service *s)
 	free(s->caps);
 	free(s->rlimits);
 	cfg_free_words(s->health_argv);
+	free(s->unit);
+	cfg_free_words(s->aliases);
+	free(s->description);
+	cfg_cmds_free(&s->start);
+	cfg_cmds_free(&s->exec_condition);
+	cfg_cmds_free(&s->start_pre);
+	cfg_cmds_free(&s->start_post);
+	cfg_cmds_free(&s->reload);
+	cfg_cmds_free(&s->stop);
+	cfg_cmds_free(&s->stop_post);
+	cfg_free_words(s->supp_groups);
+	cfg_free_words(s->env_files);
+	cfg_free_words(s->unset_env);
+	for (int i = 0; i < CFG_NDIRS; i++)
+		cfg_free_words(s->dirs[i].names);
+	for (size_t i = 0; i < s->nconds; i++) {
+		free(s->conds[i].arg);
+		free(s->conds[i].file);
+	}
+	free(s->conds);
+	cfg_free_words(s->wants);
+	cfg_free_words(s->binds_to);
+	cfg_free_words(s->part_of);
+	cfg_free_words(s->conflicts);
+	cfg_free_words(s->reload_from);
+	cfg_free_words(s->status_argv);
+	cfg_free_words(s->sources);
 }
 
 void cfg_free(struct cfg *cfg)
 {
 	for (size_t i = 0; i < cfg->nsvcs; i++)
-		free_service(&cfg->svcs[i]);
+		cfg_free_service(&cfg->svcs[i]);
 	free(cfg->svcs);
 	for (size_t i = 0; i < cfg->nerrors; i++)
 		free(cfg->errors[i]);
@@ -288,6 +385,9 @@ void cfg_free(struct cfg *cfg)
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		free(cfg->warnings[i]);
 	free(cfg->warnings);
+	for (size_t i = 0; i < cfg->nnotes; i++)
+		free(cfg->notes[i]);
+	free(cfg->notes);
 	free(cfg->dir);
 	free(cfg->init.control_socket);
 	free(cfg->init.state_dir);

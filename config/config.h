@@ -16,7 +16,19 @@
 #include <sys/types.h>
 
 enum cfg_type { TYPE_SIMPLE = 0, TYPE_FORKING, TYPE_ONESHOT, TYPE_NOTIFY };
-enum cfg_restart { RESTART_ALWAYS = 0, RESTART_ON_FAILURE, RESTART_NEVER };
+/* The last four come from units (systemd's Restart=), with systemd's
+ * meanings, after a main process exit that was not asked for (clean: exit
+ * 0 or a status in success_status, or SIGHUP, SIGINT, SIGTERM, SIGPIPE
+ * for a service that is not a oneshot; see systemd.service(5)'s table):
+ *   on-success   restart only after a clean exit
+ *   on-abnormal  after a signal that is not clean, a start or stop
+ *                timeout (not after any exit status)
+ *   on-abort     after a signal that is not clean (a core dump, SIGKILL)
+ *   on-watchdog  never here (no watchdog): as never
+ * restart_prevent wins over all of them; restart_force restarts on top. */
+enum cfg_restart { RESTART_ALWAYS = 0, RESTART_ON_FAILURE, RESTART_NEVER,
+		   RESTART_ON_SUCCESS, RESTART_ON_ABNORMAL, RESTART_ON_ABORT,
+		   RESTART_ON_WATCHDOG };
 enum cfg_ready { READY_NONE = 0, READY_NOTIFY, READY_TCP, READY_FILE,
 		 READY_EXEC };
 enum cfg_out { OUT_PREFIX = 0, OUT_INHERIT, OUT_NULL, OUT_FILE, OUT_JOURNAL };
@@ -24,7 +36,11 @@ enum cfg_prestart_failure { PRESTART_ABORT = 0, PRESTART_CONTINUE };
 /* systemd's KillMode=: who gets the stop signal, who the final SIGKILL */
 enum cfg_kill_mode { KILL_GROUP = 0, KILL_MIXED, KILL_PROCESS };
 
-#define CFG_NRLIMITS 5 /* nofile, nproc, core, memlock, as */
+/* rlimits[]: 0 nofile, 1 nproc, 2 core, 3 memlock, 4 as (services.d
+ * and units), then from units only: 5 cpu, 6 fsize, 7 data, 8 stack,
+ * 9 rss, 10 locks, 11 sigpending, 12 msgqueue, 13 nice, 14 rtprio,
+ * 15 rttime. Each entry names its own resource. */
+#define CFG_NRLIMITS 16
 
 struct cfg_rlimit {
 	int set;
@@ -35,6 +51,97 @@ struct cfg_rlimit {
 struct cfg_output {
 	enum cfg_out kind;
 	char *path;
+};
+
+/* Where a service comes from. */
+enum cfg_origin {
+	ORIGIN_SERVICES_D = 0,	/* services.d/NAME.ini */
+	ORIGIN_UNIT,		/* a systemd unit (units/) */
+	ORIGIN_SYSV,		/* an /etc/init.d script with no unit (units/sysv.c) */
+};
+
+/* The prefixes of a unit's command lines (systemd.service(5), "Command
+ * lines"), in cfg_cmd.flags and cfg_service.exec_flags. */
+#define CFG_EXEC_IGNORE	  0x01	/* '-': a failure (exit status, signal,
+				 * missing program) counts as success */
+#define CFG_EXEC_ARGV0	  0x02	/* '@': argv[0] is the file to execute,
+				 * argv[1] what the program gets as its
+				 * argv[0], argv[2]... its arguments */
+#define CFG_EXEC_PRIV	  0x04	/* '+': runs as root with pid 1's own
+				 * privileges: no user, group, capability
+				 * sets, no_new_privs (the other settings
+				 * apply) */
+#define CFG_EXEC_NOSETUID 0x08	/* '!': user, group and supplementary
+				 * groups are not applied (runs as root);
+				 * the capability settings are. ('!!' is
+				 * accepted and means nothing here: every
+				 * kernel has ambient capabilities) */
+#define CFG_EXEC_EXPAND	  0x10	/* $VAR and ${VAR} are expanded in the
+				 * arguments at each start, with the
+				 * command's environment: set on unit
+				 * lines without ':'; units_expand_argv()
+				 * (units/units.h) does it */
+
+/* One command of a unit: ExecStartPre= and the like. The words are
+ * unquoted and their specifiers (%n, %i ...) resolved; $VAR is left for
+ * the start (CFG_EXEC_EXPAND). */
+struct cfg_cmd {
+	char **argv;		/* NULL-terminated; argv[0] the program:
+				 * an absolute path or a bare name, looked
+				 * for as systemd does (units_exec_path) */
+	unsigned flags;		/* CFG_EXEC_* */
+	char *file;		/* where it was set, for messages */
+	int line;
+};
+
+struct cfg_cmds {
+	struct cfg_cmd *v;
+	size_t n;
+};
+
+/* A set of exit statuses and signals (SuccessExitStatus= and friends). */
+struct cfg_status_set {
+	uint8_t code[32];	/* bit n: exit status n (0..255) */
+	uint64_t sigs;		/* bit n-1: killed by signal n (1..64) */
+};
+
+/* Unit dependencies between services (names of services: a unit
+ * nginx.service is the service nginx; links to what is not a service
+ * of this configuration, targets included, are dropped at load and
+ * reported by check). */
+enum cfg_dir_kind { DIR_RUNTIME = 0, DIR_STATE, DIR_CACHE, DIR_LOGS,
+		    DIR_CONFIG, CFG_NDIRS };
+
+/* RuntimeDirectory= and friends: names relative to /run, /var/lib,
+ * /var/cache, /var/log, /etc. */
+struct cfg_dirs {
+	char **names;		/* NULL: none */
+	mode_t mode;		/* *DirectoryMode=; default 0755 */
+};
+
+/* Condition*= and Assert*= of a unit (evaluated by units_conditions()). */
+enum cfg_cond_kind {
+	COND_PATH_EXISTS = 0, COND_PATH_EXISTS_GLOB, COND_PATH_IS_DIRECTORY,
+	COND_PATH_IS_SYMBOLIC_LINK, COND_PATH_IS_MOUNT_POINT,
+	COND_PATH_IS_READ_WRITE, COND_DIRECTORY_NOT_EMPTY,
+	COND_FILE_NOT_EMPTY, COND_FILE_IS_EXECUTABLE, COND_USER, COND_GROUP,
+	COND_VIRTUALIZATION, COND_CAPABILITY, COND_KERNEL_COMMAND_LINE,
+	COND_HOST, COND_ARCHITECTURE, COND_ENVIRONMENT, COND_SECURITY,
+	COND_FIRST_BOOT, COND_NEEDS_UPDATE, COND_AC_POWER,
+	COND_CONTROL_GROUP_CONTROLLER, COND_KERNEL_VERSION, COND_OS_RELEASE,
+	COND_PATH_IS_ENCRYPTED, COND_CREDENTIAL, COND_MEMORY, COND_CPUS,
+	COND_CPU_FEATURE, COND_FIRMWARE, COND_CPU_PRESSURE,
+	COND_MEMORY_PRESSURE, COND_IO_PRESSURE,
+};
+
+struct cfg_cond {
+	enum cfg_cond_kind kind;
+	int assert;		/* Assert*=: a failure fails the start */
+	int negate;		/* '!' */
+	int trigger;		/* '|': at least one of the '|' ones must hold */
+	char *arg;		/* after '|' and '!', specifiers resolved */
+	char *file;
+	int line;
 };
 
 struct cfg_service {
@@ -92,6 +199,160 @@ struct cfg_service {
 	int enabled;
 	uint64_t text_hash;	/* of the file, to tell a changed one on reload */
 	uint64_t seen;		/* keys already set (bit per key), for duplicates */
+
+	/*
+	 * From here on: what units (and init.d scripts) say that a
+	 * services.d file has no key for. A services.d entry leaves all of
+	 * it zero (origin ORIGIN_SERVICES_D, empty lists), which means
+	 * "what services.d always did"; each comment says what the
+	 * supervisor must do with a value that is set. Loaded by units/
+	 * (see docs/CONFIG.md, "Units"); units_load() fills the fields
+	 * above the same way services.d does where their meanings agree
+	 * (argv, type, pidfile, user, group, workdir, env, umask, restart,
+	 * restart_delay_ms = restart_delay_max_ms = RestartSec= (systemd's
+	 * delay does not grow), start_limit, after, requires,
+	 * ready_timeout_ms = TimeoutStartSec=, stop_signal = KillSignal=,
+	 * stop_timeout_ms = TimeoutStopSec=, kill_mode, out, err, no_new_privs,
+	 * rlimits, enabled).
+	 */
+	enum cfg_origin origin;
+	char *unit;		/* ORIGIN_UNIT: the unit's name ("ssh.service",
+				 * "postgresql@15-main.service"); ORIGIN_SYSV:
+				 * the script ("/etc/init.d/nginx") */
+	char **aliases;		/* other names of it, without ".service"
+				 * ("sshd" for ssh.service, an LSB
+				 * Provides: name); cfg_find() finds them */
+	char *description;	/* Description= */
+	/* The main command is argv (with exec_flags); for a unit, start
+	 * holds every ExecStart= (start.v[0] is argv's), more than one only
+	 * for Type=oneshot: run one after the other, each to completion,
+	 * the next only when the one before succeeded (or has '-'). A
+	 * oneshot unit may have none: argv is then NULL and the service is
+	 * done once start_pre and start_post have run. */
+	unsigned exec_flags;	/* CFG_EXEC_* of argv */
+	struct cfg_cmds start;
+	struct cfg_cmds exec_condition; /* ExecCondition=: before start_pre;
+				 * exit 1..254: the service is skipped (as a
+				 * failed condition), 255 or a signal: fails */
+	struct cfg_cmds start_pre;	/* before the main command, in order,
+				 * each to completion; a failure (not '-')
+				 * fails the start */
+	struct cfg_cmds start_post;	/* once the main command is started
+				 * (simple), its launcher exited (forking) or
+				 * it is ready (notify); the service is
+				 * ready after them */
+	struct cfg_cmds reload;	/* ExecReload=: what `ctl reload NAME` runs,
+				 * in order, instead of sending
+				 * reload_signal (which is 0 for a unit:
+				 * no ExecReload= means "cannot reload") */
+	struct cfg_cmds stop;	/* ExecStop=: run to stop the service, before
+				 * the stop_signal is sent to what is left
+				 * (all within stop_timeout_ms) */
+	struct cfg_cmds stop_post; /* after the service stopped, also after
+				 * a failed start */
+	/* Every command above runs as the main one does (user, groups,
+	 * env, workdir, limits...) unless its flags say otherwise, with
+	 * $MAINPID set to the main process when there is one, and within
+	 * ready_timeout_ms (the start ones) or stop_timeout_ms (the stop
+	 * ones). */
+	int remain_after_exit;	/* the service stays active ("done") after
+				 * its main process exited cleanly, and its
+				 * stop commands run when it is stopped */
+	int guess_main_pid;	/* forking without pidfile: 1 (systemd's
+				 * GuessMainPID=yes): when the launcher has
+				 * exited, the one process left in the
+				 * service's group is the main one; none or
+				 * several: the service is active while its
+				 * group has processes */
+	struct cfg_status_set success_status;	/* SuccessExitStatus=: also clean */
+	struct cfg_status_set restart_prevent;	/* RestartPreventExitStatus=:
+				 * never restarted after one of these */
+	struct cfg_status_set restart_force;	/* RestartForceExitStatus=:
+				 * always restarted after one of these */
+	int send_sigkill;	/* SendSIGKILL=; 1 unless a unit says no: at
+				 * stop_timeout_ms nothing is SIGKILLed, the
+				 * stop is given up as timed out (the
+				 * processes are left to the container's
+				 * end) */
+	int send_sighup;	/* SendSIGHUP=yes: SIGHUP right after the
+				 * stop signal, to the same processes */
+	/* ready_timeout_ms 0 and stop_timeout_ms 0: no timeout at all
+	 * (TimeoutStartSec=0 / infinity, TimeoutStopSec=0 / infinity) */
+	int64_t runtime_max_ms;	/* RuntimeMaxSec=; 0: none. Running longer:
+				 * stopped and failed */
+	/* Also from units (cfg_resolve_user() adds them to groups[]):
+	 * SupplementaryGroups=, names or numbers, looked up at each start
+	 * like group; also without user and group (then root with them). */
+	char **supp_groups;
+	int has_cap_bounding;	/* CapabilityBoundingSet= was given: */
+	uint64_t cap_bounding;	/* bit n: capability n is kept in the
+				 * bounding set; every other one is dropped
+				 * (0: all dropped, as an empty
+				 * CapabilityBoundingSet= says) */
+	int has_cap_ambient;	/* AmbientCapabilities= was given: */
+	uint64_t cap_ambient;	/* raised in the inheritable and ambient
+				 * sets (and kept permitted across the user
+				 * switch), so a non-root user has them
+				 * after exec. Not the services.d
+				 * `capabilities` (which sets every set to
+				 * one list): a unit has has_caps 0 */
+	char **env_files;	/* EnvironmentFile= in order ('-': may be
+				 * missing), in systemd's syntax
+				 * (units_parse_env_file), read before each
+				 * command (ExecStartPre= may write one the
+				 * main command reads), after env: they win
+				 * over Environment= */
+	char **unset_env;	/* UnsetEnvironment=: NAME or NAME=VALUE
+				 * removed from the environment last */
+	int workdir_home;	/* WorkingDirectory=~: the user's home */
+	int workdir_optional;	/* WorkingDirectory=-PATH: a missing one is
+				 * not an error */
+	struct cfg_dirs dirs[CFG_NDIRS]; /* created before exec_condition and
+				 * start_pre, each component below the base
+				 * (/run, /var/lib, ...) owned by root, the
+				 * last one by user:group with the mode
+				 * (an existing one gets that owner and
+				 * mode), never through a symlink:
+				 * units_make_dirs(); $RUNTIME_DIRECTORY
+				 * (and STATE_, CACHE_, LOGS_,
+				 * CONFIGURATION_) set to their absolute
+				 * paths, ':'-separated */
+	int runtime_preserve;	/* RuntimeDirectoryPreserve=: 0 no (the
+				 * runtime directories are removed when the
+				 * service stops), 1 yes, 2 restart (kept
+				 * across a restart only) */
+	struct cfg_cond *conds;	/* evaluated right before each start
+				 * (units_conditions()): a failed
+				 * condition leaves the service stopped and
+				 * skipped, not failed, and does not block
+				 * what is ordered after it; a failed assert
+				 * fails the start */
+	size_t nconds;
+	/* Dependencies on other services, by name: */
+	char **wants;		/* Wants=: started with it (ordering only
+				 * through after) */
+	char **binds_to;	/* BindsTo=: as requires, and stopped when one
+				 * of them stops */
+	char **part_of;		/* PartOf=: a stop or restart of one of them
+				 * is passed on to this one */
+	char **conflicts;	/* Conflicts=: starting this one stops them,
+				 * and starting one of them stops this one */
+	char **reload_from;	/* ReloadPropagatedFrom=: a reload of one of
+				 * them reloads this one */
+	int has_nice;		/* Nice= */
+	int nice;
+	int has_oom_score_adjust; /* OOMScoreAdjust= (written to
+				 * /proc/self/oom_score_adj in the child) */
+	int oom_score_adjust;
+	int sigpipe;		/* IgnoreSIGPIPE=: 1 the service starts with
+				 * SIGPIPE ignored (systemd's default for
+				 * units), 2 with SIGPIPE at its default
+				 * action, 0 (services.d) as pid 1 inherited */
+	char **status_argv;	/* ORIGIN_SYSV with no pidfile: the script's
+				 * `status` action, which tells whether the
+				 * daemon still runs (0 yes, 3 no) */
+	char **sources;		/* the unit's files (fragment, then drop-ins),
+				 * as `systemctl status` shows them */
 };
 
 struct cfg_init {
@@ -110,6 +371,8 @@ struct cfg_init {
 	int64_t hook_timeout_ms;
 	int64_t poststop_reserve_ms;	/* -1: unset (see services/budget.h) */
 	enum cfg_prestart_failure prestart_failure;
+	int units;		/* [init] units: 1 enabled, 0 no (the default) */
+	int units_line;
 	char *file;
 	uint64_t seen;		/* as in cfg_service */
 };
@@ -123,6 +386,10 @@ struct cfg {
 	size_t nerrors;
 	char **warnings;	/* the same shape; logged when found */
 	size_t nwarnings;
+	char **notes;		/* the same shape: what a unit says that is
+				 * not applied, and why (`check` prints
+				 * them; pid 1 logs them with -v) */
+	size_t nnotes;
 };
 
 /* Where users and groups come from; NULL means /etc/passwd, /etc/group
@@ -133,6 +400,14 @@ struct cfg_sources {
 	const char *group;
 	const char *root;
 };
+
+/* More services, loaded by cfg_load() after services.d and before the
+ * cross-service checks, with the same cfg and src: units/ registers
+ * units_load_hook with cfg_set_more() (pouch-init's main does, before
+ * any load; a reload loads them again). NULL: none. It returns 0 or
+ * -ENOMEM. */
+typedef int (*cfg_more_fn)(struct cfg *cfg, const struct cfg_sources *src);
+void cfg_set_more(cfg_more_fn fn);
 
 /* Load DIR/init.ini and DIR/services.d/ *.ini. Returns 0 when the
  * configuration is valid, -EINVAL when cfg->errors holds problems, or
@@ -248,6 +523,21 @@ void cfg_error(struct cfg *cfg, const char *file, int line, const char *fmt,
 	       ...) __attribute__((format(printf, 4, 5)));
 void cfg_warn(struct cfg *cfg, const char *file, int line, const char *fmt,
 	      ...) __attribute__((format(printf, 4, 5)));
+/* What is not applied, and why: kept for `check`, logged at info level. */
+void cfg_note(struct cfg *cfg, const char *file, int line, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
+/* A new service in cfg with services.d's defaults, named name (copied):
+ * NULL when out of memory. The pointer stays valid until the next
+ * cfg_new_service(). */
+struct cfg_service *cfg_new_service(struct cfg *cfg, const char *name);
+/* Free what a service holds (not the struct). */
+void cfg_free_service(struct cfg_service *s);
+/* cfg_cmds helpers: append one (argv taken over), free all. */
+int cfg_cmds_add(struct cfg_cmds *c, char **argv, unsigned flags,
+		 const char *file, int line) __attribute__((warn_unused_result));
+void cfg_cmds_free(struct cfg_cmds *c);
+/* Is status (a wait status) in the set? */
+int cfg_status_in(const struct cfg_status_set *set, int status);
 
 /* Set KEY=VALUE in a NULL-terminated env array, replacing KEY. */
 int cfg_env_set(char ***env, const char *kv) __attribute__((warn_unused_result));

@@ -781,6 +781,24 @@ static const char *i_prestart_failure(struct cfg_ctx *c, struct cfg_init *in,
 	return NULL;
 }
 
+/* units = enabled | no (yes and the other booleans too) */
+static const char *i_units(struct cfg_ctx *c, struct cfg_init *in,
+			   const char *v)
+{
+	in->units_line = c->line;
+	if (!strcmp(v, "enabled")) {
+		in->units = 1;
+		return NULL;
+	}
+	if (!strcmp(v, "disabled")) {
+		in->units = 0;
+		return NULL;
+	}
+	return cfg_parse_bool(v, &in->units) < 0
+		       ? "bad value (enabled or no)"
+		       : NULL;
+}
+
 static const struct {
 	const char *section, *name;
 	init_parser parse;
@@ -791,6 +809,7 @@ static const struct {
 	{ "init", "control_socket", i_control_socket, 0 },
 	{ "init", "reload_signal", i_reload_signal, 0 },
 	{ "init", "state_dir", i_state_dir, 0 },
+	{ "init", "units", i_units, 0 },
 	{ "cmd", "after", i_cmd_after, 1 },
 	{ "cmd", "ready_timeout", i_cmd_ready_timeout, 0 },
 	{ "cmd", "restart", i_cmd_restart, 0 },

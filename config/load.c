@@ -41,6 +41,8 @@ static char *vformat(const char *file, int line, const char *fmt, va_list ap)
 	int n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (!file) /* msg is the whole message */
+		return strdup(msg);
 	n = line > 0 ? asprintf(&full, "%s:%d: %s", file, line, msg)
 		     : asprintf(&full, "%s: %s", file, msg);
 	return n < 0 ? NULL : full;
@@ -72,6 +74,21 @@ void cfg_warn(struct cfg *cfg, const char *file, int line, const char *fmt,
 		return;
 	log_warnx("%s", full);
 	(void)add_msg(&cfg->warnings, &cfg->nwarnings, full);
+}
+
+void cfg_note(struct cfg *cfg, const char *file, int line, const char *fmt,
+	      ...)
+{
+	va_list ap;
+	char *full;
+
+	va_start(ap, fmt);
+	full = vformat(file, line, fmt, ap);
+	va_end(ap);
+	if (!full)
+		return;
+	log_info("%s", full);
+	(void)add_msg(&cfg->notes, &cfg->nnotes, full);
 }
 
 static const char *skip_blank(const char *s)
@@ -606,6 +623,8 @@ int cfg_load(const char *dir, const struct cfg_sources *src, struct cfg *cfg)
 	free(path);
 	if (r == 0)
 		r = load_services(dir, src, cfg);
+	if (r == 0 && cfg_more)
+		r = cfg_more(cfg, src);
 	if (r < 0)
 		return r;
 	cfg_validate(cfg);

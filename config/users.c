@@ -133,13 +133,15 @@ static int add_gid(struct cfg_service *s, gid_t g)
 	return 0;
 }
 
-/* The groups that list the user as a member, and its primary group. */
+/* The groups that list the user as a member, and its primary group
+ * (none of them for a service with neither user nor group: it keeps
+ * pid 1's, plus its supp_groups). */
 int cfg_user_groups(const struct cfg_sources *src, struct cfg_service *s)
 {
 	char buf[PATH_MAX];
 	FILE *f;
 	struct group *gr;
-	int r = add_gid(s, s->gid);
+	int r = s->has_user || s->has_group ? add_gid(s, s->gid) : 0;
 
 	if (r < 0 || !s->has_user)
 		return r;
@@ -180,6 +182,16 @@ int cfg_resolve_user(const struct cfg_sources *src, struct cfg_service *s,
 	}
 	if (r == 0)
 		r = cfg_user_groups(src, s);
+	for (char **g = s->supp_groups; r == 0 && g && *g; g++) {
+		gid_t gid;
+
+		r = cfg_lookup_group(src, *g, &gid);
+		if (r == -ENOENT)
+			snprintf(why, len, "unknown group '%s' (not in %s)", *g,
+				 cfg_group_path(src, buf, sizeof(buf)));
+		else if (r == 0)
+			r = add_gid(s, gid);
+	}
 	if (r == -ENOMEM)
 		snprintf(why, len, "out of memory");
 	s->ids_resolved = r == 0;

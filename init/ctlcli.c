@@ -40,26 +40,36 @@ static int untrusted_server(int fd, const char *path)
 	return 1;
 }
 
-static int connect_to(const char *path)
+static int connect_quiet(const char *path, int quiet)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
 
 	if (strlen(path) >= sizeof(a.sun_path)) {
-		log_errorx("ctl: socket path too long: %s", path);
+		if (!quiet)
+			log_errorx("ctl: socket path too long: %s", path);
 		if (fd >= 0)
 			close(fd);
+		errno = ENAMETOOLONG;
 		return -1;
 	}
 	memcpy(a.sun_path, path, strlen(path) + 1);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
 	    untrusted_server(fd, path)) {
-		log_error("ctl: unable to connect to %s", path);
+		e = errno;
+		if (!quiet)
+			log_error("ctl: unable to connect to %s", path);
 		if (fd >= 0)
 			close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;
+}
+
+static int connect_to(const char *path)
+{
+	return connect_quiet(path, 0);
 }
 
 static int send_request(int fd, int argc, char **argv)
@@ -126,6 +136,74 @@ static const char *socket_from_config(char *buf, size_t len)
 	free(text);
 	cfg_free(&cfg);
 	return buf;
+}
+
+const char *ctl_socket_path(char *buf, size_t len)
+{
+	const char *path = getenv("POUCH_CONTROL_SOCKET");
+
+	if (path && *path) {
+		snprintf(buf, len, "%s", path);
+		return buf;
+	}
+	return socket_from_config(buf, len);
+}
+
+int ctl_call(const char *path, const char *line, int *status, char **body)
+{
+	char found[512], *resp, *nl, *copy;
+	size_t len;
+	int fd, n = 0;
+	char *words[16];
+
+	*body = NULL;
+	*status = 1;
+	if (!path)
+		path = ctl_socket_path(found, sizeof(found));
+	fd = connect_quiet(path, 1);
+	if (fd < 0)
+		return -1;
+	copy = strdup(line);
+	if (!copy) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (char *save, *t = strtok_r(copy, " ", &save); t && n < 16;
+	     t = strtok_r(NULL, " ", &save))
+		words[n++] = t;
+	if (send_request(fd, n, words) < 0 && errno != EPIPE &&
+	    errno != ECONNRESET) {
+		free(copy);
+		close(fd);
+		return -1;
+	}
+	free(copy);
+	resp = read_all(fd, &len);
+	close(fd);
+	if (!resp || !len) {
+		free(resp);
+		errno = ECONNRESET;
+		return -1;
+	}
+	nl = strchr(resp, '\n');
+	if (nl)
+		*nl++ = '\0';
+	if (!strcmp(resp, "OK")) {
+		*status = 0;
+		*body = strdup(nl ? nl : "");
+	} else if (!strncmp(resp, "ERR ", 4)) {
+		char *msg;
+
+		*status = (int)strtol(resp + 4, &msg, 10);
+		*body = strdup(*msg == ' ' ? msg + 1 : msg);
+		if (!*status)
+			*status = 1;
+	} else {
+		*body = strdup(resp);
+	}
+	free(resp);
+	return 0;
 }
 
 int ctl_main(int argc, char **argv)

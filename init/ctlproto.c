@@ -20,7 +20,7 @@ static const struct {
 	{ "stop", CTL_STOP },	    { "restart", CTL_RESTART },
 	{ "signal", CTL_SIGNAL },   { "wait-ready", CTL_WAIT },
 	{ "shutdown", CTL_SHUTDOWN }, { "reload", CTL_RELOAD },
-	{ "reopen", CTL_REOPEN },
+	{ "reopen", CTL_REOPEN },   { "daemon-reload", CTL_DAEMON_RELOAD },
 };
 
 #define FAIL(...)                                      \
@@ -70,9 +70,11 @@ int ctl_parse(char *line, struct ctl_req *rq, char *err, size_t errlen)
 		rq->name = w[1];
 		break;
 	case CTL_SIGNAL:
-		if (n != 3 || (rq->sig = sig_parse(w[2], 0)) <= 0)
-			FAIL("usage: signal NAME SIGNAL");
-		rq->name = w[1];
+		i = n > 1 && !strcmp(w[1], "--main");
+		rq->main_only = i;
+		if (n != 3 + i || (rq->sig = sig_parse(w[2 + i], 0)) <= 0)
+			FAIL("usage: signal [--main] NAME SIGNAL");
+		rq->name = w[1 + i];
 		break;
 	case CTL_WAIT:
 		for (i = 1; i < n; i++) {
@@ -88,6 +90,7 @@ int ctl_parse(char *line, struct ctl_req *rq, char *err, size_t errlen)
 		break;
 	case CTL_SHUTDOWN:
 	case CTL_REOPEN:
+	case CTL_DAEMON_RELOAD:
 		if (n != 1)
 			FAIL("usage: %s", w[0]);
 		break;

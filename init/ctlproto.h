@@ -11,13 +11,16 @@
 #include <stdint.h>
 
 enum ctl_op { CTL_STATUS, CTL_START, CTL_STOP, CTL_RESTART, CTL_SIGNAL,
-	      CTL_WAIT, CTL_SHUTDOWN, CTL_RELOAD, CTL_REOPEN };
+	      CTL_WAIT, CTL_SHUTDOWN, CTL_RELOAD, CTL_REOPEN,
+	      CTL_DAEMON_RELOAD };
 
 struct ctl_req {
 	enum ctl_op op;
 	const char *name;	/* a service (in the line); NULL: none given */
 	int json;		/* status --json */
 	int sig;		/* signal */
+	int main_only;		/* signal --main: the main process only
+				 * (systemctl kill --kill-who=main) */
 	int64_t timeout_ms;	/* wait-ready --timeout; -1: none */
 };
 

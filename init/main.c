@@ -16,6 +16,8 @@
 #include "config/config.h"
 #include "hooks/hooks.h"
 #include "services/budget.h"
+#include "units/units.h"
+#include "units/systemctl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -82,6 +84,66 @@ static void check_budget(const char *dir, const struct cfg *cfg)
 		log_warnx("%s", msgs[i]);
 }
 
+static char **add_word(char **v, const char *w)
+{
+	size_t n = cfg_count_words(v);
+	char **nv = realloc(v, (n + 2) * sizeof(*nv));
+
+	if (!nv || !(nv[n] = strdup(w)))
+		fatalx(EXIT_SETUP, "out of memory");
+	nv[n + 1] = NULL;
+	return nv;
+}
+
+static void print_line(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
+}
+
+static void tmpfiles_note(void *arg, const char *file, int line,
+			  const char *msg)
+{
+	int *n = arg;
+
+	if (!(*n)++)
+		printf("tmpfiles.d:\n");
+	if (line)
+		printf("  %s:%d: %s\n", file, line, msg);
+	else
+		printf("  %s: %s\n", file, msg);
+}
+
+/* With [init] units = enabled: what the units make, and tmpfiles.d's
+ * lines that will not be applied as written. */
+static void check_units(struct cfg *cfg, const struct cfg_sources *src,
+			char **units)
+{
+	struct tmpfiles_opts t = { .root = src->root, .boot = 1, .dry_run = 1,
+				   .note = tmpfiles_note };
+	int n = 0;
+
+	for (char **u = units; u && *u; u++) {
+		char name[300];
+		int r;
+
+		unit_name_mangle(*u, name, sizeof(name));
+		if (strcmp(unit_name_type(name), "service")) {
+			printf("unit %s: not run (only service units are)\n", name);
+			continue;
+		}
+		r = units_load_one(cfg, src, name);
+		if (r == -ENOENT)
+			printf("unit %s: no service of it (not found, masked, a template, systemd's own, refused or stood in for: see above)\n",
+			       name);
+	}
+	if (!cfg->init.units && !(units && *units))
+		return;
+	units_report(cfg, src, print_line, NULL);
+	t.arg = &n;
+	(void)units_tmpfiles(&t);
+}
+
 /* `pouch-init check [-c DIR] [--root DIR]`: report every problem, exit 1
  * if any. With --root, an image's tree is checked from outside: its
  * config root (DIR/etc/pouch unless -c says), users, binaries and env
@@ -90,7 +152,7 @@ static int cmd_check(int argc, char **argv)
 {
 	const char *dir = getenv("POUCH_CONFIG_DIR"), *cdir = NULL;
 	struct cfg_sources src = { 0 };
-	char *rooted = NULL;
+	char *rooted = NULL, **units = NULL;
 	struct cfg cfg;
 	int r;
 
@@ -107,9 +169,14 @@ static int cmd_check(int argc, char **argv)
 			src.root = argv[++i];
 		else if (!strncmp(a, "--root=", 7))
 			src.root = a + 7;
+		else if (!strcmp(a, "--unit") && i + 1 < argc)
+			units = add_word(units, argv[++i]);
+		else if (!strncmp(a, "--unit=", 7))
+			units = add_word(units, a + 7);
 		else {
-			log_errorx("check: unknown argument '%s' (usage: pouch-init check [-c DIR] [--root DIR])",
+			log_errorx("check: unknown argument '%s' (usage: pouch-init check [-c DIR] [--root DIR] [--unit NAME]...)",
 				   a);
+			cfg_free_words(units);
 			return 2;
 		}
 	}
@@ -117,6 +184,7 @@ static int cmd_check(int argc, char **argv)
 		dir = cdir;
 	else if (src.root && asprintf(&rooted, "%s%s", src.root, dir) >= 0)
 		dir = rooted;
+	cfg_set_more(units_load_hook);
 	r = cfg_load(dir, &src, &cfg);
 	if (r == 0 || r == -EINVAL) {
 		hook_check(&cfg, &src);
@@ -127,6 +195,8 @@ static int cmd_check(int argc, char **argv)
 	}
 	for (size_t i = 0; i < cfg.nerrors; i++)
 		fprintf(stderr, "%s\n", cfg.errors[i]);
+	if (r == 0 || r == -EINVAL)
+		check_units(&cfg, &src, units);
 	if (r == 0)
 		check_budget(dir, &cfg);
 	if (r == 0)
@@ -138,6 +208,7 @@ static int cmd_check(int argc, char **argv)
 		fprintf(stderr, "%s: %zu error%s\n", dir, cfg.nerrors,
 			cfg.nerrors == 1 ? "" : "s");
 	cfg_free(&cfg);
+	cfg_free_words(units);
 	free(rooted);
 	return r == 0 ? 0 : 1;
 }
@@ -449,6 +520,14 @@ int main(int argc, char **argv)
 		return ctl_main(argc - 1, argv + 1);
 	if (strcmp(basename_of(argv[0]), "pouchctl") == 0)
 		return ctl_main(argc, argv);
+	if (strcmp(basename_of(argv[0]), "systemctl") == 0)
+		return systemctl_main(argc, argv);
+	if (strcmp(basename_of(argv[0]), "service") == 0)
+		return service_main(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "systemctl") == 0)
+		return systemctl_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "service") == 0)
+		return service_main(argc - 1, argv + 1);
 	if (argc > 2 && strcmp(argv[1], "run-hooks") == 0 &&
 	    strcmp(argv[2], "poststop") == 0)
 		return sysd_poststop(argc - 2, argv + 2);
@@ -461,6 +540,8 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	parse_args(argc, argv, &opts);
+	if (opts.mode == MODE_POUCH) /* systemd runs the units itself */
+		cfg_set_more(units_load_hook);
 	cfg_defaults(&cfg);
 	if (opts.mode != MODE_DUMB_INIT)
 		load_config(&opts, &cfg);

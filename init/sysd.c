@@ -143,6 +143,9 @@ static void put_output(FILE *f, const char *key, const struct cfg_output *o)
 
 static const char *const rlimit_keys[CFG_NRLIMITS] = {
 	"LimitNOFILE", "LimitNPROC", "LimitCORE", "LimitMEMLOCK", "LimitAS",
+	"LimitCPU", "LimitFSIZE", "LimitDATA", "LimitSTACK", "LimitRSS",
+	"LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE",
+	"LimitRTPRIO", "LimitRTTIME",
 };
 
 static void put_caps(FILE *f, const char *key, const struct cfg_service *s)

@@ -42,7 +42,16 @@ int main(void)
 	CHECK_EQ(rq.sig, SIGRTMIN + 2);
 	CHECK_EQ(parse("signal web 0", &rq, err), -1);
 	CHECK_EQ(parse("signal web NOPE", &rq, err), -1);
-	CHECK_STR(err, "usage: signal NAME SIGNAL");
+	CHECK_STR(err, "usage: signal [--main] NAME SIGNAL");
+	CHECK_EQ(rq.main_only, 0);
+	/* systemctl kill --kill-who=main */
+	CHECK_EQ(parse("signal --main web USR1", &rq, err), 0);
+	CHECK(rq.op == CTL_SIGNAL && rq.main_only && rq.sig == SIGUSR1);
+	CHECK_STR(rq.name, "web");
+	CHECK_EQ(parse("signal --main web", &rq, err), -1);
+	CHECK_EQ(parse("signal web USR1 --main", &rq, err), -1);
+	CHECK_EQ(parse("signal web USR1", &rq, err), 0);
+	CHECK_EQ(rq.main_only, 0);
 	CHECK_EQ(parse("wait-ready", &rq, err), 0);
 	CHECK_EQ(rq.op, CTL_WAIT);
 	CHECK_EQ(rq.timeout_ms, -1);
@@ -62,6 +71,11 @@ int main(void)
 	CHECK_EQ(rq.op, CTL_REOPEN);
 	CHECK_EQ(parse("reopen app", &rq, err), -1);
 	CHECK_STR(err, "usage: reopen");
+	/* systemctl daemon-reload: re-read, start and stop nothing */
+	CHECK_EQ(parse("daemon-reload", &rq, err), 0);
+	CHECK(rq.op == CTL_DAEMON_RELOAD && rq.name == NULL);
+	CHECK_EQ(parse("daemon-reload web", &rq, err), -1);
+	CHECK_STR(err, "usage: daemon-reload");
 	CHECK_EQ(parse("", &rq, err), -1);
 	CHECK_STR(err, "empty request");
 	CHECK_EQ(parse("exec /bin/sh", &rq, err), -1);
