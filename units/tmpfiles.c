@@ -697,7 +697,9 @@ int units_tmpfiles_text(const struct tmpfiles_opts *o, const char *file,
 			return -ENOMEM;
 		for (s = raw; isspace((unsigned char)*s); s++)
 			;
-		if (*s && *s != '#' && parse_line(&t, s, &l) == 0) {
+		if (*s && *s != '#' && parse_line(&t, s, &l) < 0) {
+			t.failed++;
+		} else if (*s && *s != '#') {
 			if (strchr("tThHaA", l.type))
 				say(&t, "%c %s: not applied (extended attributes, file attributes and ACLs are not set)",
 				    l.type, l.path);
