@@ -7,6 +7,7 @@
 #   tools/debian-rootfs.sh            the one above
 #   tools/debian-rootfs.sh sysvinit   sysvinit-core as /sbin/init, procps
 #   tools/debian-rootfs.sh db         MariaDB and PostgreSQL servers, procps
+#   tools/debian-rootfs.sh nginx      nginx (its unit: forking, PIDFile, ExecReload), procps
 set -eu
 cache=${POUCH_ROOTFS_CACHE:-/var/cache/pouch-init}
 case ${1:-} in
@@ -16,7 +17,9 @@ sysvinit) dir=$cache/debian-bookworm-sysvinit
     include=sysvinit-core,procps ;;
 db) dir=$cache/debian-bookworm-db
     include=mariadb-server,mariadb-client,postgresql,procps ;;
-*) echo "usage: debian-rootfs.sh [sysvinit|db]" >&2; exit 2 ;;
+nginx) dir=$cache/debian-bookworm-nginx
+    include=nginx,procps ;;
+*) echo "usage: debian-rootfs.sh [sysvinit|db|nginx]" >&2; exit 2 ;;
 esac
 if [ -f "$dir/.complete" ]; then
 	echo "$dir"

@@ -646,7 +646,7 @@ enum unit_file_state unit_file_state(const char *root, const char *name)
 		st = u.runtime ? UFS_MASKED_RUNTIME : UFS_MASKED;
 	else if (u.load == UNIT_BAD)
 		st = UFS_BAD;
-	else if (u.link && strcmp(u.asked, u.id) && !strchr(u.asked, '@'))
+	else if (u.link && strcmp(u.asked, u.id))
 		st = UFS_ALIAS;
 	else if (u.path && under(u.path, "/run/systemd/generator"))
 		st = UFS_GENERATED;

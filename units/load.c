@@ -748,6 +748,11 @@ int units_load_one(struct cfg *cfg, const struct cfg_sources *src,
 		unit_free(&u);
 		return -ENOENT;
 	}
+	unit_service_name(u.id, nm, sizeof(nm));
+	if (cfg_find(cfg, nm)) { /* there already (asked by an alias) */
+		unit_free(&u);
+		return 0;
+	}
 	r = known_units(&l);
 	before = l.n;
 	if (r == 0)

@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <pwd.h>
@@ -43,14 +44,48 @@ int units_host(const char *root, const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* Like cfg_read_file, also for /proc and /sys files, whose size is 0 */
 char *units_read(const char *root, const char *path)
 {
-	char host[PATH_MAX];
-	int err;
+	char host[PATH_MAX], *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	struct stat st;
+	ssize_t n;
+	int fd;
 
 	if (units_host(root, path, host, sizeof(host)) < 0)
 		return NULL;
-	return cfg_read_file(host, &err);
+	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			if (cap > (1 << 20) + 8192 || !(nb = realloc(buf, cap))) {
+				free(buf);
+				close(fd);
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (n < 0 || memchr(buf, '\0', len)) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
 }
 
 int units_first_line(const char *root, const char *path, char *buf,

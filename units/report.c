@@ -156,13 +156,15 @@ static void one(const struct cfg *cfg, const struct cfg_service *s,
 			out(arg, line);
 		}
 	units_fmt(line, sizeof(line),
-		 "  restart: %s; start timeout: %lld ms; stop: signal %d, timeout %lld ms%s; output: %s, %s",
+		 "  restart: %s; start timeout: %lld ms; stop: signal %d, timeout %lld ms%s, kill mode %s; output: %s, %s",
 		 s->restart == RESTART_ALWAYS ? "always" : s->restart == RESTART_ON_FAILURE ? "on-failure"
 		 : s->restart == RESTART_NEVER ? "no" : s->restart == RESTART_ON_SUCCESS ? "on-success"
 		 : s->restart == RESTART_ON_ABNORMAL ? "on-abnormal" : s->restart == RESTART_ON_ABORT
 		 ? "on-abort" : "on-watchdog",
 		 (long long)s->ready_timeout_ms, s->stop_signal, (long long)s->stop_timeout_ms,
-		 s->send_sigkill ? "" : " (no SIGKILL)", out_name(&s->out, o1, sizeof(o1)),
+		 s->send_sigkill ? "" : " (no SIGKILL)",
+		 s->kill_mode == KILL_GROUP ? "control-group" : s->kill_mode == KILL_MIXED ? "mixed" : "process",
+		 out_name(&s->out, o1, sizeof(o1)),
 		 out_name(&s->err, o2, sizeof(o2)));
 	out(arg, line);
 	for (size_t i = 0; i < s->nconds; i++) {

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <signal.h>
@@ -472,8 +473,12 @@ static int send_op(struct sc *sc, struct uinfo *ui, const char *op,
 
 	if (!ui->known && exists(ui) && is_type(ui, "service") &&
 	    ui->u.load != UNIT_MASKED) {
+		char name[300];
+
+		units_fmt(name, sizeof(name), "%s", ui->asked);
 		(void)daemon_reload(sc, 1);
-		(void)resolve(sc, ui->asked, ui);
+		uinfo_free(ui);
+		(void)resolve(sc, name, ui);
 	}
 	if (ui->u.load == UNIT_MASKED) {
 		fprintf(stderr, "Failed to %s %s: Unit %s is masked.\n", verb, ui->asked,
@@ -681,10 +686,21 @@ static void since(const struct svc_state *st, char *buf, size_t len)
 static void comm_of(int pid, char *buf, size_t len)
 {
 	char path[64];
+	ssize_t n = -1;
+	int fd;
 
 	units_fmt(path, sizeof(path), "/proc/%d/comm", pid);
-	if (units_first_line(NULL, path, buf, len) < 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	if (n <= 0) {
 		units_fmt(buf, len, "?");
+		return;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
 }
 
 static void dropins(const struct uinfo *ui)

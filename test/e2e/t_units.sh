@@ -1,0 +1,214 @@
+# Units ([init] units = enabled) and pouch-init as systemctl and service:
+# the file commands on a tree of units (--root), the runtime ones with no
+# pouch-init (the "Running in chroot" no-ops), and with the real binary as
+# pid 1 in a mount namespace whose unit directories are the test's own.
+T=$T_TMP
+U=$T/root
+sysd() { "$POUCH_INIT" systemctl "$@"; }
+dot=$(printf '\342\227\217') # systemctl's bullet
+
+mkdir -p "$U/etc/systemd/system/multi-user.target.wants" "$U/usr/lib/systemd/system" \
+	"$U/run/systemd" "$U/etc/init.d" "$U/etc/pouch/services.d"
+unit() { cat >"$U/usr/lib/systemd/system/$1"; }
+unit a.service <<'EOF'
+[Unit]
+Description=Service A
+[Service]
+ExecStart=/bin/sleep 1000
+[Install]
+WantedBy=multi-user.target
+Alias=alpha.service
+EOF
+unit b.service <<'EOF'
+[Unit]
+Description=Service B
+After=a.service
+[Service]
+ExecStart=/bin/sleep 1001
+[Install]
+WantedBy=multi-user.target
+EOF
+unit c.service <<'EOF'
+[Unit]
+Description=One shot
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/true
+[Install]
+WantedBy=multi-user.target
+EOF
+unit d.service <<'EOF'
+[Unit]
+Description=Disabled D
+[Service]
+ExecStart=/bin/sleep 1003
+[Install]
+WantedBy=multi-user.target
+EOF
+unit static.service <<'EOF'
+[Service]
+ExecStart=/bin/true
+EOF
+for u in a b c; do
+	ln -s /usr/lib/systemd/system/$u.service "$U/etc/systemd/system/multi-user.target.wants/$u.service"
+done
+ln -s /usr/lib/systemd/system/a.service "$U/etc/systemd/system/alpha.service"
+ln -s /dev/null "$U/etc/systemd/system/m.service"
+printf '[init]\nunits = enabled\n' >"$U/etc/pouch/init.ini"
+mkdir -p "$U/bin" && cp /bin/sleep /bin/true "$U/bin/" # check --root looks for them there
+printf '[service]\nexec = sleep 1002\n' >"$U/etc/pouch/services.d/svcd.ini"
+
+# ---- check
+"$POUCH_INIT" check --root "$U" >"$T/check.out" 2>&1
+expect_eq "check --root: a tree of units is a valid configuration" "$?" 0
+check "check: each enabled unit is a service, with what it runs" sh -c "
+	grep -q '^unit a.service: service a, simple' '$T/check.out' &&
+	grep -q '^  runs: /bin/sleep 1000' '$T/check.out' &&
+	grep -q '^unit c.service: service c, oneshot, stays active after it exits' '$T/check.out' &&
+	! grep -q '^unit d.service' '$T/check.out'"
+check "check: 4 services (3 units and services.d's)" grep -q ': 4 services, configuration OK' "$T/check.out"
+printf '[init]\nunits = no\n' >"$T/no.ini"
+mkdir -p "$T/noconf" && cp "$T/no.ini" "$T/noconf/init.ini"
+"$POUCH_INIT" check --root "$U" -c "$T/noconf" >"$T/check.out" 2>&1
+check "check: units = no loads no unit" sh -c "grep -q ': 0 services' '$T/check.out' && ! grep -q '^unit ' '$T/check.out'"
+
+# ---- file commands on the tree (--root: no pid 1 is asked)
+out=$(sysd --root="$U" is-enabled a.service); rc=$?
+expect_eq "is-enabled of an enabled unit: enabled, 0" "$out $rc" "enabled 0"
+out=$(sysd --root="$U" is-enabled d); rc=$?
+expect_eq "is-enabled of a disabled unit (NAME for NAME.service): disabled, 1" "$out $rc" "disabled 1"
+out=$(sysd --root="$U" is-enabled static.service alpha.service m.service); rc=$?
+expect_eq "is-enabled: static, alias, masked" "$(echo $out) $rc" "static alias masked 0"
+sysd --root="$U" is-enabled nosuch.service >/dev/null 2>"$T/err"; rc=$?
+expect_eq "is-enabled of no such unit: 1 and systemd's message" "$rc $(cat "$T/err")" \
+	"1 Failed to get unit file state for nosuch.service: No such file or directory"
+sysd --root="$U" enable d.service 2>"$T/err"
+expect_eq "enable: 0" "$?" 0
+check "enable: the WantedBy= link, said as systemd says it" sh -c "
+	[ \"\$(readlink '$U/etc/systemd/system/multi-user.target.wants/d.service')\" = /usr/lib/systemd/system/d.service ] &&
+	grep -q '^Created symlink /etc/systemd/system/multi-user.target.wants/d.service .* /usr/lib/systemd/system/d.service.\$' '$T/err'"
+expect_eq "... is-enabled says enabled" "$(sysd --root="$U" is-enabled d)" enabled
+sysd --root="$U" disable d.service 2>"$T/err"
+check "disable: the link is removed, and said" sh -c "
+	[ ! -e '$U/etc/systemd/system/multi-user.target.wants/d.service' ] &&
+	grep -qx 'Removed \"/etc/systemd/system/multi-user.target.wants/d.service\".' '$T/err'"
+sysd --root="$U" -q mask d.service 2>"$T/err"
+check "mask: a link to /dev/null, quietly with -q" sh -c "
+	[ \"\$(readlink '$U/etc/systemd/system/d.service')\" = /dev/null ] && [ ! -s '$T/err' ]"
+sysd --root="$U" -q unmask d.service
+check "unmask: the link is gone" test ! -e "$U/etc/systemd/system/d.service"
+sysd --root="$U" enable static.service 2>"$T/err"
+check "enable of a unit with no [Install]: systemd's explanation, 0" \
+	grep -q 'The unit files have no installation config' "$T/err"
+sysd --root="$U" cat a >"$T/out"
+check "cat: the file, with its path" sh -c "head -n 1 '$T/out' | grep -qx '# /usr/lib/systemd/system/a.service' && grep -qx 'ExecStart=/bin/sleep 1000' '$T/out'"
+sysd --root="$U" cat nosuch >/dev/null 2>&1
+expect_eq "cat of no such unit: 1" "$?" 1
+expect_eq "show -p UnitFileState --value" "$(sysd --root="$U" show -p UnitFileState --value d.service)" disabled
+expect_eq "show -p LoadState of a masked unit" "$(sysd --root="$U" -p LoadState show m.service)" "LoadState=masked"
+expect_eq "show -p ActiveState of a unit nothing runs" "$(sysd --root="$U" show -p ActiveState,CanReload a.service | tr '\n' ' ')" \
+	"ActiveState=inactive CanReload=no "
+sysd --root="$U" list-unit-files --no-legend >"$T/out"
+check "list-unit-files: each file with its state" sh -c "
+	grep -q '^a.service  *enabled  *enabled\$' '$T/out' && grep -q '^d.service  *disabled  *enabled\$' '$T/out' &&
+	grep -q '^m.service  *masked  *-\$' '$T/out'"
+# the runtime commands, with no pid 1: no-ops, as in a chroot
+sysd --root="$U" start a.service 2>"$T/err"; rc=$?
+expect_eq "start with no pouch-init: 0 and systemd's chroot message" "$rc $(cat "$T/err")" \
+	"0 Running in chroot, ignoring command 'start'"
+POUCH_CONTROL_SOCKET=$T/no.sock sysd restart whatever 2>"$T/err"; rc=$?
+expect_eq "restart, no control socket: the same" "$rc $(cat "$T/err")" \
+	"0 Running in chroot, ignoring command 'restart'"
+POUCH_CONTROL_SOCKET=$T/no.sock sysd daemon-reload 2>/dev/null
+expect_eq "daemon-reload, no pid 1: 0" "$?" 0
+out=$(sysd --root="$U" is-active a.service); rc=$?
+expect_eq "is-active with nothing running: inactive, 3" "$out $rc" "inactive 3"
+sysd --root="$U" status a.service >"$T/out"; rc=$?
+check "status with nothing running: 3, Loaded: and Active: as systemd's" sh -c "[ $rc = 3 ] &&
+	grep -q '^     Loaded: loaded (/usr/lib/systemd/system/a.service; enabled; preset: enabled)\$' '$T/out' &&
+	grep -q '^     Active: inactive (dead)\$' '$T/out'"
+sysd --root="$U" status nosuch.service >/dev/null 2>"$T/err"; rc=$?
+expect_eq "status of no such unit: 4" "$rc $(cat "$T/err")" "4 Unit nosuch.service could not be found."
+out=$(POUCH_CONTROL_SOCKET=$T/no.sock "$POUCH_INIT" service a start 2>&1); rc=$?
+expect_eq "service NAME start with no pid 1: the same no-op" "$rc $out" "0 Running in chroot, ignoring command 'start'"
+ln -s "$POUCH_INIT" "$T/systemctl"
+expect_eq "as systemctl by its name: --version is systemd 252's first word" \
+	"$("$T/systemctl" --version | head -n 1 | sed -n 's/^systemd \([0-9]*\) (.*/\1/p')" 252
+
+# ---- with pouch-init as pid 1, the tree's units as its services
+sock=$T/state/units.sock
+printf '[init]\nunits = enabled\ncontrol_socket = %s\n' "$sock" >"$U/etc/pouch/init.ini"
+unshare --pid --fork --mount --mount-proc --kill-child sh -c '
+	r=$1; shift
+	for d in /etc/systemd/system /usr/lib/systemd/system /run/systemd /etc/init.d; do
+		[ -d "$d" ] && mount --bind "$r$d" "$d"
+	done
+	exec "$@"' sh "$U" "$POUCH_INIT" -c "$U/etc/pouch" 2>"$T/pid1.err" &
+NS_BG=$!
+wait_for 10 test -S "$sock"
+NS_PID1=$(pgrep -P "$NS_BG" | head -n 1)
+export POUCH_CONTROL_SOCKET=$sock
+inside() { nsenter -t "$NS_PID1" -m -- "$POUCH_INIT" systemctl "$@"; }
+wait_for 10 sh -c "nsenter -t $NS_PID1 -m -- $POUCH_INIT systemctl is-active -q a b c svcd"
+out=$(inside is-active a.service b alpha.service svcd); rc=$?
+expect_eq "pid 1 runs the enabled units: is-active (also by alias) active, 0" "$(echo $out) $rc" \
+	"active active active active 0"
+wait_for 5 sh -c "[ \"\$(nsenter -t $NS_PID1 -m -- $POUCH_INIT systemctl is-active c)\" = active ]"
+expect_eq "a oneshot with RemainAfterExit=yes stays active" "$(inside is-active c)" active
+out=$(inside is-active d.service); rc=$?
+expect_eq "a unit no target wants does not run: inactive, 3" "$out $rc" "inactive 3"
+out=$(inside is-active nosuch.service); rc=$?
+expect_eq "is-active of no such unit: inactive, 3" "$out $rc" "inactive 3"
+inside status a.service >"$T/out"; rc=$?
+check "status of a running unit: 0, active (running), its Main PID" sh -c "[ $rc = 0 ] &&
+	grep -q '^$dot a.service - Service A\$' '$T/out' &&
+	grep -q '^     Active: active (running) since .* ago\$' '$T/out' &&
+	grep -q '^   Main PID: [0-9]* (sleep)\$' '$T/out'"
+inside status nosuch >/dev/null 2>&1
+expect_eq "status of no such unit: 4" "$?" 4
+pid=$(inside show -p MainPID --value a)
+inside stop a.service
+expect_eq "stop: 0 once stopped" "$?" 0
+out=$(inside is-active a); rc=$?
+expect_eq "... is-active: inactive, 3" "$out $rc" "inactive 3"
+check "... its process is gone" sh -c "! nsenter -t $NS_PID1 -p -m kill -0 $pid 2>/dev/null"
+inside start a
+expect_eq "start: 0 once running" "$?" 0
+expect_eq "... active" "$(inside is-active a)" active
+pid=$(inside show -p MainPID --value a)
+inside restart a
+expect_eq "restart: 0" "$?" 0
+check "... a new main process" sh -c "p=\$(nsenter -t $NS_PID1 -m -- $POUCH_INIT systemctl show -p MainPID --value a); [ \"\$p\" != $pid ] && [ \"\$p\" -gt 0 ]"
+expect_eq "show -p ActiveState,SubState" "$(inside show -p ActiveState -p SubState a | tr '\n' ' ')" \
+	"ActiveState=active SubState=running "
+inside try-restart d
+expect_eq "try-restart of what does not run: 0, nothing started" "$? $(inside is-active d)" "0 inactive"
+inside kill -s KILL b.service
+wait_for 5 sh -c "nsenter -t $NS_PID1 -m -- $POUCH_INIT systemctl is-failed -q b"
+expect_eq "kill -s KILL: the unit (Restart=no) is failed" "$(inside is-failed b)" failed
+inside list-units --no-legend >"$T/out"
+check "list-units: running units and services.d's" sh -c "
+	grep -q '^  a.service  *loaded  *active  *running  *Service A\$' '$T/out' &&
+	grep -q '^  svcd.service  *loaded  *active  *running' '$T/out' &&
+	grep -q '^$dot b.service  *loaded  *failed  *failed' '$T/out'"
+inside start m.service 2>"$T/err"; rc=$?
+expect_eq "start of a masked unit: 1, said" "$rc $(cat "$T/err")" "1 Failed to start m.service: Unit m.service is masked."
+inside start nosuch.service 2>/dev/null
+expect_eq "start of no such unit: 5" "$?" 5
+inside reload a.service 2>"$T/err"
+expect_eq "reload of a unit with no ExecReload=: 1" "$?" 1
+inside enable --now d.service 2>/dev/null
+expect_eq "enable --now of a new unit: 0" "$?" 0
+expect_eq "... it runs" "$(inside is-active d)" active
+nsenter -t "$NS_PID1" -m -- "$POUCH_INIT" service svcd stop
+expect_eq "service NAME stop: a services.d entry as a unit" "$(inside is-active svcd)" inactive
+nsenter -t "$NS_PID1" -m -- "$POUCH_INIT" service svcd start
+expect_eq "service NAME start" "$(inside is-active svcd)" active
+inside start multi-user.target
+expect_eq "start of a target: 0 (targets count as reached)" "$?" 0
+expect_eq "is-system-running" "$(inside is-system-running)" running
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "SIGTERM to pid 1 stops it: 0 with no CMD" "$NS_RC" 0
+unset POUCH_CONTROL_SOCKET
