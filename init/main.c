@@ -144,6 +144,47 @@ static void check_units(struct cfg *cfg, const struct cfg_sources *src,
 	(void)units_tmpfiles(&t);
 }
 
+static void tmpfiles_err(void *arg, const char *file, int line,
+			 const char *msg)
+{
+	(void)arg;
+	if (line)
+		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+/* `pouch-init tmpfiles [--root DIR] [--boot] [--dry-run]`: what
+ * systemd-tmpfiles --create --remove does with tmpfiles.d (a prestart
+ * hook may run it): exit 1 when a line failed. */
+static int cmd_tmpfiles(int argc, char **argv)
+{
+	struct tmpfiles_opts t = { .note = tmpfiles_err };
+	int r;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			t.root = argv[++i];
+		else if (!strncmp(argv[i], "--root=", 7))
+			t.root = argv[i] + 7;
+		else if (!strcmp(argv[i], "--boot"))
+			t.boot = 1;
+		else if (!strcmp(argv[i], "--dry-run"))
+			t.dry_run = 1;
+		else {
+			log_errorx("tmpfiles: unknown argument '%s' (usage: pouch-init tmpfiles [--root DIR] [--boot] [--dry-run])",
+				   argv[i]);
+			return 2;
+		}
+	}
+	r = units_tmpfiles(&t);
+	if (r < 0) {
+		errno = -r;
+		log_error("tmpfiles");
+	}
+	return r ? 1 : 0;
+}
+
 /* `pouch-init check [-c DIR] [--root DIR]`: report every problem, exit 1
  * if any. With --root, an image's tree is checked from outside: its
  * config root (DIR/etc/pouch unless -c says), users, binaries and env
@@ -518,6 +559,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
 		return ctl_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "tmpfiles") == 0)
+		return cmd_tmpfiles(argc - 1, argv + 1);
 	if (strcmp(basename_of(argv[0]), "pouchctl") == 0)
 		return ctl_main(argc, argv);
 	if (strcmp(basename_of(argv[0]), "systemctl") == 0)

@@ -212,3 +212,31 @@ kill -TERM "$NS_PID1"
 ns_wait
 expect_eq "SIGTERM to pid 1 stops it: 0 with no CMD" "$NS_RC" 0
 unset POUCH_CONTROL_SOCKET
+
+# ---- tmpfiles.d: made as root, never through a symlink someone else planted
+V=$T/tmpf
+mkdir -p "$V/etc/tmpfiles.d" "$V/usr/lib/tmpfiles.d" "$V/run" "$V/srv"
+chmod 1777 "$V/run" # writable by anyone, as /tmp is
+cp /etc/passwd /etc/group "$V/etc/"
+setpriv --reuid nobody --regid nogroup --clear-groups ln -s /etc "$V/run/app"
+ln -s /srv "$V/run/link" # root's own
+cat >"$V/usr/lib/tmpfiles.d/app.conf" <<'EOF2'
+d /run/app/planted 0755 root root -
+d /run/ok 0750 nobody nogroup -
+f /run/ok/file 0640 nobody nogroup - hello\n
+d /run/link/through 0700
+L /run/ok/l - - - - /srv
+EOF2
+printf 'd /run/vendor-hidden\n' >"$V/usr/lib/tmpfiles.d/hide.conf"
+printf 'd /run/admin\n' >"$V/etc/tmpfiles.d/hide.conf"
+"$POUCH_INIT" tmpfiles --root "$V" 2>"$T/err"; rc=$?
+check "tmpfiles: a line that would go through nobody's symlink fails, said, exit 1" sh -c "[ $rc = 1 ] &&
+	grep -q 'app.conf:1: d /run/app/planted: unable to create the directory: Operation not permitted' '$T/err'"
+check "... nothing was made where the symlink leads" test ! -e "$V/etc/planted"
+check "tmpfiles: d with owner and mode" sh -c "[ \"\$(stat -c '%U %a' '$V/run/ok')\" = 'nobody 750' ]"
+check "tmpfiles: f with its owner, mode and argument" sh -c "
+	[ \"\$(stat -c '%U %a' '$V/run/ok/file')\" = 'nobody 640' ] && [ \"\$(cat '$V/run/ok/file')\" = hello ]"
+check "tmpfiles: a root-owned symlink is followed" test -d "$V/srv/through"
+check "tmpfiles: L" sh -c "[ \"\$(readlink '$V/run/ok/l')\" = /srv ]"
+check "tmpfiles: /etc/tmpfiles.d hides the same name in /usr/lib/tmpfiles.d" sh -c "
+	[ -d '$V/run/admin' ] && [ ! -e '$V/run/vendor-hidden' ]"
