@@ -125,8 +125,9 @@ check: deps-build deps-test deps-runc deps-docker deps-cri deps-podman deps-syst
 # libFuzzer targets (clang), each run for FUZZ_TIME seconds from
 # fuzz/corpus/NAME; fuzz/run.sh prints executions and coverage
 FUZZ_TARGETS := fuzz_config fuzz_words fuzz_envfile fuzz_values fuzz_ctl fuzz_notify \
-                fuzz_bundle fuzz_runcconf
-FUZZ_LIB := $(CONFIG_SRC) init/signames.c init/ctlproto.c init/notifyproto.c init/log.c
+                fuzz_bundle fuzz_runcconf fuzz_units
+FUZZ_LIB := $(CONFIG_SRC) init/signames.c init/ctlproto.c init/notifyproto.c init/log.c \
+            $(filter-out units/systemctl.c,$(UNITS_SRC))
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -g -O1 -Wall -Wextra -Werror \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
