@@ -169,7 +169,7 @@ analyze:
 		$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -fanalyzer -c -o /dev/null $$f || exit 1; done
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
-		init config services hooks launcher
+		init config services hooks launcher units
 
 # man pages: one scdoc source each in man/, built into $(BUILD)/man
 MAN_SRC := $(wildcard man/*.scd)

@@ -84,6 +84,10 @@ static int not_hidden(const struct dirent *e)
 	return e->d_name[0] != '.';
 }
 
+/* The entries are stored in the cache's realloc'd array, which gcc 12's
+ * analyzer loses (units_cache_drop() frees them). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 static void scan_dir(const char *root, const char *dir)
 {
 	char host[PATH_MAX], path[PATH_MAX], target[PATH_MAX];
@@ -95,7 +99,7 @@ static void scan_dir(const char *root, const char *dir)
 	n = scandir(host, &names, not_hidden, alphasort);
 	for (int i = 0; i < n; i++) {
 		struct stat st;
-		struct alias *v;
+		struct alias *v, a = { 0 };
 
 		units_fmt(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		if (unit_name_valid(names[i]->d_name) &&
@@ -103,19 +107,27 @@ static void scan_dir(const char *root, const char *dir)
 		    units_readlink(root, path, target, sizeof(target)) == 0 &&
 		    strcmp(target, "/dev/null") &&
 		    strcmp(base(target), names[i]->d_name) &&
-		    unit_name_valid(base(target)) &&
-		    (v = realloc(cache.v, (cache.n + 1) * sizeof(*v)))) {
-			cache.v = v;
-			v[cache.n].link = strdup(names[i]->d_name);
-			v[cache.n].target = strdup(base(target));
-			v[cache.n].path = strdup(path);
-			if (v[cache.n].link && v[cache.n].target && v[cache.n].path)
-				cache.n++;
+		    unit_name_valid(base(target))) {
+			a.link = strdup(names[i]->d_name);
+			a.target = strdup(base(target));
+			a.path = strdup(path);
+			v = a.link && a.target && a.path
+				    ? realloc(cache.v, (cache.n + 1) * sizeof(*v))
+				    : NULL;
+			if (v) {
+				cache.v = v;
+				v[cache.n++] = a;
+			} else {
+				free(a.link);
+				free(a.target);
+				free(a.path);
+			}
 		}
 		free(names[i]);
 	}
 	free(names);
 }
+#pragma GCC diagnostic pop
 
 static void build_aliases(const char *root)
 {

@@ -343,7 +343,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* 1 enable, 0 disable, by the first matching line (none: enable) */
-static int preset_for(const char *root, const char *name)
+int units_preset_says(const char *root, const char *name)
 {
 	char **names = NULL, host[PATH_MAX], path[PATH_MAX];
 	int verdict = 1, found = 0;
@@ -395,7 +395,7 @@ static int preset_for(const char *root, const char *name)
 int units_preset(const char *root, const char *name, int mode,
 		 struct unit_changes *c)
 {
-	if (preset_for(root, name))
+	if (units_preset_says(root, name))
 		return mode == 2 ? 0 : units_enable(root, name, 0, c);
 	return mode == 1 ? 0 : units_disable(root, name, 0, c);
 }

@@ -164,6 +164,10 @@ static struct cfg_service *overridden(struct lctx *l, const struct unit *u)
 	return NULL;
 }
 
+/* gcc 12's analyzer loses the entry in the realloc'd array (it is
+ * counted before it is filled: lctx_free() frees it) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 static int add_loaded(struct lctx *l, const struct unit *u, long svc,
 		      struct unit_deps *deps)
 {
@@ -172,7 +176,7 @@ static int add_loaded(struct lctx *l, const struct unit *u, long svc,
 	if (!v)
 		return -ENOMEM;
 	l->v = v;
-	v += l->n;
+	v += l->n++; /* counted at once: lctx_free() frees what it holds */
 	memset(v, 0, sizeof(*v));
 	v->svc = svc;
 	if (deps)
@@ -181,9 +185,9 @@ static int add_loaded(struct lctx *l, const struct unit *u, long svc,
 	for (char **n = u->names; n && *n; n++)
 		if (units_strv_add(&v->names, *n, 1) < 0)
 			return -ENOMEM;
-	l->n++;
 	return v->id ? 0 : -ENOMEM;
 }
+#pragma GCC diagnostic pop
 
 /* u is a service unit: make it one of the configuration */
 static int take_service(struct lctx *l, const struct unit *u, const char *from,
@@ -306,10 +310,12 @@ static int closure(struct lctx *l)
 		if (!e)
 			return -ENOMEM;
 		f = strchr(e, '\t');
-		*f++ = '\0';
-		ln = strchr(f, '\t');
-		*ln++ = '\0';
-		r = visit(l, e, *f ? f : NULL, atoi(ln));
+		ln = f ? strchr(f + 1, '\t') : NULL;
+		if (f && ln) { /* queue() wrote NAME\tFILE\tLINE */
+			*f++ = '\0';
+			*ln++ = '\0';
+			r = visit(l, e, *f ? f : NULL, atoi(ln));
+		}
 		free(e);
 	}
 	return r;
@@ -698,7 +704,11 @@ int units_load_hook(struct cfg *cfg, const struct cfg_sources *src)
 	return units_load(cfg, src);
 }
 
-/* the loaded services of cfg, as lctx entries (for one more) */
+/* the loaded services of cfg, as lctx entries (for one more); each is
+ * counted before it is filled, so lctx_free() frees it (gcc 12's
+ * analyzer loses the entry in the realloc'd array) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 static int known_units(struct lctx *l)
 {
 	for (size_t i = 0; i < l->cfg->nsvcs; i++) {
@@ -727,6 +737,7 @@ static int known_units(struct lctx *l)
 	}
 	return 0;
 }
+#pragma GCC diagnostic pop
 
 int units_load_one(struct cfg *cfg, const struct cfg_sources *src,
 		   const char *name)

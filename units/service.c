@@ -31,6 +31,11 @@ const char *const dep_key[DEP_NKINDS] = {
 	"PartOf", "Conflicts", "ReloadPropagatedFrom", "PropagatesReloadTo",
 };
 
+/* What is set here is stored in a service of cfg->svcs, which
+ * cfg_new_service() realloc'd: gcc 12's analyzer loses it there and calls
+ * every string stored into it leaked (cfg_free_service() frees them). */
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+
 struct conv {
 	struct cfg *cfg;
 	const struct cfg_sources *src;
@@ -699,7 +704,7 @@ static void k_output(struct conv *c)
 			o->kind = OUT_NULL;
 	} else if (!strncmp(v, "append:", 7) || !strncmp(v, "file:", 5) ||
 		   !strncmp(v, "truncate:", 9)) {
-		const char *path = strchr(v, ':') + 1;
+		const char *colon = strchr(v, ':'), *path = colon ? colon + 1 : v;
 
 		if (*path != '/') {
 			bad_value(c, "an absolute path");
@@ -1412,9 +1417,12 @@ static void copy_cmd0(struct conv *c)
 		return;
 	n = cfg_count_words(s->start.v[0].argv);
 	argv = calloc(n + 1, sizeof(*argv));
-	for (size_t i = 0; argv && i < n; i++)
-		if (!(argv[i] = strdup(s->start.v[0].argv[i])))
-			c->nomem = 1;
+	for (size_t i = 0; argv && i < n; i++) {
+		if (!(argv[i] = strdup(s->start.v[0].argv[i]))) {
+			cfg_free_words(argv); /* the ones before i */
+			argv = NULL;
+		}
+	}
 	if (!argv)
 		c->nomem = 1;
 	cfg_free_words(s->argv);

@@ -750,8 +750,9 @@ static int status_one(struct sc *sc, const char *name)
 	if (ui.sysv)
 		printf("     Loaded: loaded (%s; generated)\n", ui.sv.path);
 	else if (ui.u.path)
-		printf("     Loaded: loaded (%s; %s; preset: enabled)\n", ui.u.path,
-		       unit_file_state_name(fs));
+		printf("     Loaded: loaded (%s; %s; preset: %s)\n", ui.u.path,
+		       unit_file_state_name(fs),
+		       units_preset_says(sc->root, ui.id) ? "enabled" : "disabled");
 	else
 		printf("     Loaded: loaded (pouch-init services.d)\n");
 	dropins(&ui);
@@ -933,7 +934,8 @@ static int show_one(struct sc *sc, const char *name)
 	prop(sc, "DropInPaths", buf);
 	prop(sc, "UnitFileState", exists(&ui) || ui.u.load == UNIT_MASKED
 					  ? unit_file_state_name(file_state(sc, &ui)) : "");
-	prop(sc, "UnitFilePreset", exists(&ui) ? "enabled" : "");
+	prop(sc, "UnitFilePreset", !exists(&ui) ? ""
+				   : units_preset_says(sc->root, ui.id) ? "enabled" : "disabled");
 	prop(sc, "CanStart", is_type(&ui, "service") && exists(&ui) ? "yes" : "no");
 	prop(sc, "CanStop", is_type(&ui, "service") && exists(&ui) ? "yes" : "no");
 	prop(sc, "CanReload", can_reload(&ui) ? "yes" : "no");
@@ -1171,7 +1173,7 @@ static int verb_list_unit_files(struct sc *sc, char **pats)
 			printf("%-*s %-15s %s\n", (int)w, *n, unit_file_state_name(st),
 			       st == UFS_STATIC || st == UFS_ALIAS || st == UFS_MASKED ||
 					       st == UFS_GENERATED || st == UFS_INDIRECT
-				       ? "-" : "enabled");
+				       ? "-" : units_preset_says(sc->root, *n) ? "enabled" : "disabled");
 			count++;
 		}
 		uinfo_free(&ui);

@@ -246,6 +246,9 @@ int units_unmask(const char *root, const char *name, int flags,
  * 1 enable-only, 2 disable-only. */
 int units_preset(const char *root, const char *name, int mode,
 		 struct unit_changes *c) __attribute__((warn_unused_result));
+/* What the preset files say of name: 1 enable (also when none says), 0
+ * disable. */
+int units_preset_says(const char *root, const char *name);
 /* Does the unit have an [Install] section worth enabling? */
 int unit_installable(const struct unit *u);
 
