@@ -15,7 +15,7 @@
 #include <sys/types.h>
 
 enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR,
-		  W_CTL_LISTEN, W_CTL_CLIENT };
+		  W_CTL_LISTEN, W_CTL_CLIENT, W_EXEC };
 
 #define STATUS_MAX 127		/* bytes of an sd_notify STATUS= kept */
 #define CTL_MAX_CLIENTS 64
@@ -65,6 +65,9 @@ struct rt {
 	int out_w, err_w;	/* pipe write ends given to each run */
 	struct watch wout, werr, wnotify;
 	int notifyfd;		/* its own sd_notify socket, -1 none */
+	int exec_fd[2];		/* exec result of its run, of its check (a forked child), -1 none */
+	int main_pidfd;		/* a main process it did not start (pidfile, MAINPID=), -1 none */
+	struct watch wexec[2];
 	int claim_said;		/* a refused notify message or pidfile was reported */
 	enum svc_state logged;	/* last state we reported */
 	int restart_pending;	/* ctl restart: start again once stopped */
@@ -141,6 +144,9 @@ void run_notify(struct super *sp, struct rt *r);
 void run_drain(struct super *sp, struct rt *r);
 int run_setup_output(struct super *sp, struct rt *r);
 void run_signal_group(struct rt *r, int sig);
+/* The exec result of a forked child (spawn.h) came: say a failure. */
+void run_exec_result(struct super *sp, struct rt *r, int which);
+
 /* Say that r needed a SIGKILL to stop, and remember it. */
 void run_note_kill(struct super *sp, struct rt *r, const char *why);
 

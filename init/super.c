@@ -665,6 +665,9 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 	case W_NOTIFY:
 		run_notify(sp, &sp->rt[w->idx]);
 		break;
+	case W_EXEC:
+		run_exec_result(sp, &sp->rt[w->idx >> 1], (int)(w->idx & 1));
+		break;
 	case W_OUT:
 	case W_ERR:
 		r = &sp->rt[w->idx];
@@ -805,8 +808,12 @@ static void rt_init(struct rt *r, size_t i, struct cfg_service *cfg)
 	r->out_w = r->err_w = -1;
 	r->probe_fd = -1;
 	r->notifyfd = -1;
+	r->exec_fd[0] = r->exec_fd[1] = -1;
+	r->main_pidfd = -1;
 	r->wout = (struct watch){ W_OUT, i };
 	r->werr = (struct watch){ W_ERR, i };
+	r->wexec[0] = (struct watch){ W_EXEC, (uint32_t)(i << 1) };
+	r->wexec[1] = (struct watch){ W_EXEC, (uint32_t)(i << 1 | 1) };
 }
 
 static const char *const outer_vars[] = { "NOTIFY_SOCKET", "WATCHDOG_USEC",

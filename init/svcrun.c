@@ -27,6 +27,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define PROBE_MS 100	/* readiness re-check while a service starts */
@@ -34,10 +35,22 @@
 
 extern char **environ;
 
+/* Signal the main process. One it did not start itself (a daemon from
+ * its pidfile, a MAINPID=) is held by a pidfd: once it is gone, its pid
+ * may be another process's, and that one must not get the signal. */
+static int kill_main(struct rt *r, int sig)
+{
+	if (r->svc.pid <= 0)
+		return -1;
+	if (r->main_pidfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, r->main_pidfd, sig, NULL, 0);
+	return kill(r->svc.pid, sig);
+}
+
 /* The main process alone (kill_mode mixed or process), when known. */
 static void signal_main(struct rt *r, int sig)
 {
-	if (r->svc.pid > 0 && kill(r->svc.pid, sig) == 0)
+	if (kill_main(r, sig) == 0)
 		return;
 	run_signal_group(r, sig);
 }
@@ -46,8 +59,22 @@ void run_signal_group(struct rt *r, int sig)
 {
 	if (r->pgid > 0 && kill(-r->pgid, sig) == 0)
 		return;
-	if (r->svc.pid > 0)
-		(void)kill(r->svc.pid, sig);
+	(void)kill_main(r, sig);
+}
+
+/* r follows pid, a process it did not start: held by a pidfd from now
+ * (before it is checked, so that the check and the signals are about the
+ * same process). -1 when the pid is gone already. */
+static int hold_pid(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static void take_main(struct rt *r, int pidfd)
+{
+	if (r->main_pidfd >= 0)
+		close(r->main_pidfd);
+	r->main_pidfd = pidfd;
 }
 
 static int env_add(char ***env, const char *key, const char *val)
@@ -315,13 +342,45 @@ static void journal_fds(struct rt *r, struct spawn_spec *s, int jfd[2],
 	}
 }
 
+/* A forked child's exec result pipe (spawn.h), read when it is ready. */
+static void watch_exec(struct super *sp, struct rt *r, int which, int fd)
+{
+	if (fd < 0)
+		return;
+	if (r->exec_fd[which] >= 0)
+		close(r->exec_fd[which]); /* an earlier run's, never read */
+	r->exec_fd[which] = fd;
+	if (super_watch_fd(sp, fd, &r->wexec[which]) < 0) {
+		close(fd);
+		r->exec_fd[which] = -1;
+	}
+}
+
+void run_exec_result(struct super *sp, struct rt *r, int which)
+{
+	const char *step;
+	int err;
+
+	(void)sp;
+	if (r->exec_fd[which] < 0 ||
+	    spawn_exec_result(r->exec_fd[which], &err, &step) == -EAGAIN)
+		return;
+	close(r->exec_fd[which]);
+	r->exec_fd[which] = -1;
+	if (!err)
+		return;
+	errno = err;
+	log_error("service %s: unable to %s %s", r->cfg->name, step,
+		  which ? "its check" : r->cfg->argv[0]);
+}
+
 static int start(struct super *sp, struct rt *r, pid_t *pid)
 {
 	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
 	struct spawn_spec s;
 	const char *step;
 	char **env;
-	int devnull, err, ret, jfd[2] = { -1, -1 };
+	int devnull, err, ret, jfd[2] = { -1, -1 }, efd = -1;
 
 	if (r->old_pgid > 0) {
 		/* what its last run left behind had until now */
@@ -343,8 +402,11 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	fill_spec(sp, r, &s, rl, devnull, r->cfg->argv, 0);
 	s.envp = env;
+	s.exec_fd = &efd;
 	journal_fds(r, &s, jfd, devnull);
 	ret = spawn_start_step(&s, pid, &err, &step);
+	if (ret == 0)
+		watch_exec(sp, r, 0, efd);
 	if (devnull >= 0)
 		close(devnull);
 	for (int k = 0; k < 2; k++)
@@ -363,6 +425,7 @@ static int start(struct super *sp, struct rt *r, pid_t *pid)
 	}
 	r->pgid = *pid;
 	r->sid = r->is_cmd ? 0 : *pid;
+	take_main(r, -1); /* its own child: its pid stays until reaped */
 	if (r->cfg->type == TYPE_FORKING)
 		r->launcher = *pid;
 	r->probe_at = r->cfg->ready == READY_NONE ? 0 : sp->now;
@@ -522,7 +585,7 @@ static const char *claim_refused(struct super *sp, struct rt *r, pid_t pid,
 /* A pidfile is trusted as root's when root owns it, nobody else may
  * write it and it has one name; otherwise the uid that could have
  * written it is the claim's owner (see claim_refused). */
-static int read_pidfile(struct super *sp, struct rt *r, pid_t *pid)
+static int read_pidfile(struct super *sp, struct rt *r, pid_t *pid, int *pidfd)
 {
 	const char *path = r->cfg->pidfile, *why;
 	char buf[32];
@@ -546,6 +609,9 @@ static int read_pidfile(struct super *sp, struct rt *r, pid_t *pid)
 	v = strtol(buf, &end, 10);
 	if (end == buf || (*end && *end != '\n') || v <= 1 || v > 4194304)
 		return -EAGAIN; /* not (yet) a pid */
+	*pidfd = hold_pid((pid_t)v);
+	if (*pidfd < 0 && errno == ESRCH)
+		return -EAGAIN; /* gone already (a stale pidfile) */
 	if (st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)) &&
 	    st.st_nlink == 1)
 		why = claim_refused(sp, r, (pid_t)v, 0);
@@ -557,6 +623,9 @@ static int read_pidfile(struct super *sp, struct rt *r, pid_t *pid)
 			log_warnx("service %s: pidfile %s names pid %ld, %s: not followed",
 				  r->cfg->name, path, v, why);
 		r->claim_said = 1;
+		if (*pidfd >= 0)
+			close(*pidfd);
+		*pidfd = -1;
 		return -EPERM;
 	}
 	*pid = (pid_t)v;
@@ -589,7 +658,7 @@ static int spawn_probe(struct super *sp, struct rt *r, char *const *argv,
 	struct spawn_spec s;
 	const char *step;
 	char **env;
-	int devnull, err, ret = resolve_ids(r, 0);
+	int devnull, err, efd = -1, ret = resolve_ids(r, 0);
 
 	if (ret < 0)
 		return ret;
@@ -599,7 +668,10 @@ static int spawn_probe(struct super *sp, struct rt *r, char *const *argv,
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	fill_spec(sp, r, &s, rl, devnull, argv, 1);
 	s.envp = env;
+	s.exec_fd = &efd;
 	ret = spawn_start_step(&s, pid, &err, &step);
+	if (ret == 0)
+		watch_exec(sp, r, 1, efd);
 	if (devnull >= 0)
 		close(devnull);
 	cfg_free_words(env);
@@ -696,6 +768,7 @@ static void main_exited(struct super *sp, struct rt *r, int status)
 				 WEXITSTATUS(status));
 	}
 	run_drive(sp, r, EV_EXITED, status);
+	take_main(r, -1);
 	if (!r->is_cmd && r->svc.group_alive && r->svc.state != SVC_STOPPING &&
 	    r->svc.state != SVC_DONE && r->cfg->kill_mode != KILL_PROCESS) {
 		/* its main process is gone, and it is not stopping: what is
@@ -851,13 +924,15 @@ static void probe_exec(struct super *sp, struct rt *r)
 void run_probe(struct super *sp, struct rt *r)
 {
 	pid_t pid = 0;
+	int pidfd = -1;
 
 	r->probe_at = 0;
 	if (r->svc.state != SVC_STARTING)
 		return;
 	if (r->await_pidfile) {
-		if (read_pidfile(sp, r, &pid) == 0) {
+		if (read_pidfile(sp, r, &pid, &pidfd) == 0) {
 			r->await_pidfile = 0;
+			take_main(r, pidfd);
 			r->pgid = daemon_group(sp, r, pid);
 			run_drive(sp, r, EV_FORKED, pid);
 			if (r->svc.state == SVC_STARTING)
@@ -939,11 +1014,18 @@ static void notify_msg(struct super *sp, struct rt *r, const char *buf,
 		log_info("service %s: %.*s", r->cfg->name, (int)m.status_len, m.status);
 	}
 	if (m.mainpid) {
-		why = claim_refused(sp, r, m.mainpid, -1);
-		if (why)
+		int pidfd = hold_pid(m.mainpid);
+
+		why = pidfd < 0 && errno == ESRCH ? "no such process"
+						  : claim_refused(sp, r, m.mainpid, -1);
+		if (why) {
 			refuse_once(r, "MAINPID=", (long)m.mainpid, why);
-		else
+			if (pidfd >= 0)
+				close(pidfd);
+		} else {
+			take_main(r, pidfd);
 			run_drive(sp, r, EV_FORKED, m.mainpid);
+		}
 	}
 	if (m.ready && r->svc.state == SVC_STARTING)
 		run_drive(sp, r, EV_READY, 0);
