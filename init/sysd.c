@@ -602,7 +602,9 @@ static int write_cmd_script(const char *path, const char *envfile,
 		fputc(' ', f);
 		sh_word(f, o->cmd[i]);
 	}
-	fputs("\nrc=$?\n: >", f);
+	/* pouch-runc rich-run gives a directory to take CMD's status back:
+	 * the container's own ends with reboot(2)'s SIGINT or SIGHUP */
+	fputs("\nrc=$?\n[ -d /.pouch/status ] && echo \"$rc\" >/.pouch/status/cmd\n: >", f);
 	sh_word(f, done);
 	fputs("\nEXIT_CODE=exited EXIT_STATUS=$rc ", f);
 	put_run_poststop(f, g, o);
