@@ -7,6 +7,7 @@
 #define POUCH_SUPER_INTERNAL_H
 
 #include "output.h"
+#include "hooks/hooks.h"
 #include "services/budget.h"
 #include "services/svc.h"
 #include "super.h"
@@ -15,7 +16,7 @@
 #include <sys/types.h>
 
 enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR,
-		  W_CTL_LISTEN, W_CTL_CLIENT, W_EXEC };
+		  W_CTL_LISTEN, W_CTL_CLIENT, W_EXEC, W_HOOK };
 
 #define STATUS_MAX 127		/* bytes of an sd_notify STATUS= kept */
 #define CTL_MAX_CLIENTS 64
@@ -87,8 +88,35 @@ struct rt {
 enum phase { PH_RUN = 0, PH_STOP_CMD, PH_STOP_SERVICES, PH_STOP_REST,
 	     PH_DONE };
 
+/* pid 1's life, one loop through all of it: the prestart hooks, CMD and
+ * the services (the phases above), the poststop hooks, the exit. */
+enum life { LIFE_PRESTART = 0, LIFE_RUN, LIFE_POSTSTOP, LIFE_EXIT };
+
+/* The hook that runs now, in the loop. */
+struct hookrun {
+	struct hook_phase hp;
+	int active;		/* a phase of hooks is under way */
+	pid_t pid;		/* the hook now; 0 none */
+	struct outsrc *out;
+	struct watch w;
+	int64_t began, deadline;
+	int termed, killed, cut;
+	int64_t grace_ms;	/* prestart: after a stop, then SIGKILL */
+	char *dir;		/* hp.dir's storage */
+};
+
 struct super {
 	const struct init_opts *opts;
+	struct super_plan *plan;
+	struct super_end *end;
+	enum life life;
+	struct hookrun hk;
+	int code;		/* the container's status, once the run ended */
+	int childless;		/* waitpid said there is no child left */
+	char **hooks_env;	/* what the prestart hooks added */
+	int64_t stopped_at;	/* when the stop's signal came */
+	char post_vars[5][640];	/* the poststop hooks' POUCH_* variables */
+	char *post_varp[6];
 	const struct sig_inherit *inh;
 	struct cfg *cfg;
 	struct cfg_service cmd_cfg;
@@ -149,6 +177,18 @@ void run_exec_result(struct super *sp, struct rt *r, int which);
 
 /* Say that r needed a SIGKILL to stop, and remember it. */
 void run_note_kill(struct super *sp, struct rt *r, const char *why);
+
+/* hookrun.c: the hooks of a phase, run by the loop */
+void hk_begin(struct super *sp, const char *phase, char **vars,
+	      int64_t deadline_ms);
+void hk_reaped(struct super *sp, int status);
+void hk_read(struct super *sp);
+void hk_timer(struct super *sp);
+int64_t hk_deadline(const struct super *sp);
+/* SIGTERM or SIGINT while the prestart hooks run */
+void hk_stop(struct super *sp, int sig);
+/* the loop: the phase of hooks is over */
+void super_hooks_over(struct super *sp);
 
 /* ctl.c */
 void ctl_open(struct super *sp);

@@ -419,11 +419,8 @@ static void shutdown_step(struct super *sp)
 		kill_rest(sp, SIGTERM);
 	}
 	if (sp->phase == PH_STOP_REST) {
-		siginfo_t si;
-
-		/* only look: run_reap() collects, and records, every status */
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 &&
-		    errno == ECHILD)
+		run_reap(sp);
+		if (sp->childless)
 			sp->phase = PH_DONE;
 	}
 }
@@ -481,6 +478,27 @@ static void forward(struct super *sp, int sig)
 	(void)kill(sp->opts->kill_group ? -c->svc.pid : c->svc.pid, sig);
 }
 
+/* Outside the run one rule holds: while the prestart hooks run, SIGTERM
+ * and SIGINT stop the container (the hook gets SIGTERM, CMD never
+ * starts, the poststop hooks run); every other signal is dropped, as
+ * there is no CMD yet to take it. While the poststop hooks run, every
+ * signal is dropped: they run on every exit path. */
+static void life_signal(struct super *sp, int sig)
+{
+	char buf[16];
+
+	if (sp->life == LIFE_PRESTART && (sig == SIGTERM || sig == SIGINT)) {
+		if (!sp->stop_signal) {
+			sp->stop_signal = sig;
+			sp->stopped_at = sp->now;
+		}
+		hk_stop(sp, sig);
+		return;
+	}
+	log_debug("SIG%s dropped: the %s hooks run", sig_name(sig, buf, sizeof(buf)),
+		  sp->life == LIFE_PRESTART ? "prestart" : "poststop");
+}
+
 static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo, fwd;
@@ -489,6 +507,10 @@ static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 		return; /* reaped after every batch */
 	if (loop_self_inflicted(sp->self, si))
 		return;
+	if (sp->life != LIFE_RUN) {
+		life_signal(sp, sig);
+		return;
+	}
 	if (sp->cfg->init.reload_signal && sig == sp->cfg->init.reload_signal) {
 		super_reload(sp, NULL);
 		return;
@@ -620,10 +642,12 @@ static int64_t next_deadline(const struct super *sp)
 	EARLIER(ctl_next_deadline(sp));
 	EARLIER(output_deadline(sp));
 	EARLIER(sp->watchdog_at);
-	if (sp->phase == PH_RUN && sp->cmd != NO_CMD &&
+	EARLIER(hk_deadline(sp));
+	if (sp->life == LIFE_RUN && sp->phase == PH_RUN && sp->cmd != NO_CMD &&
 	    sp->rt[sp->cmd].svc.state == SVC_WAITING)
 		EARLIER(sp->cmd_wait_until);
-	if (sp->phase != PH_RUN)
+	/* stopping, and once stopped, waiting for the output's readers */
+	if (sp->life == LIFE_RUN && sp->phase != PH_RUN)
 		EARLIER(sp->deadline);
 #undef EARLIER
 	return at;
@@ -631,6 +655,7 @@ static int64_t next_deadline(const struct super *sp)
 
 static void run_timers(struct super *sp)
 {
+	hk_timer(sp);
 	for (size_t i = 0; i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 
@@ -668,6 +693,9 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 	case W_EXEC:
 		run_exec_result(sp, &sp->rt[w->idx >> 1], (int)(w->idx & 1));
 		break;
+	case W_HOOK:
+		hk_read(sp);
+		break;
 	case W_OUT:
 	case W_ERR:
 		r = &sp->rt[w->idx];
@@ -689,6 +717,9 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 	}
 }
 
+static void finish_run(struct super *sp);
+static void begin_poststop(struct super *sp);
+
 static void loop(struct super *sp)
 {
 	struct epoll_event evs[64];
@@ -697,10 +728,14 @@ static void loop(struct super *sp)
 
 	for (;;) {
 		sp->now = loop_now_ms();
-		schedule(sp);
-		if (sp->phase != PH_RUN)
-			shutdown_step(sp);
-		if (sp->phase == PH_DONE && output_done(sp))
+		if (sp->life == LIFE_RUN) {
+			schedule(sp);
+			if (sp->phase != PH_RUN)
+				shutdown_step(sp);
+			if (sp->phase == PH_DONE && output_done(sp))
+				finish_run(sp);
+		}
+		if (sp->life == LIFE_EXIT)
 			return;
 		set_pollout(sp, &sp->qout, &sp->wqout, &sp->qout_polled);
 		set_pollout(sp, &sp->qerr, &sp->wqerr, &sp->qerr_polled);
@@ -866,10 +901,10 @@ static void open_output(struct super *sp)
 	outq_take_log(sp->errq);
 }
 
-static int setup(struct super *sp, int sigfd, char **extra_env)
+/* What every run needs: the loop's epoll set, the signalfd, pid 1's
+ * output, the state directory. */
+static int setup_base(struct super *sp, int sigfd)
 {
-	struct rlimit hard;
-
 	sp->self = getpid();
 	sp->is_pid1 = sp->self == 1;
 	sp->sigfd = sigfd;
@@ -882,6 +917,17 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 	if (super_watch_fd(sp, sigfd, &sp->wsig) < 0)
 		return -errno;
 	open_output(sp);
+	if (state_dir_open(state_dir_configured(sp->cfg->init.state_dir),
+			   sp->state_dir, sizeof(sp->state_dir)) < 0)
+		sp->state_dir[0] = '\0';
+	return 0;
+}
+
+/* CMD and the services, with the env the prestart hooks made. */
+static int setup_services(struct super *sp, char **extra_env)
+{
+	struct rlimit hard;
+
 	/* many services, many pipes: take the hard limit for ourselves and
 	 * give children back what we inherited */
 	getrlimit(RLIMIT_NOFILE, &sp->nofile);
@@ -902,9 +948,6 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 			drop_vars(env, outer_vars);
 		sp->base_env = env;
 	}
-	if (state_dir_open(state_dir_configured(sp->cfg->init.state_dir),
-			   sp->state_dir, sizeof(sp->state_dir)) < 0)
-		sp->state_dir[0] = '\0';
 	sp->n = sp->cfg->nsvcs + (sp->opts->cmd ? 1 : 0);
 	sp->rt = calloc(sp->n ? sp->n : 1, sizeof(*sp->rt));
 	if (!sp->rt)
@@ -984,6 +1027,13 @@ static void fill_end(const struct super *sp, struct super_end *end)
 
 static void teardown(struct super *sp)
 {
+	if (sp->hk.out)
+		outsrc_free(sp->hk.out);
+	if (sp->hk.active)
+		hook_phase_end(&sp->hk.hp);
+	free(sp->hk.dir);
+	cfg_free_words(sp->hooks_env);
+	cfg_free_words(sp->hk.hp.env);
 	ctl_close(sp);
 	/* the first configuration is the caller's; reloads made the rest */
 	for (size_t i = 0; i < sp->nold; i++) {
@@ -999,7 +1049,8 @@ static void teardown(struct super *sp)
 	}
 	for (size_t i = 0; sp->rt && i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
-		int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd };
+		int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd,
+			      r->exec_fd[0], r->exec_fd[1], r->main_pidfd };
 		char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
 		output_free(r);
@@ -1031,10 +1082,137 @@ static void teardown(struct super *sp)
 		close(sp->epfd);
 }
 
+/* Are there poststop hooks (whose time the stop keeps)? */
+static int poststop_used(const struct init_opts *o)
+{
+	char *dir;
+	int used;
+
+	if (asprintf(&dir, "%s/hooks/poststop.d", o->config_dir) < 0)
+		return 0;
+	used = hook_dir_used(dir);
+	free(dir);
+	return used;
+}
+
+/* The prestart hooks ran, or were stopped: CMD and the services, or
+ * the poststop hooks, or the end. */
+static void enter_run(struct super *sp)
+{
+	if (!sp->plan->services) {
+		sp->plan->env = sp->hooks_env; /* the caller's now */
+		sp->hooks_env = NULL;
+		sp->life = LIFE_EXIT;
+		return;
+	}
+	if (setup_services(sp, sp->hooks_env) < 0) {
+		log_error("unable to set up the supervisor");
+		sp->code = 125;
+		begin_poststop(sp);
+		return;
+	}
+	sp->life = LIFE_RUN;
+	sp->cmd_wait_until = sp->now + sp->cfg->init.cmd_ready_timeout_ms;
+	sp->watchdog_ms = outer_watchdog_ms();
+	if (sp->watchdog_ms > 0)
+		sp->watchdog_at = sp->now + sp->watchdog_ms;
+	outer_update(sp);
+	run_reap(sp);
+}
+
+/* CMD and the services have stopped: the status, then the poststop hooks. */
+static void finish_run(struct super *sp)
+{
+	output_finish(sp);
+	sp->code = exit_status(sp);
+	sp->now = loop_now_ms();
+	fill_end(sp, sp->end);
+	begin_poststop(sp);
+}
+
+/* The poststop hooks see how the container stopped. */
+static void begin_poststop(struct super *sp)
+{
+	const struct super_end *e = sp->end;
+	char sbuf[16], **vars = sp->post_varp;
+	int sig = e->exit_signal;
+
+	if (!sp->plan->poststop) {
+		sp->life = LIFE_EXIT;
+		return;
+	}
+	sp->life = LIFE_POSTSTOP;
+	if (sp->plan->vars) {
+		hk_begin(sp, "poststop", sp->plan->vars, e->poststop_until);
+		return;
+	}
+	if (sp->code != 128 + sig)
+		sig = 0; /* the signal name only when it is the status */
+	snprintf(sp->post_vars[0], sizeof(sp->post_vars[0]), "POUCH_HOOK=poststop");
+	snprintf(sp->post_vars[1], sizeof(sp->post_vars[1]), "POUCH_EXIT_CODE=%d", sp->code);
+	snprintf(sp->post_vars[2], sizeof(sp->post_vars[2]), "POUCH_EXIT_SIGNAL=%s",
+		 sig ? sig_name(sig, sbuf, sizeof(sbuf)) : "");
+	snprintf(sp->post_vars[3], sizeof(sp->post_vars[3]), "POUCH_STOP_REASON=%s", e->reason);
+	snprintf(sp->post_vars[4], sizeof(sp->post_vars[4]), "POUCH_KILLED=%s", e->killed);
+	for (int i = 0; i < 5; i++)
+		vars[i] = sp->post_vars[i];
+	vars[5] = NULL;
+	hk_begin(sp, "poststop", vars, e->poststop_until);
+}
+
+/* A stop that began at t: the poststop hooks end with the budget, and
+ * keep their reserve when the rest ran late. 0: no budget. */
+static int64_t stop_end(const struct budget *b, int64_t t, int64_t now)
+{
+	int64_t until = t + b->total_ms;
+
+	if (!b->total_ms)
+		return 0;
+	return until < now + b->reserve_ms ? now + b->reserve_ms : until;
+}
+
+void super_hooks_over(struct super *sp)
+{
+	struct hook_phase *hp = &sp->hk.hp;
+	int prestart = !strcmp(hp->phase, "prestart");
+	int failures = hp->failures, abort = hp->stop_on_failure;
+
+	sp->plan->failures += failures;
+	if (prestart) {
+		sp->hooks_env = hp->env;
+		hp->env = NULL;
+	}
+	hook_phase_end(hp);
+	if (!prestart) {
+		sp->life = LIFE_EXIT;
+		if (!sp->plan->services)
+			sp->code = failures ? 1 : 0;
+		return;
+	}
+	if (sp->stop_signal) {
+		sp->code = 128 + sp->stop_signal;
+		sp->end->reason = "signal";
+		sp->end->poststop_until = stop_end(&sp->b, sp->stopped_at, sp->now);
+		sp->plan->stop_signal = sp->stop_signal;
+		begin_poststop(sp);
+	} else if (failures && abort) {
+		log_errorx("a prestart hook failed: not starting (prestart_failure = abort)");
+		sp->code = 125;
+		sp->end->reason = "prestart-failed";
+		begin_poststop(sp);
+	} else {
+		if (failures)
+			log_warnx("%d prestart hook%s failed; going on (prestart_failure = continue)",
+				  failures, failures == 1 ? "" : "s");
+		enter_run(sp);
+	}
+}
+
 int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
-	      struct cfg *cfg, int sigfd, char **extra_env, int has_poststop,
+	      struct cfg *cfg, int sigfd, struct super_plan *plan,
 	      struct super_end *end)
 {
+	static char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
 	struct super sp;
 	int code;
 
@@ -1043,31 +1221,38 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	sp.inh = inh;
 	sp.cfg = cfg;
 	sp.cfg_orig = cfg;
+	sp.plan = plan;
+	sp.end = end;
 	sp.epfd = -1;
 	sp.ctlfd = -1;
+	sp.cmd = NO_CMD;
 	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
 		sp.clients[i].fd = -1;
 	sp.qout.fd = sp.qerr.fd = -1;
-	sp.has_poststop = has_poststop;
+	sp.has_poststop = plan->poststop && poststop_used(opts);
 	memset(end, 0, sizeof(*end));
 	end->reason = "shutdown";
-	if (setup(&sp, sigfd, extra_env) < 0) {
-		log_error("unable to set up the supervisor");
+	plan->env = NULL;
+	plan->failures = plan->stop_signal = 0;
+	if (setup_base(&sp, sigfd) < 0) {
+		log_error("unable to set up pid 1's loop");
 		teardown(&sp);
 		return 125;
 	}
 	sp.now = loop_now_ms();
-	sp.cmd_wait_until = sp.now + cfg->init.cmd_ready_timeout_ms;
-	sp.watchdog_ms = outer_watchdog_ms();
-	if (sp.watchdog_ms > 0)
-		sp.watchdog_at = sp.now + sp.watchdog_ms;
-	outer_update(&sp);
-	run_reap(&sp);
-	loop(&sp);
-	output_finish(&sp);
-	code = exit_status(&sp);
-	sp.now = loop_now_ms();
-	fill_end(&sp, end);
+	budget_plan(cfg, sp.has_poststop, &sp.b);
+	if (plan->prestart) {
+		sp.life = LIFE_PRESTART;
+		sp.hk.grace_ms = sp.b.stop_ms;
+		hk_begin(&sp, "prestart", pre_vars, 0);
+	} else if (plan->services) {
+		enter_run(&sp);
+	} else {
+		begin_poststop(&sp);
+	}
+	if (sp.life != LIFE_EXIT)
+		loop(&sp);
+	code = sp.code;
 	teardown(&sp);
 	return code;
 }
@@ -1087,7 +1272,8 @@ static int slot_free(const struct rt *r)
 static void rt_release(struct super *sp, struct rt *r)
 {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd };
+	int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd,
+		      r->exec_fd[0], r->exec_fd[1], r->main_pidfd };
 
 	if (r->notifyfd >= 0 && super_notify_name(sp, r, path, sizeof(path)) == 0)
 		(void)unlink(path);

@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -801,7 +800,14 @@ void run_reap(struct super *sp)
 	int status, what, orphans = 0;
 	pid_t pid;
 
+	/* the one place pid 1 waits for a child: every exit is routed from
+	 * here, and no child left at all is known from here too */
+	sp->childless = 0;
 	while ((pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
+		if (pid == sp->hk.pid && !WIFSTOPPED(status)) {
+			hk_reaped(sp, status);
+			continue;
+		}
 		r = find_pid(sp, pid, &what);
 		if (WIFSTOPPED(status)) {
 			int sig = WSTOPSIG(status);
@@ -824,24 +830,30 @@ void run_reap(struct super *sp)
 		else
 			main_exited(sp, r, status);
 	}
+	if (pid < 0 && errno == ECHILD)
+		sp->childless = 1;
 	if (orphans || sp->phase != PH_RUN)
 		check_groups(sp);
 }
 
 /* A connect in progress: 1 connected, 0 not yet, -1 failed (closed
  * unless pending). */
+/* A connect in progress: 1 it connected, 0 not yet, -1 it failed (the
+ * socket is closed then). Asked without waiting: its error, else whether
+ * it has a peer. */
 static int connect_done(int *fd)
 {
-	struct pollfd p = { *fd, POLLOUT, 0 };
-	socklen_t len = sizeof(int);
-	int err = 0, ok;
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(int), plen = sizeof(peer);
+	int err = 0;
 
-	if (poll(&p, 1, 0) == 0)
+	if (getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && !err &&
+	    getpeername(*fd, (struct sockaddr *)&peer, &plen) < 0 &&
+	    errno == ENOTCONN)
 		return 0;
-	ok = getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
 	close(*fd);
 	*fd = -1;
-	return ok ? 1 : -1;
+	return err ? -1 : 1;
 }
 
 /* Start a non-blocking connect to host (numeric; NULL: the family's

@@ -9,6 +9,8 @@
 #include "signames.h"
 #include "config/values.h"
 #include "hooks/hooks.h"
+#include "spawn.h"
+#include "super.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -418,22 +420,22 @@ void sysd_exec(const struct init_opts *o, const char *relay_dir)
 int sysd_poststop(int argc, char **argv)
 {
 	const char *code = getenv("EXIT_CODE"), *status = getenv("EXIT_STATUS");
-	const char *dir = "/etc/pouch";
 	char v1[64], v2[64], v3[64], *vars[] = { "POUCH_HOOK=poststop", v1, v2, v3, NULL };
-	struct hook_run h = { .sigfd = -1 };
+	struct init_opts o = { .config_dir = "/etc/pouch" };
+	struct super_plan plan = { .poststop = 1, .vars = vars };
+	struct super_end end;
 	struct sig_inherit inh;
-	int r;
-	char hooks[4096];
-	int sig = 0, ec = 0;
+	sigset_t block;
+	struct cfg cfg;
+	int sig = 0, ec = 0, sigfd, r;
 
-	int64_t timeout_ms = 30000;
-
+	plan.hook_timeout_ms = 30000;
 	for (int i = 1; i + 1 < argc; i++) {
 		if (!strcmp(argv[i], "-c"))
-			dir = argv[i + 1];
+			o.config_dir = argv[i + 1];
 		if (!strcmp(argv[i], "-t") &&
-		    cfg_parse_duration_ms(argv[i + 1], &timeout_ms) < 0)
-			timeout_ms = 30000;
+		    cfg_parse_duration_ms(argv[i + 1], &plan.hook_timeout_ms) < 0)
+			plan.hook_timeout_ms = 30000;
 	}
 	if (code && strcmp(code, "exited") == 0 && status)
 		ec = atoi(status);
@@ -443,24 +445,20 @@ int sysd_poststop(int argc, char **argv)
 	snprintf(v2, sizeof(v2), "POUCH_EXIT_SIGNAL=%s", sig > 0 ? status : "");
 	snprintf(v3, sizeof(v3), "POUCH_STOP_REASON=%s",
 		 code && strcmp(code, "exited") ? "signal" : "cmd-exited");
-	snprintf(hooks, sizeof(hooks), "%s/hooks/poststop.d", dir);
-	sigset_t block;
-
+	/* run by systemd, not pid 1: only SIGCHLD is ours to read */
 	sigemptyset(&inh.mask);
 	sigemptyset(&inh.ignored);
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	(void)sigprocmask(SIG_BLOCK, &block, NULL);
-	h.sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
-	h.phase = "poststop";
-	h.dir = hooks;
-	h.timeout_ms = timeout_ms;
-	h.vars = vars;
-	h.inh = &inh;
-	r = hook_run_phase(&h);
-	if (h.sigfd >= 0)
-		close(h.sigfd);
-	return r < 0 ? 1 : 0;
+	sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		return 1;
+	cfg_defaults(&cfg);
+	r = super_run(&o, &inh, &cfg, sigfd, &plan, &end);
+	close(sigfd);
+	cfg_free(&cfg);
+	return r ? 1 : 0;
 }
 
 /* A word in single quotes for /bin/sh. */
