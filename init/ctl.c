@@ -131,9 +131,14 @@ void ctl_open(struct super *sp)
 	char dir[108], *slash;
 	mode_t old;
 
+	sp->ctlfd = -1;
+	sp->clients = calloc(CTL_MAX_CLIENTS, sizeof(*sp->clients));
+	if (!sp->clients) {
+		log_warnx("no control socket: out of memory");
+		return;
+	}
 	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
 		sp->clients[i].fd = -1;
-	sp->ctlfd = -1;
 	if (sp->cfg->init.control_socket)
 		snprintf(sp->ctl_path, sizeof(sp->ctl_path), "%s",
 			 sp->cfg->init.control_socket);
@@ -174,9 +179,11 @@ fail:
 
 void ctl_close(struct super *sp)
 {
-	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+	for (int i = 0; sp->clients && i < CTL_MAX_CLIENTS; i++)
 		if (sp->clients[i].fd >= 0)
 			drop(sp, &sp->clients[i]);
+	free(sp->clients);
+	sp->clients = NULL;
 	if (sp->ctlfd >= 0) {
 		close(sp->ctlfd);
 		(void)unlink(sp->ctl_path);
@@ -486,10 +493,13 @@ static void handle(struct super *sp, struct ctl_client *c, char *line)
 
 void ctl_event(struct super *sp, size_t idx, uint32_t events)
 {
-	struct ctl_client *c = &sp->clients[idx];
+	struct ctl_client *c;
 	char *nl;
 	ssize_t r;
 
+	if (!sp->clients || idx >= CTL_MAX_CLIENTS)
+		return;
+	c = &sp->clients[idx];
 	if (idx >= CTL_MAX_CLIENTS || c->fd < 0)
 		return;
 	if (c->outlen && (events & EPOLLOUT)) {
@@ -526,7 +536,7 @@ void ctl_event(struct super *sp, size_t idx, uint32_t events)
 
 void ctl_tick(struct super *sp)
 {
-	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
+	for (size_t i = 0; sp->clients && i < CTL_MAX_CLIENTS; i++) {
 		struct ctl_client *c = &sp->clients[i];
 
 		if (c->fd < 0)
@@ -557,7 +567,7 @@ int64_t ctl_next_deadline(const struct super *sp)
 {
 	int64_t at = 0;
 
-	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
+	for (size_t i = 0; sp->clients && i < CTL_MAX_CLIENTS; i++) {
 		const struct ctl_client *c = &sp->clients[i];
 
 		if (c->fd >= 0 && c->deadline && (at == 0 || c->deadline < at))

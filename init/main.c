@@ -322,11 +322,9 @@ static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 	return super_run(o, inh, cfg, sigfd, &plan, &e);
 }
 
-static void become_reaper(struct loop *l)
+static void become_reaper(void)
 {
-	l->self = getpid();
-	l->is_pid1 = l->self == 1;
-	if (l->is_pid1)
+	if (getpid() == 1)
 		return;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("unable to become a child subreaper");
@@ -334,37 +332,13 @@ static void become_reaper(struct loop *l)
 		log_info("not pid 1: running as a child subreaper");
 }
 
-static void start_cmd(struct loop *l)
-{
-	struct spawn_spec sp;
-	int r, err;
-
-	spawn_spec_init(&sp, l->inh, l->opts->cmd);
-	sp.group = SPAWN_PGRP;
-	sp.tty_foreground = 1;
-	r = spawn_start(&sp, &l->cmd_pid, &err);
-	if (r < 0) {
-		errno = -r;
-		log_error("unable to start %s", l->opts->cmd[0]);
-		exit(EXIT_SETUP);
-	}
-	l->cmd_running = 1;
-	if (err) {
-		errno = err;
-		log_error("unable to exec %s", l->opts->cmd[0]);
-		return; /* the child exits 126/127; the loop reaps it */
-	}
-	log_info("started %s (pid %d)", l->opts->cmd[0], (int)l->cmd_pid);
-}
-
 int main(int argc, char **argv)
 {
 	static struct sig_inherit inh;
 	struct init_opts opts;
-	struct loop l = { .opts = &opts, .inh = &inh };
 	struct cfg cfg;
 	sigset_t all;
-	int r;
+	int r, sigfd;
 
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
@@ -394,23 +368,23 @@ int main(int argc, char **argv)
 	if (!opts.cmd && cfg.nsvcs == 0)
 		fatalx(EXIT_SETUP, "no command given and no services in %s/services.d (see --help)",
 		       opts.config_dir);
-	become_reaper(&l);
-	l.sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (l.sigfd < 0) {
+	become_reaper();
+	sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0) {
 		log_error("unable to open a signalfd");
 		return EXIT_SETUP;
 	}
 	if (opts.stop_timeout_ms >= 0)
 		cfg.init.shutdown_timeout_ms = opts.stop_timeout_ms;
 	if (opts.mode == MODE_SYSTEMD || opts.mode == MODE_SBIN_INIT) {
-		r = systemd_main(&opts, &inh, &cfg, l.sigfd);
+		r = systemd_main(&opts, &inh, &cfg, sigfd);
 		cfg_free(&cfg);
 		return r;
 	}
 	if (opts.mode == MODE_POUCH &&
 	    (cfg.nsvcs > 0 || opts.initscript ||
 	     (config_present(opts.config_dir) && uses_hooks(&opts)))) {
-		r = rich_main(&opts, &inh, &cfg, l.sigfd);
+		r = rich_main(&opts, &inh, &cfg, sigfd);
 		cfg_free(&cfg);
 		return r;
 	}
@@ -421,7 +395,7 @@ int main(int argc, char **argv)
 		struct super_end e;
 
 		only.config_dir = "/nonexistent";
-		r = super_run(&only, &inh, &cfg, l.sigfd, &plan, &e);
+		r = super_run(&only, &inh, &cfg, sigfd, &plan, &e);
 		if (r || plan.failures || plan.stop_signal)
 			fatalx(plan.stop_signal ? 128 + plan.stop_signal : EXIT_SETUP,
 			       "--initscript failed: not starting");
@@ -433,9 +407,15 @@ int main(int argc, char **argv)
 		}
 		cfg_free_words(plan.env);
 	}
-	if (opts.mode != MODE_DUMB_INIT || opts.stop_timeout_ms >= 0)
-		l.stop_timeout_ms = cfg.init.shutdown_timeout_ms;
-	cfg_free(&cfg);
-	start_cmd(&l);
-	return loop_run(&l);
+	{
+		/* CMD alone, in the same loop */
+		struct super_plan plan = { .plain = 1 };
+		struct super_end e;
+
+		if (opts.mode != MODE_DUMB_INIT || opts.stop_timeout_ms >= 0)
+			plan.stop_timeout_ms = cfg.init.shutdown_timeout_ms;
+		r = super_run(&opts, &inh, &cfg, sigfd, &plan, &e);
+		cfg_free(&cfg);
+		return r;
+	}
 }

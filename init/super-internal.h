@@ -16,7 +16,7 @@
 #include <sys/types.h>
 
 enum watch_kind { W_SIGNAL, W_NOTIFY, W_OUT, W_ERR, W_QOUT, W_QERR,
-		  W_CTL_LISTEN, W_CTL_CLIENT, W_EXEC, W_HOOK };
+		  W_CTL_LISTEN, W_CTL_CLIENT, W_EXEC, W_HOOK, W_RELAY };
 
 #define STATUS_MAX 127		/* bytes of an sd_notify STATUS= kept */
 #define CTL_MAX_CLIENTS 64
@@ -113,9 +113,14 @@ struct super {
 	struct hookrun hk;
 	int code;		/* the container's status, once the run ended */
 	int childless;		/* waitpid said there is no child left */
+	/* plain: CMD alone (no services.d), reaped, forwarded, its status */
+	struct outsrc *relay[2];	/* systemd mode's relay of CMD's output */
+	pid_t plain_pid;
+	int plain_running;
+	int64_t kill_at;	/* SIGKILL to CMD then; 0 none */
 	char **hooks_env;	/* what the prestart hooks added */
 	int64_t stopped_at;	/* when the stop's signal came */
-	char post_vars[5][640];	/* the poststop hooks' POUCH_* variables */
+	char (*post_vars)[640];	/* the poststop hooks' POUCH_* variables (5) */
 	char *post_varp[6];
 	const struct sig_inherit *inh;
 	struct cfg *cfg;
@@ -151,7 +156,7 @@ struct super {
 	/* control socket */
 	int ctlfd;
 	char ctl_path[108];
-	struct ctl_client clients[CTL_MAX_CLIENTS];
+	struct ctl_client *clients; /* CTL_MAX_CLIENTS, made with the socket */
 	struct cfg *cfg_orig;	/* the caller's */
 	struct cfg **old_cfgs;	/* replaced by reloads, kept until exit */
 	size_t nold;
@@ -177,6 +182,13 @@ void run_exec_result(struct super *sp, struct rt *r, int which);
 
 /* Say that r needed a SIGKILL to stop, and remember it. */
 void run_note_kill(struct super *sp, struct rt *r, const char *why);
+
+/* plain.c: CMD alone */
+struct signalfd_siginfo;
+void plain_start(struct super *sp);
+void plain_signal(struct super *sp, const struct signalfd_siginfo *si);
+void plain_reaped(struct super *sp, pid_t pid, int status);
+void plain_timer(struct super *sp);
 
 /* hookrun.c: the hooks of a phase, run by the loop */
 void hk_begin(struct super *sp, const char *phase, char **vars,

@@ -499,6 +499,44 @@ static void life_signal(struct super *sp, int sig)
 		  sp->life == LIFE_PRESTART ? "prestart" : "poststop");
 }
 
+/* systemd mode's relay: CMD's two FIFOs (opened for writing too, so
+ * that a restart of CMD's unit never ends them) to pid 1's stdout and
+ * stderr, as CMD wrote them. */
+static void relay_start(struct super *sp)
+{
+	for (int i = 0; i < 2; i++) {
+		int fd = open(sp->plan->relay[i], O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd < 0) {
+			log_warn("unable to relay %s", sp->plan->relay[i]);
+			continue;
+		}
+		sp->relay[i] = outsrc_new(fd, NULL, sp->epfd,
+					  ((uint64_t)W_RELAY << 32) | (uint32_t)i);
+		if (!sp->relay[i]) {
+			close(fd);
+			continue;
+		}
+		outsrc_retarget(sp->relay[i], i ? sp->errq : &sp->qout);
+	}
+	sp->life = LIFE_RUN;
+}
+
+static void relay_end(struct super *sp)
+{
+	for (int i = 0; i < 2; i++) {
+		if (!sp->relay[i])
+			continue;
+		(void)outsrc_read(sp->relay[i]);
+		outsrc_finish(sp->relay[i]);
+		outsrc_free(sp->relay[i]);
+		sp->relay[i] = NULL;
+	}
+	(void)outq_flush(&sp->qout);
+	(void)outq_flush(sp->errq);
+	sp->life = LIFE_EXIT;
+}
+
 static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo, fwd;
@@ -507,6 +545,17 @@ static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 		return; /* reaped after every batch */
 	if (loop_self_inflicted(sp->self, si))
 		return;
+	if (sp->plan->plain) {
+		plain_signal(sp, si);
+		return;
+	}
+	if (sp->plan->relay[0]) {
+		/* systemd-shutdown's SIGTERM (or an operator's) ends the relay,
+		 * once what it holds is out */
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+			relay_end(sp);
+		return;
+	}
 	if (sp->life != LIFE_RUN) {
 		life_signal(sp, sig);
 		return;
@@ -643,6 +692,7 @@ static int64_t next_deadline(const struct super *sp)
 	EARLIER(output_deadline(sp));
 	EARLIER(sp->watchdog_at);
 	EARLIER(hk_deadline(sp));
+	EARLIER(sp->kill_at);
 	if (sp->life == LIFE_RUN && sp->phase == PH_RUN && sp->cmd != NO_CMD &&
 	    sp->rt[sp->cmd].svc.state == SVC_WAITING)
 		EARLIER(sp->cmd_wait_until);
@@ -656,6 +706,7 @@ static int64_t next_deadline(const struct super *sp)
 static void run_timers(struct super *sp)
 {
 	hk_timer(sp);
+	plain_timer(sp);
 	for (size_t i = 0; i < sp->n; i++) {
 		struct rt *r = &sp->rt[i];
 
@@ -696,6 +747,10 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 	case W_HOOK:
 		hk_read(sp);
 		break;
+	case W_RELAY:
+		if (w->idx < 2 && sp->relay[w->idx])
+			(void)outsrc_read(sp->relay[w->idx]);
+		break;
 	case W_OUT:
 	case W_ERR:
 		r = &sp->rt[w->idx];
@@ -728,7 +783,7 @@ static void loop(struct super *sp)
 
 	for (;;) {
 		sp->now = loop_now_ms();
-		if (sp->life == LIFE_RUN) {
+		if (sp->life == LIFE_RUN && !sp->plan->plain && !sp->plan->relay[0]) {
 			schedule(sp);
 			if (sp->phase != PH_RUN)
 				shutdown_step(sp);
@@ -916,7 +971,11 @@ static int setup_base(struct super *sp, int sigfd)
 	sp->wqerr.kind = W_QERR;
 	if (super_watch_fd(sp, sigfd, &sp->wsig) < 0)
 		return -errno;
+	if (sp->plan->plain)
+		return 0; /* CMD has the terminal and the output; no socket */
 	open_output(sp);
+	if (sp->plan->relay[0])
+		return 0;
 	if (state_dir_open(state_dir_configured(sp->cfg->init.state_dir),
 			   sp->state_dir, sizeof(sp->state_dir)) < 0)
 		sp->state_dir[0] = '\0';
@@ -1027,11 +1086,15 @@ static void fill_end(const struct super *sp, struct super_end *end)
 
 static void teardown(struct super *sp)
 {
+	for (int i = 0; i < 2; i++)
+		if (sp->relay[i])
+			outsrc_free(sp->relay[i]);
 	if (sp->hk.out)
 		outsrc_free(sp->hk.out);
 	if (sp->hk.active)
 		hook_phase_end(&sp->hk.hp);
 	free(sp->hk.dir);
+	free(sp->post_vars);
 	cfg_free_words(sp->hooks_env);
 	cfg_free_words(sp->hk.hp.env);
 	ctl_close(sp);
@@ -1142,6 +1205,12 @@ static void begin_poststop(struct super *sp)
 		return;
 	}
 	sp->life = LIFE_POSTSTOP;
+	if (!sp->plan->vars && !sp->post_vars &&
+	    !(sp->post_vars = calloc(5, sizeof(*sp->post_vars)))) {
+		log_warnx("poststop hooks: out of memory");
+		sp->life = LIFE_EXIT;
+		return;
+	}
 	if (sp->plan->vars) {
 		hk_begin(sp, "poststop", sp->plan->vars, e->poststop_until);
 		return;
@@ -1226,8 +1295,6 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	sp.epfd = -1;
 	sp.ctlfd = -1;
 	sp.cmd = NO_CMD;
-	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
-		sp.clients[i].fd = -1;
 	sp.qout.fd = sp.qerr.fd = -1;
 	sp.has_poststop = plan->poststop && poststop_used(opts);
 	memset(end, 0, sizeof(*end));
@@ -1241,7 +1308,12 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	}
 	sp.now = loop_now_ms();
 	budget_plan(cfg, sp.has_poststop, &sp.b);
-	if (plan->prestart) {
+	if (plan->plain) {
+		plain_start(&sp);
+		run_reap(&sp); /* CMD may be gone already */
+	} else if (plan->relay[0]) {
+		relay_start(&sp);
+	} else if (plan->prestart) {
 		sp.life = LIFE_PRESTART;
 		sp.hk.grace_ms = sp.b.stop_ms;
 		hk_begin(&sp, "prestart", pre_vars, 0);

@@ -29,6 +29,9 @@ struct super_end {
  * hooks alone, systemd's ExecStopPost the poststop hooks alone. */
 struct super_plan {
 	int prestart, services, poststop;
+	int plain;		/* CMD alone, as tini runs it: reap, forward, its status */
+	const char *relay[2];	/* systemd mode's relay: these FIFOs to stdout, stderr */
+	int64_t stop_timeout_ms; /* plain: SIGKILL CMD this long after SIGTERM; 0 never */
 	char **vars;		/* poststop alone: its POUCH_* variables */
 	int64_t hook_timeout_ms; /* > 0: instead of [hooks] timeout */
 	/* out */

@@ -804,6 +804,10 @@ void run_reap(struct super *sp)
 	 * here, and no child left at all is known from here too */
 	sp->childless = 0;
 	while ((pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
+		if (sp->plan->plain) {
+			plain_reaped(sp, pid, status);
+			continue;
+		}
 		if (pid == sp->hk.pid && !WIFSTOPPED(status)) {
 			hk_reaped(sp, status);
 			continue;

@@ -353,17 +353,20 @@ int sysd_write_units(const struct sysd_gen *g, const struct init_opts *o,
 }
 
 /* A child that copies what CMD writes into the two FIFOs to the
- * container's stdout and stderr; it outlives the exec of systemd, which
- * reaps it. It takes signals as any process does: systemd-shutdown's
- * SIGTERM ends it at once (with every signal blocked, as pid 1 had them,
- * systemd-shutdown waited 90 s for it). */
-static int start_relay(const char *dir)
+ * container's stdout and stderr, with pid 1's own loop (whole lines, no
+ * blocking); it outlives the exec of systemd, which reaps it, and ends
+ * on systemd-shutdown's SIGTERM (with its mask of all signals blocked it
+ * would have held systemd-shutdown 90 s). */
+static int start_relay(const struct init_opts *o, const char *dir)
 {
 	char out[256], err[256];
-	struct pollfd p[2];
-	char buf[65536];
-	sigset_t none;
+	struct super_plan plan = { .relay = { out, err } };
+	struct super_end end;
+	struct sig_inherit inh;
+	struct cfg cfg;
+	sigset_t mine;
 	pid_t pid;
+	int sigfd;
 
 	snprintf(out, sizeof(out), "%s/cmd.stdout", dir);
 	snprintf(err, sizeof(err), "%s/cmd.stderr", dir);
@@ -375,26 +378,21 @@ static int start_relay(const char *dir)
 	pid = fork();
 	if (pid != 0)
 		return pid < 0 ? -errno : 0;
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	(void)setsid(); /* not in CMD's way, nor in its terminal's */
-	/* the relay: O_RDWR so that it never sees end of file */
-	p[0].fd = open(out, O_RDWR | O_CLOEXEC);
-	p[1].fd = open(err, O_RDWR | O_CLOEXEC);
-	p[0].events = p[1].events = POLLIN;
-	for (;;) {
-		if (poll(p, 2, -1) < 0)
-			continue;
-		for (int i = 0; i < 2; i++) {
-			ssize_t n;
-
-			if (!(p[i].revents & POLLIN))
-				continue;
-			n = read(p[i].fd, buf, sizeof(buf));
-			if (n > 0 && write(i + 1, buf, (size_t)n) < 0)
-				_exit(0);
-		}
-	}
+	sigemptyset(&inh.mask);
+	sigemptyset(&inh.ignored);
+	sigemptyset(&mine);
+	sigaddset(&mine, SIGTERM);
+	sigaddset(&mine, SIGINT);
+	sigaddset(&mine, SIGHUP);
+	sigaddset(&mine, SIGCHLD);
+	(void)sigprocmask(SIG_SETMASK, &mine, NULL);
+	sigfd = signalfd(-1, &mine, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		_exit(1);
+	cfg_defaults(&cfg);
+	(void)super_run(o, &inh, &cfg, sigfd, &plan, &end);
+	_exit(0);
 }
 
 void sysd_exec(const struct init_opts *o, const char *relay_dir)
@@ -405,7 +403,7 @@ void sysd_exec(const struct init_opts *o, const char *relay_dir)
 	sigset_t none;
 
 	sigemptyset(&none);
-	if (o->mode == MODE_SYSTEMD && start_relay(relay_dir) < 0)
+	if (o->mode == MODE_SYSTEMD && start_relay(o, relay_dir) < 0)
 		log_warn("unable to relay CMD's output");
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	for (size_t i = 0; o->mode == MODE_SYSTEMD && systemd[i]; i++)
