@@ -51,6 +51,13 @@ static void start_next(struct super *sp)
 		close(p[1]);
 		if (devnull >= 0)
 			close(devnull);
+		if (h->pid > 0 && pidmap_put(&sp->pm, h->pid, PM_HOOK, 0, 0) < 0) {
+			log_errorx("%s hook %s: out of memory to track it: killed",
+				   h->hp.phase, h->hp.name);
+			(void)kill(-h->pid, SIGKILL);
+			(void)kill(h->pid, SIGKILL);
+			h->pid = 0; /* reaped as an orphan */
+		}
 		if (h->pid <= 0) {
 			close(p[0]);
 			hook_phase_done(&h->hp, -1);

@@ -39,6 +39,14 @@ void plain_start(struct super *sp)
 	}
 	sp->plain_running = 1;
 	sp->life = LIFE_RUN;
+	if (pidmap_put(&sp->pm, sp->plain_pid, PM_PLAIN, 0, 0) < 0) {
+		log_errorx("out of memory to track %s: killed", sp->opts->cmd[0]);
+		(void)kill(sp->plain_pid, SIGKILL);
+		sp->plain_running = 0;
+		sp->code = 125;
+		sp->life = LIFE_EXIT;
+		return;
+	}
 	if (err) {
 		errno = err;
 		log_error("unable to exec %s", sp->opts->cmd[0]);
@@ -106,7 +114,7 @@ void plain_reaped(struct super *sp, pid_t pid, int status)
 	char buf[16];
 
 	if (pid != sp->plain_pid || !sp->plain_running)
-		return; /* an orphan: reaped, nothing else to do */
+		return;
 	if (WIFSTOPPED(status)) {
 		cmd_stopped(sp, WSTOPSIG(status));
 		return;

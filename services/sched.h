@@ -132,9 +132,10 @@ int64_t sched_next_deadline(const struct sched *s);
  * to count a failure as. */
 enum sched_role sched_spawned(struct sched *s, size_t u, pid_t pid);
 void sched_spawn_failed(struct sched *s, size_t u, int status);
-/* A process of u exited (init reaped it); group_alive: others of u's
- * process group still run. */
-void sched_reaped(struct sched *s, size_t u, enum sched_role role,
+/* A process of u exited (init reaped it): pid, in the role it was filed
+ * under (ignored when u no longer has it in that role); group_alive:
+ * others of u's process group still run. */
+void sched_reaped(struct sched *s, size_t u, enum sched_role role, pid_t pid,
 		  int status, int group_alive);
 /* Units that wait for their process group to empty (init checks them
  * after reaping orphans), and the news that it did. */
@@ -163,6 +164,8 @@ void sched_no_children(struct sched *s);
 int sched_start(struct sched *s, size_t u);
 int sched_stop(struct sched *s, size_t u);
 int sched_restart(struct sched *s, size_t u);
+/* sig to u's main process, or its process group; -1 when it has none. */
+int sched_signal(struct sched *s, size_t u, int sig, int group);
 
 /* A new, valid configuration: start new services, stop removed ones,
  * restart changed ones; cmd: CMD's configuration made from its [cmd]. */
