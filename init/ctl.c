@@ -12,6 +12,7 @@
 #include "signames.h"
 #include "config/values.h"
 #include "ctlproto.h"
+#include "sock.h"
 #include "super-internal.h"
 
 #include <errno.h>
@@ -167,6 +168,7 @@ void ctl_open(struct super *sp)
 		goto fail;
 	}
 	umask(old);
+	(void)sock_refuse_fds(sp->ctlfd); /* root's only: no fallback needed */
 	if (listen(sp->ctlfd, 64) < 0 || super_watch_fd(sp, sp->ctlfd, &w) < 0)
 		goto fail;
 	return;

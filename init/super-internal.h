@@ -58,6 +58,7 @@ struct rt {
 	int out_w, err_w;	/* pipe write ends given to each run */
 	struct watch wout, werr, wnotify;
 	int notifyfd;		/* its own sd_notify socket, -1 none */
+	int refuses_fds;	/* ... and it takes no SCM_RIGHTS */
 	int probe_fd;		/* readiness tcp connect in progress */
 	int exec_fd[2];		/* exec result of its run, of its check (a forked child), -1 none */
 	int main_pidfd;		/* a main process it did not start (pidfile, MAINPID=), -1 none */

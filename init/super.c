@@ -7,6 +7,7 @@
 #include "loop.h"
 #include "signames.h"
 #include "outer.h"
+#include "sock.h"
 #include "state.h"
 #include "super-internal.h"
 
@@ -411,6 +412,7 @@ static void loop(struct super *sp)
 		if (n < 0 && errno != EINTR)
 			log_warn("epoll_wait");
 		sp->now = loop_now_ms();
+		sched_clock(&sp->sch, sp->now);
 		for (int i = 0; i < n; i++)
 			on_event(sp, &evs[i]);
 		run_timers(sp);
@@ -485,6 +487,8 @@ int super_open_notify(struct super *sp, size_t idx)
 	 * still says READY=1); what counts is the sender's credentials,
 	 * checked for every message (the socket is in pid 1's own private
 	 * directory: no other container sees it) */
+	if (r->notifyfd >= 0) /* descriptors sent along: sock.h */
+		r->refuses_fds = sock_refuse_fds(r->notifyfd) == 0;
 	old = umask(0111);
 	err = r->notifyfd < 0 ||
 	      setsockopt(r->notifyfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||

@@ -12,6 +12,7 @@
 #include "notifyproto.h"
 #include "outer.h"
 #include "proc.h"
+#include "sock.h"
 #include "super-internal.h"
 
 #include <arpa/inet.h>
@@ -525,8 +526,9 @@ static void notify_msg(struct super *sp, size_t i, const char *buf,
 		sched_ready(&sp->sch, i);
 }
 
-/* The sender's credentials (the kernel's, SO_PASSCRED); descriptors sent
- * along are closed (FDSTORE is not kept). */
+/* The sender's credentials (the kernel's, SO_PASSCRED). The socket takes
+ * no descriptors; where the kernel cannot refuse them, those sent along
+ * are closed without waiting (FDSTORE is not kept). */
 static const struct ucred *take_cmsgs(struct msghdr *mh)
 {
 	const struct ucred *cred = NULL;
@@ -538,12 +540,8 @@ static const struct ucred *take_cmsgs(struct msghdr *mh)
 		if (cm->cmsg_type == SCM_CREDENTIALS &&
 		    cm->cmsg_len >= CMSG_LEN(sizeof(struct ucred)))
 			cred = (const struct ucred *)CMSG_DATA(cm);
-		if (cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		for (int *fd = (int *)CMSG_DATA(cm);
-		     (char *)fd < (char *)cm + cm->cmsg_len; fd++)
-			close(*fd);
 	}
+	sock_drop_fds(mh);
 	return cred;
 }
 
@@ -899,11 +897,13 @@ void run_release(struct super *sp, size_t i)
 {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct rt *r = &sp->rt[i];
-	int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd,
+	int fds[] = { r->out_w, r->err_w, r->probe_fd,
 		      r->exec_fd[0], r->exec_fd[1], r->main_pidfd };
 
 	if (r->notifyfd >= 0 && super_notify_name(sp, i, path, sizeof(path)) == 0)
 		(void)unlink(path);
+	if (r->notifyfd >= 0)
+		sock_close(r->notifyfd, r->refuses_fds);
 	/* what it still holds is written first */
 	outsrc_free(r->out);
 	outsrc_free(r->err);

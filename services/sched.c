@@ -678,6 +678,11 @@ void sched_step(struct sched *s, int64_t now)
 		stop_step(s);
 }
 
+void sched_clock(struct sched *s, int64_t now)
+{
+	s->now = now;
+}
+
 void sched_tick(struct sched *s, int64_t now)
 {
 	s->now = now;

@@ -124,6 +124,9 @@ int sched_take(struct sched *s, struct sched_act *a);
 void sched_step(struct sched *s, int64_t now);
 /* Timers that are due. */
 void sched_tick(struct sched *s, int64_t now);
+/* The time of the events that follow (call when the loop wakes: an
+ * exit's restart delay counts from now, not from the last step). */
+void sched_clock(struct sched *s, int64_t now);
 /* The earliest deadline, CLOCK_MONOTONIC ms; 0: none. */
 int64_t sched_next_deadline(const struct sched *s);
 

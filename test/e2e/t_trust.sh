@@ -405,3 +405,29 @@ check "a gone MAINPID's reused pid does not get the service's stop signal" pgrep
 kill "$victim" 2>/dev/null; pkill -fx 'sleep 1018'
 ns_kill
 true
+
+# ---- descriptors sent along with a notification: a socket whose close
+# lingers for an hour must not stop pid 1 (it would, if pid 1 took it and
+# closed it)
+ctl_conf
+mkdir -m 777 "$T/linger"
+svc lingerer <<EOF2
+[service]
+type = notify
+user = nobody
+exec = $PT notify-linger READY=1 $T/linger/said
+EOF2
+svc other <<EOF2
+[service]
+exec = sleep 1020
+EOF2
+ns_start -c "$C" -- sleep 1000
+wait_for 10 test -s "$T/linger/said"
+sleep 0.5
+check "pid 1 still answers after a service sent it a lingering socket" timeout 5 "$POUCH_INIT" ctl --socket "$SOCK" status other
+expect_eq "the notify socket does not take descriptors (the sender is told)" "$(cat "$T/linger/said" 2>/dev/null)" refused
+check "the notification itself still counts" wait_for 5 is_state lingerer running
+# (its end resets the connection: a pid 1 stuck in close goes on)
+pkill -fx "$PT notify-linger READY=1 $T/linger/said"
+ns_kill
+true

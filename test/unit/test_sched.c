@@ -614,8 +614,10 @@ static void test_routing(void)
 	CHECK(lacks(acts(&s), "exited:n"));
 	sched_reaped(&s, 0, ROLE_PROBE, 20, EXIT(0), 0); /* not its probe */
 	CHECK(lacks(acts(&s), "state:n"));
+	sched_clock(&s, 5000); /* the loop woke, long after its last step */
 	sched_reaped(&s, 0, ROLE_MAIN, 20, EXIT(1), 0);
 	CHECK(has(acts(&s), "exited:n state:n:backoff"));
+	CHECK_EQ(s.u[0].svc.timer_at, 5000 + sv[0].restart_delay_ms);
 	sched_free(&s);
 	cfg.svcs = NULL;
 	cfg.nsvcs = 0;
