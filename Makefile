@@ -42,10 +42,10 @@ UNITS_SRC := units/syntax.c units/names.c units/path.c units/spec.c \
              units/sysv.c units/cond.c units/dirs.c units/tmpfiles.c \
              units/install.c units/report.c \
              units/systemctl.c
-INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) $(UNITS_SRC) init/log.c init/signames.c \
+INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) $(UNITS_SRC) init/log.c init/signames.c init/pidmap.c \
             init/opts.c init/spawn.c init/loop.c init/output.c \
-            init/svcrun.c init/super.c init/sysd.c init/ctl.c init/ctlproto.c init/outer.c \
-            init/ctlcli.c init/state.c init/proc.c init/notifyproto.c
+            init/svcrun.c init/svcstart.c init/super.c init/sysd.c init/ctl.c init/ctlproto.c init/outer.c \
+            init/ctlcli.c init/state.c init/proc.c init/sock.c init/notifyproto.c init/hookrun.c init/plain.c
 INIT_MAIN := init/main.c
 HELPER_SRC := test/helpers/pt.c
 UNIT_SRC := $(wildcard test/unit/test_*.c)

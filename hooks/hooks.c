@@ -1,25 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * The hook runner; see hooks.h. A small loop of its own around ppoll():
- * the signalfd (to reap and to notice a stop) and the hook's output pipe,
- * with the hook's deadline as the timeout.
+ * The hooks of a phase as a list, and its rules (order, what is skipped or
+ * refused, the env file); see hooks.h. Running them is pid 1's loop's.
  */
 #include "hooks.h"
 #include "config/config.h"
 #include "init/log.h"
-#include "init/loop.h"
-#include "init/output.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,18 +52,8 @@ int hook_dir_used(const char *dir)
 	return n > 0;
 }
 
-/* One running hook. */
-struct hook_proc {
-	const char *name;
-	pid_t pid;
-	int status;
-	int done;
-	struct outsrc out;
-	char label[OUT_NAME_MAX + 1]; /* "phase/name", its output's prefix */
-};
-
 struct env_read {
-	struct hook_run *h;
+	struct hook_phase *h;
 	const char *path;
 };
 
@@ -77,7 +62,7 @@ struct env_read {
 static void bad_env_line(void *arg, int line, const char *text)
 {
 	struct env_read *er = arg;
-	struct hook_run *h = er->h;
+	struct hook_phase *h = er->h;
 	uint64_t id = 1469598103934665603ULL ^ (uint64_t)line, *n;
 
 	for (const char *t = text; *t; t++)
@@ -90,11 +75,11 @@ static void bad_env_line(void *arg, int line, const char *text)
 	n = realloc(h->warned, (h->nwarned + 1) * sizeof(*n));
 	if (!n)
 		return;
-	n[h->nwarned++] = id;
 	h->warned = n;
+	h->warned[h->nwarned++] = id;
 }
 
-static void read_env_file(struct hook_run *h, const char *path)
+static void read_env_file(struct hook_phase *h, const char *path)
 {
 	struct env_read er = { h, path };
 	int err;
@@ -106,218 +91,19 @@ static void read_env_file(struct hook_run *h, const char *path)
 	free(text);
 }
 
-static char **hook_env(const struct hook_run *h)
+
+/* The env a hook runs with: pid 1's, what earlier prestart hooks added,
+ * the phase's POUCH_* variables. */
+static char **hook_env(const struct hook_phase *h)
 {
 	char **env = NULL;
 
 	if (cfg_env_merge(&env, environ) < 0 || cfg_env_merge(&env, h->env) < 0 ||
-	    cfg_env_merge(&env, h->vars) < 0) {
+	    cfg_env_merge(&env, h->pvars) < 0) {
 		cfg_free_words(env);
 		return NULL;
 	}
 	return env;
-}
-
-static void on_signals(struct hook_run *h, struct hook_proc *p)
-{
-	struct signalfd_siginfo si[16];
-	ssize_t n;
-	pid_t pid;
-	int st;
-
-	while ((n = read(h->sigfd, si, sizeof(si))) > 0) {
-		for (ssize_t i = 0; i < n / (ssize_t)sizeof(*si); i++) {
-			int sig = (int)si[i].ssi_signo;
-
-			if ((sig == SIGTERM || sig == SIGINT) && !h->stop_signal) {
-				h->stop_signal = sig;
-				h->stopped_at = loop_now_ms();
-			}
-		}
-	}
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (pid == p->pid) {
-			p->status = st;
-			p->done = 1;
-		}
-	}
-}
-
-/* A hook's output is read only while pid 1's stderr takes what was read
- * before: a hook that writes faster than the reader waits in write(), as
- * it would on a terminal, and nothing is dropped. One read of HOOK_READ
- * bytes fits the queue whatever the lines (a prefix of at most 66 bytes
- * on each 1-byte line). */
-#define HOOK_READ 4096
-
-/* Read what the hook wrote, keeping to the queue's room; 1 at EOF. */
-static int relay(struct hook_proc *p, int *empty)
-{
-	struct outq *q = p->out.q;
-
-	*empty = 0;
-	if (q && q->len && !outq_flush(q))
-		return 0;
-	return outsrc_read_max(&p->out, HOOK_READ, empty);
-}
-
-/* Wait for the hook with its deadline; kill its group when it overruns.
- * Then take what is left in its pipe (not waiting for its children that
- * may keep it open). */
-static void wait_hook(struct hook_run *h, struct hook_proc *p, int64_t deadline)
-{
-	struct outq *q = p->out.q;
-	struct pollfd pfd[3];
-	struct timespec ts;
-	int64_t left, began = loop_now_ms();
-	int killed = 0, empty = 0, termed = 0, cut = deadline < began + h->timeout_ms;
-
-	for (;;) {
-		int queued = q && q->len && q->fd >= 0;
-
-		if (p->done && (p->out.fd < 0 || (empty && !queued)))
-			break;
-		/* SIGTERM to pid 1 while a prestart hook runs: the hook is
-		 * stopped too (TERM, then SIGKILL after the grace) */
-		if (h->stop_signal && !termed && !p->done &&
-		    !strcmp(h->phase, "prestart")) {
-			termed = 1;
-			(void)kill(-p->pid, SIGTERM);
-			if (h->stop_grace_ms > 0 &&
-			    loop_now_ms() + h->stop_grace_ms < deadline) {
-				deadline = loop_now_ms() + h->stop_grace_ms;
-				cut = 1;
-			}
-		}
-		left = deadline - loop_now_ms();
-		if (left <= 0 && !p->done && !killed) {
-			log_warnx("%s hook %s: no result after %lld ms (%s): SIGKILL to its process group",
-				  h->phase, p->name, (long long)(loop_now_ms() - began),
-				  termed ? "the container is stopping"
-				  : cut ? "the stop budget ended" : "[hooks] timeout");
-			(void)kill(-p->pid, SIGKILL);
-			killed = 1;
-		}
-		if (left <= 0 && p->done)
-			break; /* the reader stalls: leave the rest */
-		if (left < 0)
-			left = 0;
-		ts.tv_sec = left / 1000;
-		ts.tv_nsec = (left % 1000) * 1000000;
-		pfd[0] = (struct pollfd){ h->sigfd, POLLIN, 0 };
-		pfd[1] = (struct pollfd){ queued || p->done ? -1 : p->out.fd, POLLIN, 0 };
-		pfd[2] = (struct pollfd){ queued ? q->fd : -1, POLLOUT, 0 };
-		if (!p->done || queued) {
-			if (ppoll(pfd, 3, killed ? NULL : &ts, NULL) < 0 &&
-			    errno != EINTR)
-				break;
-			if (pfd[2].revents)
-				(void)outq_flush(q);
-		}
-		if (p->out.fd >= 0 && (pfd[1].revents || p->done) && relay(p, &empty)) {
-			close(p->out.fd);
-			p->out.fd = -1;
-		}
-		if (!p->done)
-			on_signals(h, p);
-	}
-	if (p->out.fd >= 0) {
-		outsrc_flush(&p->out);
-		close(p->out.fd);
-		p->out.fd = -1;
-	}
-	if (killed)
-		p->status = SIGKILL;
-}
-
-/* Each hook has [hooks] timeout, and all of them end with the phase. */
-static int64_t hook_deadline(const struct hook_run *h)
-{
-	int64_t at = loop_now_ms() + h->timeout_ms;
-
-	return h->deadline_ms && h->deadline_ms < at ? h->deadline_ms : at;
-}
-
-static int run_one(struct hook_run *h, char **argv, const char *name,
-		   struct outq *q)
-{
-	struct hook_proc p = { .name = name };
-	struct spawn_spec sp;
-	char **env = hook_env(h);
-	int pipefd[2], err, devnull;
-
-	if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
-		cfg_free_words(env);
-		log_error("%s hook %s: unable to start", h->phase, name);
-		return -1;
-	}
-	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	spawn_spec_init(&sp, h->inh, argv);
-	sp.envp = env;
-	sp.group = SPAWN_SESSION;
-	sp.close_fds = 1;
-	sp.fds[0] = devnull;
-	sp.fds[1] = sp.fds[2] = pipefd[1];
-	p.out.fd = pipefd[0];
-	p.out.q = q;
-	snprintf(p.label, sizeof(p.label), "%s/%s", h->phase, name);
-	p.out.name = p.label;
-	if (spawn_start(&sp, &p.pid, &err) < 0) {
-		log_error("%s hook %s: unable to start", h->phase, name);
-		p.done = 1;
-		p.status = 126 << 8;
-	} else if (err) {
-		errno = err;
-		log_error("%s hook %s: unable to exec %s", h->phase, name, argv[0]);
-	}
-	close(pipefd[1]);
-	if (devnull >= 0)
-		close(devnull);
-	cfg_free_words(env);
-	(void)fcntl(p.out.fd, F_SETFL, O_NONBLOCK);
-	if (!p.done)
-		wait_hook(h, &p, hook_deadline(h));
-	if (p.out.fd >= 0)
-		close(p.out.fd);
-	(void)outq_flush(q);
-	if (WIFEXITED(p.status) && WEXITSTATUS(p.status) == 0)
-		return 0;
-	if (WIFSIGNALED(p.status))
-		log_errorx("%s hook %s: killed by signal %d", h->phase, name,
-			   WTERMSIG(p.status));
-	else
-		log_errorx("%s hook %s: failed with status %d", h->phase, name,
-			   WEXITSTATUS(p.status));
-	return -1;
-}
-
-/* After each prestart hook, what it wrote to POUCH_ENV_FILE is taken in. */
-static int after_hook(struct hook_run *h, int r, const char *envfile)
-{
-	if (envfile)
-		read_env_file(h, envfile);
-	if (r < 0)
-		h->failures++;
-	return r < 0 && h->stop_on_failure ? -1 : 0;
-}
-
-static int run_initscript(struct hook_run *h, struct outq *q,
-			  const char *envfile)
-{
-	const char *why;
-	char **argv = cfg_split_words(h->initscript, &why);
-	int r;
-
-	if (!argv || !argv[0]) {
-		log_errorx("--initscript '%s': %s", h->initscript,
-			   argv ? "empty" : why);
-		cfg_free_words(argv);
-		h->failures++;
-		return h->stop_on_failure ? -1 : 0;
-	}
-	r = run_one(h, argv, "initscript", q);
-	cfg_free_words(argv);
-	return after_hook(h, r, envfile);
 }
 
 /* Why a file in a hooks directory does not run (skipped with a warning),
@@ -332,67 +118,6 @@ static const char *not_runnable(const char *path, const char *name)
 	if (!why && access(path, X_OK) < 0)
 		why = "not executable";
 	return why;
-}
-
-static int run_file(struct hook_run *h, struct outq *q, const char *envfile,
-		    const char *name)
-{
-	char *path, *argv[2], msg[PATH_MAX + 128];
-	const char *why;
-	int r;
-
-	if (asprintf(&path, "%s/%s", h->dir, name) < 0)
-		return after_hook(h, -1, envfile);
-	why = not_runnable(path, name);
-	r = why ? 0 : cfg_path_unsafe(path, geteuid(), msg, sizeof(msg));
-	if (why) {
-		log_warnx("%s hook %s skipped: %s", h->phase, name, why);
-	} else if (r != 0) {
-		if (r < 0)
-			snprintf(msg, sizeof(msg), "%s", strerror(-r));
-		log_errorx("%s hook %s refused: %s", h->phase, name, msg);
-		r = after_hook(h, -1, envfile);
-	} else {
-		argv[0] = path;
-		argv[1] = NULL;
-		r = after_hook(h, run_one(h, argv, name, q), envfile);
-	}
-	free(path);
-	return r;
-}
-
-/* The phase's end has passed: the hook is not started, and that is said. */
-static int out_of_time(const struct hook_run *h, const char *name)
-{
-	if (!h->deadline_ms || loop_now_ms() < h->deadline_ms)
-		return 0;
-	log_warnx("%s hook %s not run: the stop budget is spent", h->phase, name);
-	return 1;
-}
-
-static int run_dir(struct hook_run *h, struct outq *q, const char *envfile)
-{
-	struct dirent **list = NULL;
-	int n = scandir(h->dir, &list, is_file, alphasort), ret = 0, refused = 0;
-	char msg[PATH_MAX + 128];
-
-	/* the directory and hooks/ above it: nobody else may add a hook */
-	if (n > 0 && cfg_path_unsafe(h->dir, geteuid(), msg, sizeof(msg)) > 0) {
-		log_errorx("%s hooks refused: %s", h->phase, msg);
-		ret = after_hook(h, -1, envfile);
-		refused = 1;
-	}
-	for (int i = 0; i < n; i++) {
-		/* a stop skips the rest of the prestart hooks, never a poststop
-		 * hook: those run on every exit path */
-		if (!refused && ret == 0 &&
-		    !(h->stop_signal && !strcmp(h->phase, "prestart")) &&
-		    !out_of_time(h, list[i]->d_name))
-			ret = run_file(h, q, envfile, list[i]->d_name);
-		free(list[i]);
-	}
-	free(list);
-	return ret;
 }
 
 /* Report every hook (and hooks directory) others could change. */
@@ -466,52 +191,176 @@ static char *make_env_file(const char *dir, char **var)
 	return path;
 }
 
-int hook_run_phase(struct hook_run *h)
+
+int hook_phase_begin(struct hook_phase *h)
 {
-	char *envfile = NULL, *envvar = NULL, **vars = NULL;
-	struct outq q;
-	int ret = 0;
+	char msg[PATH_MAX + 128];
+	char *envvar = NULL;
 
+	h->list = NULL;
+	h->n = scandir(h->dir, &h->list, is_file, alphasort);
+	if (h->n < 0)
+		h->n = 0;
+	h->next = 0;
 	h->failures = 0;
-	if (outq_open(&q, 2) < 0)
-		q.fd = -1;
-	if (strcmp(h->phase, "prestart") == 0) {
-		/* with no state directory, that was said already */
-		envfile = make_env_file(h->state_dir, &envvar);
-		if (!envfile && h->state_dir)
-			log_warn("unable to create the prestart env file in %s",
-				 h->state_dir);
-		for (char **v = h->vars; v && *v; v++)
-			if (cfg_env_set(&vars, *v) < 0)
-				log_warnx("out of memory");
-		if (envvar && cfg_env_set(&vars, envvar) < 0)
-			log_warnx("out of memory");
-		{
-			char **keep = h->vars;
-
-			h->vars = vars;
-			if (h->initscript)
-				ret = run_initscript(h, &q, envfile);
-			if (ret == 0)
-				ret = run_dir(h, &q, envfile);
-			h->vars = keep;
-		}
-	} else {
-		ret = run_dir(h, &q, NULL);
+	h->stopped = 0;
+	h->refused = 0;
+	h->init_done = !h->initscript;
+	h->pvars = NULL;
+	h->envfile = NULL;
+	h->argv = NULL;
+	h->hook_env = NULL;
+	/* the directory and hooks/ above it: nobody else may add a hook */
+	if (h->n > 0 && cfg_path_unsafe(h->dir, geteuid(), msg, sizeof(msg)) > 0) {
+		log_errorx("%s hooks refused: %s", h->phase, msg);
+		h->refused = 1;
+		h->failures++;
 	}
-	if (envfile)
-		(void)unlink(envfile);
+	for (char **v = h->vars; v && *v; v++)
+		if (cfg_env_set(&h->pvars, *v) < 0)
+			return -ENOMEM;
+	if (strcmp(h->phase, "prestart"))
+		return 0;
+	/* with no state directory, that was said already */
+	h->envfile = make_env_file(h->state_dir, &envvar);
+	if (!h->envfile && h->state_dir)
+		log_warn("unable to create the prestart env file in %s", h->state_dir);
+	if (envvar && cfg_env_set(&h->pvars, envvar) < 0) {
+		free(envvar);
+		return -ENOMEM;
+	}
+	free(envvar);
+	return 0;
+}
+
+/* The phase ends early: a failure with prestart_failure = abort, a stop
+ * during the prestart hooks. Poststop hooks all run. */
+static int over(const struct hook_phase *h)
+{
+	int prestart = !strcmp(h->phase, "prestart");
+
+	if (!prestart)
+		return 0;
+	return h->stopped || h->refused || (h->failures && h->stop_on_failure);
+}
+
+/* The phase's end has passed: the hook is not started, and that is said. */
+static int out_of_time(const struct hook_phase *h, const char *name, int64_t now)
+{
+	if (!h->deadline_ms || now < h->deadline_ms)
+		return 0;
+	log_warnx("%s hook %s not run: the stop budget is spent", h->phase, name);
+	return 1;
+}
+
+static void clear_current(struct hook_phase *h)
+{
+	cfg_free_words(h->argv);
+	cfg_free_words(h->hook_env);
+	h->argv = h->hook_env = NULL;
+}
+
+/* The initscript's words, or -1 (said, counted) when it has none. */
+static int initscript_argv(struct hook_phase *h)
+{
+	const char *why;
+
+	h->argv = cfg_split_words(h->initscript, &why);
+	if (h->argv && h->argv[0])
+		return 0;
+	log_errorx("--initscript '%s': %s", h->initscript, h->argv ? "empty" : why);
+	cfg_free_words(h->argv);
+	h->argv = NULL;
+	h->failures++;
+	return -1;
+}
+
+int hook_phase_next(struct hook_phase *h, int64_t now)
+{
+	clear_current(h);
+	if (!h->init_done) {
+		h->init_done = 1;
+		snprintf(h->name, sizeof(h->name), "initscript");
+		if (!over(h) && initscript_argv(h) == 0)
+			goto found;
+	}
+	while (h->next < h->n && !over(h)) {
+		const char *name = h->list[h->next++]->d_name, *why;
+		char *path, msg[PATH_MAX + 128];
+		int r;
+
+		if (out_of_time(h, name, now) || asprintf(&path, "%s/%s", h->dir, name) < 0)
+			continue;
+		why = not_runnable(path, name);
+		r = why ? 0 : cfg_path_unsafe(path, geteuid(), msg, sizeof(msg));
+		if (why) {
+			log_warnx("%s hook %s skipped: %s", h->phase, name, why);
+		} else if (r != 0) {
+			if (r < 0)
+				snprintf(msg, sizeof(msg), "%s", strerror(-r));
+			log_errorx("%s hook %s refused: %s", h->phase, name, msg);
+			h->failures++;
+			hook_env_taken(h);
+		} else if (!(h->argv = calloc(2, sizeof(*h->argv)))) {
+			h->failures++;
+		} else {
+			h->argv[0] = path;
+			path = NULL;
+			snprintf(h->name, sizeof(h->name), "%s", name);
+			free(path);
+			goto found;
+		}
+		free(path);
+	}
+	return 0;
+found:
+	h->hook_env = hook_env(h);
+	if (!h->hook_env) {
+		log_errorx("%s hook %s: out of memory", h->phase, h->name);
+		h->failures++;
+		clear_current(h);
+		return hook_phase_next(h, now);
+	}
+	return 1;
+}
+
+void hook_env_taken(struct hook_phase *h)
+{
+	if (h->envfile)
+		read_env_file(h, h->envfile);
+}
+
+void hook_phase_done(struct hook_phase *h, int status)
+{
+	hook_env_taken(h);
+	if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	h->failures++;
+	if (status < 0)
+		return; /* could not start: said by whoever tried */
+	if (WIFSIGNALED(status))
+		log_errorx("%s hook %s: killed by signal %d", h->phase, h->name,
+			   WTERMSIG(status));
+	else
+		log_errorx("%s hook %s: failed with status %d", h->phase, h->name,
+			   WEXITSTATUS(status));
+}
+
+void hook_phase_end(struct hook_phase *h)
+{
+	clear_current(h);
+	for (int i = 0; i < h->n; i++)
+		free(h->list[i]);
+	free(h->list);
+	h->list = NULL;
+	h->n = 0;
+	if (h->envfile)
+		(void)unlink(h->envfile);
+	free(h->envfile);
+	h->envfile = NULL;
+	cfg_free_words(h->pvars);
+	h->pvars = NULL;
 	free(h->warned);
 	h->warned = NULL;
 	h->nwarned = 0;
-	free(envfile);
-	free(envvar);
-	cfg_free_words(vars);
-	if (!outq_flush(&q) || q.dropped)
-		log_warnx("%s hooks: %llu bytes of their output were lost (stderr stalled)",
-			  h->phase, (unsigned long long)(q.len + q.dropped));
-	free(q.buf);
-	if (q.fd >= 0)
-		close(q.fd);
-	return h->failures ? -1 : ret;
 }

@@ -1,44 +1,63 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Prestart and poststop hooks: every executable in a hooks directory, in
- * byte order of file name, each in its own process group with a deadline,
- * its output prefixed on pouch-init's stderr. While hooks run, pid 1 keeps
- * reaping and keeps reading its signals.
+ * byte order of file name, and their rules (what is skipped or refused,
+ * the env file the prestart hooks write). pid 1's loop runs them, each in
+ * its own session with a deadline, its output prefixed on pid 1's stderr.
  */
 #ifndef POUCH_HOOKS_H
 #define POUCH_HOOKS_H
 
-#include "init/spawn.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct hook_run {
+/* One phase's hooks: the initscript (prestart), then every file of the
+ * directory in byte order. pid 1's loop runs each with hook_phase_next's
+ * argv and env, and says how it ended with hook_phase_done. */
+struct hook_phase {
+	/* in */
 	const char *phase;	  /* "prestart" or "poststop" */
 	const char *dir;	  /* CONFIG/hooks/PHASE.d */
 	const char *initscript;	  /* prestart: "PATH ARGS", run first */
 	const char *state_dir;	  /* prestart: holds the env file; NULL: none */
 	int64_t timeout_ms;	  /* per hook */
 	int64_t deadline_ms;	  /* CLOCK_MONOTONIC end of the phase; 0: none */
-	int stop_on_failure;	  /* abort: stop at the first failure */
-	int sigfd;
-	const struct sig_inherit *inh;
+	int stop_on_failure;	  /* prestart_failure = abort */
 	char **vars;		  /* POUCH_* variables for this phase */
-	char **env;		  /* prestart: the env file's additions (out) */
-	int stop_signal;	  /* out: SIGTERM/SIGINT arrived meanwhile */
-	int64_t stopped_at;	  /* out: when it arrived */
-	int64_t stop_grace_ms;	  /* prestart: a running hook has this long after
-				   * SIGTERM before SIGKILL; 0: its timeout */
-	int failures;		  /* out */
-	uint64_t *warned;	  /* env file lines warned about (private) */
+	int stopped;		  /* set by the loop: a stop during prestart */
+	/* out */
+	char **env;		  /* prestart: the env file's additions */
+	int failures;
+	char name[256];		  /* the hook now: its name ... */
+	char **argv;		  /* ... its command ... */
+	char **hook_env;	  /* ... and its environment */
+	/* private */
+	struct dirent **list;
+	int n, next, refused, init_done;
+	char *envfile;
+	char **pvars;
+	uint64_t *warned;	  /* env file lines warned about */
 	size_t nwarned;
 };
 
 /* Why a file in a hooks directory is skipped, or NULL to run it. */
 const char *hook_skip_reason(const char *name);
 
-/* Run the phase. Returns 0, or -1 when a hook failed (see failures). */
-int hook_run_phase(struct hook_run *h);
+/* List the phase's hooks (and, for prestart, make its env file). 0 or
+ * -errno. */
+int hook_phase_begin(struct hook_phase *h) __attribute__((warn_unused_result));
+/* The next hook to run into h->name, h->argv, h->hook_env; 0 when the
+ * phase is over (all run, a prestart stop, an abort). Skipped and refused
+ * hooks are said and passed over. */
+int hook_phase_next(struct hook_phase *h, int64_t now);
+/* The hook last given ended with wait status status (-1: it could not be
+ * started): what it wrote to POUCH_ENV_FILE is taken in, a failure said
+ * and counted. */
+void hook_phase_done(struct hook_phase *h, int status);
+/* Read the env file again (after a refused hook). */
+void hook_env_taken(struct hook_phase *h);
+void hook_phase_end(struct hook_phase *h);
 
 /* Does CONFIG/hooks/PHASE.d hold any file? */
 int hook_dir_used(const char *dir);

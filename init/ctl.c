@@ -12,6 +12,7 @@
 #include "signames.h"
 #include "config/values.h"
 #include "ctlproto.h"
+#include "sock.h"
 #include "super-internal.h"
 
 #include <errno.h>
@@ -131,9 +132,14 @@ void ctl_open(struct super *sp)
 	char dir[108], *slash;
 	mode_t old;
 
+	sp->ctlfd = -1;
+	sp->clients = calloc(CTL_MAX_CLIENTS, sizeof(*sp->clients));
+	if (!sp->clients) {
+		log_warnx("no control socket: out of memory");
+		return;
+	}
 	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
 		sp->clients[i].fd = -1;
-	sp->ctlfd = -1;
 	if (sp->cfg->init.control_socket)
 		snprintf(sp->ctl_path, sizeof(sp->ctl_path), "%s",
 			 sp->cfg->init.control_socket);
@@ -162,6 +168,7 @@ void ctl_open(struct super *sp)
 		goto fail;
 	}
 	umask(old);
+	(void)sock_refuse_fds(sp->ctlfd); /* root's only: no fallback needed */
 	if (listen(sp->ctlfd, 64) < 0 || super_watch_fd(sp, sp->ctlfd, &w) < 0)
 		goto fail;
 	return;
@@ -174,9 +181,11 @@ fail:
 
 void ctl_close(struct super *sp)
 {
-	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+	for (int i = 0; sp->clients && i < CTL_MAX_CLIENTS; i++)
 		if (sp->clients[i].fd >= 0)
 			drop(sp, &sp->clients[i]);
+	free(sp->clients);
+	sp->clients = NULL;
 	if (sp->ctlfd >= 0) {
 		close(sp->ctlfd);
 		(void)unlink(sp->ctl_path);
@@ -228,16 +237,16 @@ void ctl_accept(struct super *sp)
 	}
 }
 
-static const char *health_name(const struct rt *r)
+static const char *health_name(const struct sched_unit *u)
 {
-	if (!r->cfg->health_argv)
+	if (!u->cfg->health_argv)
 		return "none";
-	return r->health > 0 ? "healthy" : r->health < 0 ? "unhealthy" : "starting";
+	return u->health > 0 ? "healthy" : u->health < 0 ? "unhealthy" : "starting";
 }
 
-static int last_exit(const struct rt *r)
+static int last_exit(const struct sched_unit *u)
 {
-	int st = r->svc.last_status;
+	int st = u->svc.last_status;
 
 	if (st < 0)
 		return -1;
@@ -258,18 +267,25 @@ static void json_str(struct ctl_client *c, const char *s)
 	ctl_printf(c, "\"");
 }
 
-static void status_json(struct super *sp, struct ctl_client *c, struct rt *only)
+static const char *unit_name(const struct sched_unit *u)
+{
+	return u->is_cmd ? "cmd" : u->cfg->name;
+}
+
+/* only: one unit's index, or -1 for all */
+static void status_json(struct super *sp, struct ctl_client *c, int only)
 {
 	int first = 1;
 
 	ctl_printf(c, "OK\n{\"services\": [");
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
+	for (size_t i = 0; i < sp->sch.n; i++) {
+		const struct sched_unit *r = &sp->sch.u[i];
+		const char *st = i < sp->n ? sp->rt[i].status : NULL;
 
-		if ((only && r != only) || (r->removed && svc_final(&r->svc)))
+		if ((only >= 0 && i != (size_t)only) || (r->removed && svc_final(&r->svc)))
 			continue;
 		ctl_printf(c, "%s{\"name\": ", first ? "" : ", ");
-		json_str(c, r->is_cmd ? "cmd" : r->cfg->name);
+		json_str(c, unit_name(r));
 		ctl_printf(c, ", \"state\": \"%s\", \"pid\": ", svc_state_name(r->svc.state));
 		if (r->svc.pid > 0)
 			ctl_printf(c, "%d", (int)r->svc.pid);
@@ -283,22 +299,22 @@ static void status_json(struct super *sp, struct ctl_client *c, struct rt *only)
 		ctl_printf(c, ", \"ready\": %s, \"health\": \"%s\", \"uptime_ms\": %lld, \"status\": ",
 		     svc_up(&r->svc) ? "true" : "false", health_name(r),
 		     r->svc.pid > 0 ? (long long)(sp->now - r->svc.started_at) : 0LL);
-		json_str(c, r->status ? r->status : "");
+		json_str(c, st ? st : "");
 		ctl_printf(c, "}");
 		first = 0;
 	}
 	ctl_printf(c, "]}\n");
 }
 
-static void status_table(struct super *sp, struct ctl_client *c, struct rt *only)
+static void status_table(struct super *sp, struct ctl_client *c, int only)
 {
 	ctl_printf(c, "OK\n%-20s %-9s %7s %9s %8s %9s %5s %s\n", "NAME", "STATE", "PID",
 	     "UPTIME", "RESTARTS", "LAST_EXIT", "READY", "HEALTH");
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
+	for (size_t i = 0; i < sp->sch.n; i++) {
+		const struct sched_unit *r = &sp->sch.u[i];
 		char pid[16] = "-", up[24] = "-", le[16] = "-";
 
-		if ((only && r != only) || (r->removed && svc_final(&r->svc)))
+		if ((only >= 0 && i != (size_t)only) || (r->removed && svc_final(&r->svc)))
 			continue;
 		if (r->svc.pid > 0) {
 			snprintf(pid, sizeof(pid), "%d", (int)r->svc.pid);
@@ -308,7 +324,7 @@ static void status_table(struct super *sp, struct ctl_client *c, struct rt *only
 		if (last_exit(r) >= 0)
 			snprintf(le, sizeof(le), "%d", last_exit(r));
 		ctl_printf(c, "%-20s %-9s %7s %9s %8d %9s %5s %s\n",
-		     r->is_cmd ? "cmd" : r->cfg->name, svc_state_name(r->svc.state),
+		     unit_name(r), svc_state_name(r->svc.state),
 		     pid, up, r->svc.restarts, le, svc_up(&r->svc) ? "yes" : "no",
 		     health_name(r));
 	}
@@ -321,11 +337,11 @@ static void cmd_wait(struct super *sp, struct ctl_client *c,
 	snprintf(c->wait_name, sizeof(c->wait_name), "%s",
 		 rq->name ? rq->name : "");
 	c->wait_until = rq->timeout_ms >= 0 ? sp->now + rq->timeout_ms : 0;
-	if (c->wait_name[0] && !super_by_name(sp, c->wait_name)) {
+	if (c->wait_name[0] && sched_find(&sp->sch, c->wait_name) < 0) {
 		ctl_printf(c, "ERR 3 no service '%s'\n", c->wait_name);
 		return;
 	}
-	if (super_ready(sp, c->wait_name)) {
+	if (sched_is_ready(&sp->sch, c->wait_name)) {
 		ctl_printf(c, "OK\nready\n");
 		return;
 	}
@@ -346,13 +362,14 @@ static void waiting_for(struct super *sp, struct ctl_client *c)
 {
 	int first = 1;
 
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
-		const char *name = r->is_cmd ? "cmd" : r->cfg->name;
+	for (size_t i = 0; i < sp->sch.n; i++) {
+		const struct sched_unit *r = &sp->sch.u[i];
+		const char *name = unit_name(r);
 
 		if (r->removed || (c->wait_name[0] && strcmp(c->wait_name, name)))
 			continue;
-		if (super_ready(sp, name) || (!c->wait_name[0] && !super_counts(r)))
+		if (sched_is_ready(&sp->sch, name) ||
+		    (!c->wait_name[0] && !sched_counts(&sp->sch, i)))
 			continue;
 		ctl_printf(c, "%s%s (%s)", first ? "" : ", ", name,
 			   svc_state_name(r->svc.state));
@@ -360,58 +377,44 @@ static void waiting_for(struct super *sp, struct ctl_client *c)
 	}
 }
 
+/* What an operator asks of one service goes to the scheduler. */
 static void cmd_service(struct super *sp, struct ctl_client *c,
 			const struct ctl_req *rq)
 {
-	struct rt *r = super_by_name(sp, rq->name);
+	int i = sched_find(&sp->sch, rq->name), ret;
 
-	if (!r) {
+	if (i < 0) {
 		ctl_printf(c, "ERR 3 no service '%s'\n", rq->name);
 		return;
 	}
-	if (sp->phase != PH_RUN) {
+	if (sp->sch.phase != PH_RUN) {
 		ctl_printf(c, "ERR 1 the container is stopping\n");
 		return;
 	}
 	switch (rq->op) {
 	case CTL_START:
-		run_drive(sp, r, EV_START, 0);
+		ret = sched_start(&sp->sch, (size_t)i);
 		break;
 	case CTL_STOP:
-		r->restart_pending = 0;
-		run_drive(sp, r, EV_STOP, 0);
+		ret = sched_stop(&sp->sch, (size_t)i);
 		break;
 	case CTL_RESTART:
-		if (svc_final(&r->svc) || r->svc.state == SVC_WAITING ||
-		    r->svc.state == SVC_BACKOFF) {
-			run_drive(sp, r, EV_STOP, 0);
-			run_drive(sp, r, EV_START, 0);
-		} else {
-			r->restart_pending = 1;
-			run_drive(sp, r, EV_STOP, 0);
-		}
+		ret = sched_restart(&sp->sch, (size_t)i);
 		break;
 	case CTL_RELOAD: /* NAME: its reload_signal, to its main process */
-		if (r->svc.pid <= 0) {
-			ctl_printf(c, "ERR 4 service '%s' is not running\n",
-				   rq->name);
-			return;
-		}
-		if (kill(r->svc.pid, r->cfg->reload_signal) < 0) {
-			ctl_printf(c, "ERR 1 unable to signal '%s': %s\n",
-				   rq->name, strerror(errno));
-			return;
-		}
+		ret = sched_signal(&sp->sch, (size_t)i,
+				   sp->sch.u[i].cfg->reload_signal, 0);
 		break;
 	default: /* signal */
-		if (r->svc.pid <= 0) {
-			ctl_printf(c, "ERR 4 service '%s' is not running\n",
-				   rq->name);
-			return;
-		}
-		run_signal_group(r, rq->sig);
+		ret = sched_signal(&sp->sch, (size_t)i, rq->sig, 1);
 		break;
 	}
+	if (ret < 0) {
+		ctl_printf(c, "ERR 4 service '%s' is not running\n", rq->name);
+		return;
+	}
+	/* done before the answer goes */
+	run_actions(sp);
 	ctl_printf(c, "OK\n");
 }
 
@@ -447,7 +450,7 @@ static void cmd_reopen(struct super *sp, struct ctl_client *c)
 static void handle(struct super *sp, struct ctl_client *c, char *line)
 {
 	struct ctl_req rq;
-	struct rt *only = NULL;
+	int only = -1;
 	char err[128];
 
 	if (ctl_parse(line, &rq, err, sizeof(err)) < 0) {
@@ -456,7 +459,7 @@ static void handle(struct super *sp, struct ctl_client *c, char *line)
 	}
 	switch (rq.op) {
 	case CTL_STATUS:
-		if (rq.name && !(only = super_by_name(sp, rq.name))) {
+		if (rq.name && (only = sched_find(&sp->sch, rq.name)) < 0) {
 			ctl_printf(c, "ERR 3 no service '%s'\n", rq.name);
 			return;
 		}
@@ -466,7 +469,8 @@ static void handle(struct super *sp, struct ctl_client *c, char *line)
 		cmd_wait(sp, c, &rq);
 		break;
 	case CTL_SHUTDOWN:
-		super_shutdown(sp, "shutdown");
+		sched_shutdown(&sp->sch, "shutdown", 0, 0);
+		run_actions(sp);
 		ctl_printf(c, "OK\n");
 		break;
 	case CTL_RELOAD:
@@ -489,10 +493,13 @@ static void handle(struct super *sp, struct ctl_client *c, char *line)
 
 void ctl_event(struct super *sp, size_t idx, uint32_t events)
 {
-	struct ctl_client *c = &sp->clients[idx];
+	struct ctl_client *c;
 	char *nl;
 	ssize_t r;
 
+	if (!sp->clients || idx >= CTL_MAX_CLIENTS)
+		return;
+	c = &sp->clients[idx];
 	if (idx >= CTL_MAX_CLIENTS || c->fd < 0)
 		return;
 	if (c->outlen && (events & EPOLLOUT)) {
@@ -529,16 +536,16 @@ void ctl_event(struct super *sp, size_t idx, uint32_t events)
 
 void ctl_tick(struct super *sp)
 {
-	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
+	for (size_t i = 0; sp->clients && i < CTL_MAX_CLIENTS; i++) {
 		struct ctl_client *c = &sp->clients[i];
 
 		if (c->fd < 0)
 			continue;
-		if (c->waiting && super_ready(sp, c->wait_name)) {
+		if (c->waiting && sched_is_ready(&sp->sch, c->wait_name)) {
 			c->waiting = 0;
 			ctl_printf(c, "OK\nready\n");
 			flush(sp, c, i);
-		} else if (c->waiting && sp->phase != PH_RUN) {
+		} else if (c->waiting && sp->sch.phase != PH_RUN) {
 			c->waiting = 0;
 			ctl_printf(c, "ERR 1 the container is stopping\n");
 			flush(sp, c, i);
@@ -560,7 +567,7 @@ int64_t ctl_next_deadline(const struct super *sp)
 {
 	int64_t at = 0;
 
-	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
+	for (size_t i = 0; sp->clients && i < CTL_MAX_CLIENTS; i++) {
 		const struct ctl_client *c = &sp->clients[i];
 
 		if (c->fd >= 0 && c->deadline && (at == 0 || c->deadline < at))

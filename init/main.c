@@ -320,14 +320,6 @@ static int uses_hooks(const struct init_opts *o)
 	return used;
 }
 
-static int poststop_used(const struct init_opts *o)
-{
-	char *post = hook_dir(o, "poststop");
-	int used = hook_dir_used(post);
-
-	free(post);
-	return used;
-}
 
 static int has_services(const struct init_opts *o)
 {
@@ -342,50 +334,20 @@ static int has_services(const struct init_opts *o)
 }
 
 
-static int run_hooks(struct hook_run *h, const struct init_opts *o,
-		     const struct cfg *cfg, const char *phase, char **vars)
+/* The poststop hooks alone, after a run that did not reach the services
+ * (systemd mode: the users its units name are unknown). */
+static void poststop_only(const struct init_opts *o, const struct sig_inherit *inh,
+			  struct cfg *cfg, int sigfd, int code, const char *reason)
 {
-	char *dir = hook_dir(o, phase);
-	int r;
+	char v1[64], v2[64];
+	char *vars[] = { "POUCH_HOOK=poststop", v1, "POUCH_EXIT_SIGNAL=", v2,
+			 "POUCH_KILLED=", NULL };
+	struct super_plan plan = { .poststop = 1, .vars = vars };
+	struct super_end e;
 
-	h->phase = phase;
-	h->dir = dir;
-	h->timeout_ms = cfg->init.hook_timeout_ms;
-	h->vars = vars;
-	r = hook_run_phase(h);
-	free(dir);
-	return r;
-}
-
-/* A stop that began at t: the poststop hooks end with the budget, and
- * keep their reserve when the rest ran late. 0: no budget. */
-static int64_t stop_end(const struct budget *b, int64_t t)
-{
-	int64_t until = t + b->total_ms, now = loop_now_ms();
-
-	if (!b->total_ms)
-		return 0;
-	return until < now + b->reserve_ms ? now + b->reserve_ms : until;
-}
-
-static void poststop(struct hook_run *h, const struct init_opts *o,
-		     const struct cfg *cfg, int code, const struct super_end *e)
-{
-	char v1[64], v2[64], v3[64], v4[600], sbuf[16];
-	char *vars[] = { "POUCH_HOOK=poststop", v1, v2, v3, v4, NULL };
-	int sig = e->exit_signal;
-
-	if (code != 128 + sig)
-		sig = 0; /* the signal name only when it is the status */
 	snprintf(v1, sizeof(v1), "POUCH_EXIT_CODE=%d", code);
-	snprintf(v2, sizeof(v2), "POUCH_EXIT_SIGNAL=%s",
-		 sig ? sig_name(sig, sbuf, sizeof(sbuf)) : "");
-	snprintf(v3, sizeof(v3), "POUCH_STOP_REASON=%s", e->reason);
-	snprintf(v4, sizeof(v4), "POUCH_KILLED=%s", e->killed);
-	h->stop_on_failure = 0;
-	h->initscript = NULL;
-	h->deadline_ms = e->poststop_until;
-	(void)run_hooks(h, o, cfg, "poststop", vars);
+	snprintf(v2, sizeof(v2), "POUCH_STOP_REASON=%s", reason);
+	(void)super_run(o, inh, cfg, sigfd, &plan, &e);
 }
 
 /* The units name their users by number: looked up now, after the
@@ -407,17 +369,17 @@ static int resolve_users(struct cfg *cfg)
 	return 0;
 }
 
-/* systemd and sbin-init modes: prestart hooks as pid 1, then register
- * CMD and services.d with the image's init, then exec it. */
+/* systemd and sbin-init modes: prestart hooks as pid 1 (the loop), then
+ * register CMD and services.d with the image's init, then exec it. */
 static int systemd_main(const struct init_opts *o,
 			const struct sig_inherit *inh, struct cfg *cfg, int sigfd)
 {
-	struct hook_run h = { .sigfd = sigfd, .inh = inh };
-	char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
+	struct super_plan plan = { .prestart = 1, .poststop = 1 };
 	char self[4096], state[256], **env = NULL;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	struct sysd_gen g = { "/run/systemd/system", state, self, NULL,
 			      cfg->init.hook_timeout_ms };
+	struct super_end e;
 	int r;
 
 	self[n > 0 ? n : 0] = '\0';
@@ -426,25 +388,16 @@ static int systemd_main(const struct init_opts *o,
 		return EXIT_SETUP;
 	if (!o->cmd)
 		fatalx(EXIT_SETUP, "mode %s needs a CMD", opts_mode_name(o->mode));
-	h.initscript = o->initscript;
-	h.state_dir = state;
-	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
-	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
-	if (h.stop_signal || (r < 0 && h.stop_on_failure)) {
-		int code = h.stop_signal ? 128 + h.stop_signal : EXIT_SETUP;
-		struct super_end e = { .reason = h.stop_signal ? "signal" : "prestart-failed" };
-
-		poststop(&h, o, cfg, code, &e);
-		return code;
-	}
-	if (cfg_env_merge(&env, environ) < 0 || cfg_env_merge(&env, h.env) < 0)
+	r = super_run(o, inh, cfg, sigfd, &plan, &e);
+	if (r)
+		return r; /* stopped, or aborted: the poststop hooks ran */
+	if (cfg_env_merge(&env, environ) < 0 || cfg_env_merge(&env, plan.env) < 0)
 		fatalx(EXIT_SETUP, "out of memory");
+	cfg_free_words(plan.env);
 	g.env = env;
 	if (o->mode == MODE_SYSTEMD && resolve_users(cfg) < 0) {
-		struct super_end e = { .reason = "service-failed" };
-
 		cfg_free_words(env);
-		poststop(&h, o, cfg, EXIT_SETUP, &e);
+		poststop_only(o, inh, cfg, sigfd, EXIT_SETUP, "service-failed");
 		return EXIT_SETUP;
 	}
 	if (o->mode == MODE_SBIN_INIT) {
@@ -470,52 +423,20 @@ static int systemd_main(const struct init_opts *o,
 	return EXIT_SETUP;
 }
 
-/* Prestart hooks, the supervisor, poststop hooks: the rich container. */
+/* Prestart hooks, CMD and the services, poststop hooks: the rich
+ * container, one loop from start to end. */
 static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 		     struct cfg *cfg, int sigfd)
 {
-	struct hook_run h = { .sigfd = sigfd, .inh = inh };
-	char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
-	struct super_end e = { .reason = "shutdown" };
-	struct budget b;
-	char state[256];
-	int code, r;
+	struct super_plan plan = { .prestart = 1, .services = 1, .poststop = 1 };
+	struct super_end e;
 
-	budget_plan(cfg, poststop_used(o), &b);
-	/* the prestart env file goes to the state directory */
-	if (state_dir_open(state_dir_configured(cfg->init.state_dir), state,
-			   sizeof(state)) == 0)
-		h.state_dir = state;
-	h.initscript = o->initscript;
-	h.stop_on_failure = cfg->init.prestart_failure == PRESTART_ABORT;
-	h.stop_grace_ms = b.stop_ms;
-	r = run_hooks(&h, o, cfg, "prestart", pre_vars);
-	if (h.stop_signal) {
-		code = 128 + h.stop_signal;
-		e.reason = "signal";
-		e.poststop_until = stop_end(&b, h.stopped_at);
-	} else if (r < 0 && h.stop_on_failure) {
-		log_errorx("a prestart hook failed: not starting (prestart_failure = abort)");
-		code = EXIT_SETUP;
-		e.reason = "prestart-failed";
-	} else {
-		if (r < 0)
-			log_warnx("%d prestart hook%s failed; going on (prestart_failure = continue)",
-				  h.failures, h.failures == 1 ? "" : "s");
-		code = super_run(o, inh, cfg, sigfd, h.env, poststop_used(o), &e);
-	}
-	cfg_free_words(h.env);
-	h.env = NULL;
-	h.stop_signal = 0;
-	poststop(&h, o, cfg, code, &e);
-	return code;
+	return super_run(o, inh, cfg, sigfd, &plan, &e);
 }
 
-static void become_reaper(struct loop *l)
+static void become_reaper(void)
 {
-	l->self = getpid();
-	l->is_pid1 = l->self == 1;
-	if (l->is_pid1)
+	if (getpid() == 1)
 		return;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("unable to become a child subreaper");
@@ -523,37 +444,13 @@ static void become_reaper(struct loop *l)
 		log_info("not pid 1: running as a child subreaper");
 }
 
-static void start_cmd(struct loop *l)
-{
-	struct spawn_spec sp;
-	int r, err;
-
-	spawn_spec_init(&sp, l->inh, l->opts->cmd);
-	sp.group = SPAWN_PGRP;
-	sp.tty_foreground = 1;
-	r = spawn_start(&sp, &l->cmd_pid, &err);
-	if (r < 0) {
-		errno = -r;
-		log_error("unable to start %s", l->opts->cmd[0]);
-		exit(EXIT_SETUP);
-	}
-	l->cmd_running = 1;
-	if (err) {
-		errno = err;
-		log_error("unable to exec %s", l->opts->cmd[0]);
-		return; /* the child exits 126/127; the loop reaps it */
-	}
-	log_info("started %s (pid %d)", l->opts->cmd[0], (int)l->cmd_pid);
-}
-
 int main(int argc, char **argv)
 {
 	static struct sig_inherit inh;
 	struct init_opts opts;
-	struct loop l = { .opts = &opts, .inh = &inh };
 	struct cfg cfg;
 	sigset_t all;
-	int r;
+	int r, sigfd;
 
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
@@ -595,55 +492,54 @@ int main(int argc, char **argv)
 	if (!opts.cmd && cfg.nsvcs == 0)
 		fatalx(EXIT_SETUP, "no command given and no services in %s/services.d (see --help)",
 		       opts.config_dir);
-	become_reaper(&l);
-	l.sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (l.sigfd < 0) {
+	become_reaper();
+	sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0) {
 		log_error("unable to open a signalfd");
 		return EXIT_SETUP;
 	}
 	if (opts.stop_timeout_ms >= 0)
 		cfg.init.shutdown_timeout_ms = opts.stop_timeout_ms;
 	if (opts.mode == MODE_SYSTEMD || opts.mode == MODE_SBIN_INIT) {
-		r = systemd_main(&opts, &inh, &cfg, l.sigfd);
+		r = systemd_main(&opts, &inh, &cfg, sigfd);
 		cfg_free(&cfg);
 		return r;
 	}
 	if (opts.mode == MODE_POUCH &&
 	    (cfg.nsvcs > 0 || opts.initscript ||
 	     (config_present(opts.config_dir) && uses_hooks(&opts)))) {
-		r = rich_main(&opts, &inh, &cfg, l.sigfd);
+		r = rich_main(&opts, &inh, &cfg, sigfd);
 		cfg_free(&cfg);
 		return r;
 	}
 	if (opts.initscript) {
-		struct hook_run h = { .sigfd = l.sigfd, .inh = &inh };
-		char *vars[] = { "POUCH_HOOK=prestart", NULL };
+		/* dumb-init mode: the initscript alone, then CMD */
+		struct init_opts only = opts;
+		struct super_plan plan = { .prestart = 1 };
+		struct super_end e;
 
-		char state[256];
-
-		if (state_dir_open(state_dir_configured(cfg.init.state_dir),
-				   state, sizeof(state)) == 0)
-			h.state_dir = state;
-		h.initscript = opts.initscript;
-		h.stop_on_failure = 1;
-		h.dir = "/nonexistent";
-		h.phase = "prestart";
-		h.timeout_ms = cfg.init.hook_timeout_ms;
-		h.vars = vars;
-		if (hook_run_phase(&h) < 0 || h.stop_signal)
-			fatalx(h.stop_signal ? 128 + h.stop_signal : EXIT_SETUP,
+		only.config_dir = "/nonexistent";
+		r = super_run(&only, &inh, &cfg, sigfd, &plan, &e);
+		if (r || plan.failures || plan.stop_signal)
+			fatalx(plan.stop_signal ? 128 + plan.stop_signal : EXIT_SETUP,
 			       "--initscript failed: not starting");
-		for (char **e = h.env; e && *e; e++) {
-			char *kv = strdup(*e);
+		for (char **ev = plan.env; ev && *ev; ev++) {
+			char *kv = strdup(*ev);
 
 			if (kv && putenv(kv) != 0)
 				free(kv);
 		}
-		cfg_free_words(h.env);
+		cfg_free_words(plan.env);
 	}
-	if (opts.mode != MODE_DUMB_INIT || opts.stop_timeout_ms >= 0)
-		l.stop_timeout_ms = cfg.init.shutdown_timeout_ms;
-	cfg_free(&cfg);
-	start_cmd(&l);
-	return loop_run(&l);
+	{
+		/* CMD alone, in the same loop */
+		struct super_plan plan = { .plain = 1 };
+		struct super_end e;
+
+		if (opts.mode != MODE_DUMB_INIT || opts.stop_timeout_ms >= 0)
+			plan.stop_timeout_ms = cfg.init.shutdown_timeout_ms;
+		r = super_run(&opts, &inh, &cfg, sigfd, &plan, &e);
+		cfg_free(&cfg);
+		return r;
+	}
 }

@@ -271,7 +271,14 @@ static pid_t clone_vfork(struct child_args *a)
 	return p;
 #else
 	char stack[CHILD_STACK] __attribute__((aligned(16)));
+	pid_t p;
 
+	if (a->sp->set_ids) { /* see spawn.h: never vfork for another user */
+		p = fork();
+		if (p == 0)
+			child_main(a);
+		return p;
+	}
 	return clone(child_main, stack + sizeof(stack),
 		     CLONE_VM | CLONE_VFORK | SIGCHLD, a);
 #endif
@@ -294,7 +301,7 @@ static char **sh_argv_for(char *const *argv, char **stack, size_t room)
 	return sh;
 }
 
-static int wait_exec(int fd, int *exec_errno, const char **step)
+int spawn_exec_result(int fd, int *exec_errno, const char **step)
 {
 	ssize_t r;
 	int msg[2] = { 0, 0 };
@@ -302,12 +309,16 @@ static int wait_exec(int fd, int *exec_errno, const char **step)
 	do
 		r = read(fd, msg, sizeof(msg));
 	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EAGAIN)
+		return -EAGAIN; /* not yet */
 	*exec_errno = r == (ssize_t)sizeof(msg) ? msg[0] : 0;
+	*step = "exec";
 	if (*exec_errno && msg[1] >= 0 &&
 	    msg[1] < (int)(sizeof(step_names) / sizeof(*step_names)))
 		*step = step_names[msg[1]];
 	return 0;
 }
+
 
 void spawn_spec_init(struct spawn_spec *sp, const struct sig_inherit *inh,
 		     char *const *argv)
@@ -376,9 +387,18 @@ int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
 	close(fds[1]);
 	fds[1] = -1;
 	*pid = p;
-	ret = wait_exec(fds[0], exec_errno, step);
+	if (sp->set_ids && sp->exec_fd) {
+		/* the result comes when it comes: the caller reads it */
+		(void)fcntl(fds[0], F_SETFL, O_NONBLOCK);
+		*sp->exec_fd = fds[0];
+		fds[0] = -1;
+		ret = 0;
+		goto out_close;
+	}
+	ret = spawn_exec_result(fds[0], exec_errno, step); /* blocks until the exec */
 out_close:
-	close(fds[0]);
+	if (fds[0] >= 0)
+		close(fds[0]);
 	if (fds[1] >= 0)
 		close(fds[1]);
 out_free:

@@ -50,6 +50,7 @@ struct spawn_spec {
 	void *capset;		    /* cap_t prepared by spawn_start */
 	int no_new_privs;
 	int close_fds;		    /* close every fd above 2 */
+	int *exec_fd;		    /* set_ids: see spawn_start_step */
 };
 
 /* The signal state pid 1 inherited, captured before it blocks anything. */
@@ -71,6 +72,13 @@ int spawn_start(const struct spawn_spec *sp, pid_t *pid, int *exec_errno)
 	__attribute__((warn_unused_result));
 int spawn_start_step(const struct spawn_spec *sp, pid_t *pid, int *exec_errno,
 		     const char **step) __attribute__((warn_unused_result));
+/* A child that switches to another user is forked, not made vfork-style:
+ * until it execs it is a process of that user, who could stop it with
+ * SIGSTOP, and a vfork parent waits for the exec. With sp->exec_fd set,
+ * its exec result is not waited for either: *exec_fd is the read end
+ * (non-blocking) of the result's pipe, to be read once it is readable
+ * with spawn_exec_result(). */
+int spawn_exec_result(int fd, int *exec_errno, const char **step);
 
 /* A spec for argv with the signal state pid 1 inherited, and nothing
  * else set: every fd inherited. */

@@ -7,6 +7,7 @@
 #include "loop.h"
 #include "signames.h"
 #include "outer.h"
+#include "sock.h"
 #include "state.h"
 #include "super-internal.h"
 
@@ -50,82 +51,9 @@ static void set_pollout(struct super *sp, struct outq *q, struct watch *w,
 		*polled = q->want_pollout;
 }
 
-static const char *name_of(const struct rt *r)
-{
-	return r->is_cmd ? "CMD" : r->cfg->name;
-}
-
-static int dep_index(const struct super *sp, const char *name)
-{
-	for (size_t i = 0; i < sp->n; i++)
-		if (!sp->rt[i].is_cmd && !sp->rt[i].removed &&
-		    strcmp(sp->rt[i].cfg->name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* A service takes an entry of the current configuration. */
-static void rt_bind(struct rt *r, struct cfg_service *c)
-{
-	r->cfg = c;
-	r->svc.cfg = c; /* its output's prefix is a copy of the name */
-}
-
-/* A changed service that is down takes its new configuration now. */
-void super_note_swap(struct super *sp, struct rt *r)
-{
-	struct cfg_service *nc = r->next_cfg;
-
-	r->next_cfg = NULL;
-	svc_free(&r->svc);
-	rt_bind(r, nc);
-	if (svc_init(&r->svc, nc) < 0)
-		log_errorx("service %s: out of memory", nc->name);
-	r->logged = r->svc.state;
-	(void)sp;
-}
-
-struct rt *super_by_name(struct super *sp, const char *name)
-{
-	for (size_t i = 0; i < sp->n; i++)
-		if (!sp->rt[i].removed &&
-		    strcmp(sp->rt[i].is_cmd ? "cmd" : sp->rt[i].cfg->name, name) == 0)
-			return &sp->rt[i];
-	return NULL;
-}
-
-/* Whether r counts for "everything is ready": CMD, and the services
- * that are meant to be up: not one that is stopped (not enabled, stopped
- * by an operator, or after a clean exit with restart = never). */
-int super_counts(const struct rt *r)
-{
-	if (r->removed)
-		return 0;
-	return r->is_cmd || r->svc.state != SVC_STOPPED;
-}
-
-int super_ready(struct super *sp, const char *name)
-{
-	if (*name) {
-		struct rt *r = super_by_name(sp, name);
-
-		return r && (r->is_cmd ? r->svc.state == SVC_RUNNING : svc_up(&r->svc));
-	}
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
-
-		if (!super_counts(r))
-			continue;
-		if (r->is_cmd ? r->svc.state != SVC_RUNNING && r->svc.last_status < 0
-			      : !svc_up(&r->svc))
-			return 0;
-	}
-	return 1;
-}
-
 /* Tell the outer systemd how many services are up; READY=1 the first
  * time all of them (and CMD) are. */
-static void outer_update(struct super *sp)
+void super_outer_update(struct super *sp)
 {
 	size_t up = 0, total = 0;
 	char msg[96];
@@ -133,362 +61,121 @@ static void outer_update(struct super *sp)
 
 	if (!outer_enabled())
 		return;
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
+	if (sp->sch.phase != PH_RUN)
+		return; /* STOPPING=1 was said */
+	for (size_t i = 0; i < sp->sch.n; i++) {
+		const struct sched_unit *u = &sp->sch.u[i];
 
-		if (r->is_cmd || r->removed || !r->cfg->enabled)
+		if (u->is_cmd || u->removed || !u->cfg->enabled)
 			continue;
 		total++;
-		up += svc_up(&r->svc) != 0;
+		up += svc_up(&u->svc) != 0;
 	}
-	ready = !sp->outer_ready && sp->phase == PH_RUN && super_ready(sp, "");
+	ready = !sp->outer_ready && sched_is_ready(&sp->sch, "");
 	snprintf(msg, sizeof(msg), "%sSTATUS=%zu of %zu services up",
 		 ready ? "READY=1\n" : "", up, total);
 	sp->outer_ready |= ready;
 	outer_notify(msg);
 }
 
-/* Log what changed, once per change; react to final failures. */
-void super_note(struct super *sp, struct rt *r)
-{
-	enum svc_state st = r->svc.state;
-
-	if (st == r->logged)
-		return;
-	r->logged = st;
-	outer_update(sp);
-	if (st != SVC_RUNNING) {
-		r->health_at = 0;
-		r->health = 0;
-		r->health_fails = 0;
-	} else if (r->cfg->health_argv) {
-		r->health_at = sp->now + r->cfg->health_interval_ms;
-	}
-	if (svc_final(&r->svc) && r->next_cfg && sp->phase == PH_RUN) {
-		r->restart_pending = 0;
-		super_note_swap(sp, r); /* enabled: waiting, and scheduled */
-		return;
-	}
-	if (svc_final(&r->svc) && r->restart_pending && sp->phase == PH_RUN) {
-		r->restart_pending = 0;
-		run_drive(sp, r, EV_START, 0);
-		return;
-	}
-	switch (st) {
-	case SVC_RUNNING:
-		log_info("%s%s: running (pid %d)", r->is_cmd ? "" : "service ",
-			 name_of(r), (int)r->svc.pid);
-		break;
-	case SVC_BACKOFF:
-		log_warnx("service %s: restarting in %lld ms", name_of(r),
-			  (long long)(r->svc.timer_at - sp->now));
-		break;
-	case SVC_FAILED:
-		if (!r->is_cmd)
-			log_errorx("service %s: failed (%s)", name_of(r),
-				   r->svc.why ? r->svc.why : "?");
-		break;
-	case SVC_BLOCKED:
-		log_warnx("service %s: blocked (%s)", name_of(r),
-			  r->svc.why ? r->svc.why : "?");
-		break;
-	default:
-		log_debug("service %s: %s", name_of(r), svc_state_name(st));
-		break;
-	}
-	if (r->is_cmd && svc_final(&r->svc) && sp->phase == PH_RUN)
-		super_shutdown(sp, "cmd-exited");
-	if (!r->is_cmd && st == SVC_FAILED && r->cfg->essential &&
-	    sp->phase == PH_RUN) {
-		log_errorx("essential service %s failed: stopping the container",
-			   name_of(r));
-		sp->essential_failed = 1;
-		super_shutdown(sp, "service-failed");
-	}
-}
-
-/* May a waiting service start? 1 yes, 0 wait, -1 blocked. */
-static int deps_allow(const struct super *sp, const struct rt *r)
-{
-	char **lists[2] = { r->cfg->after, r->cfg->requires };
-
-	for (int l = 0; l < 2; l++) {
-		for (size_t k = 0; lists[l] && lists[l][k]; k++) {
-			int j = dep_index(sp, lists[l][k]);
-			const struct svc *d;
-
-			if (j < 0)
-				continue;
-			d = &sp->rt[j].svc;
-			if (l == 1 && (d->state == SVC_FAILED ||
-				       d->state == SVC_BLOCKED ||
-				       d->state == SVC_STOPPED))
-				return -1;
-			if (l == 1 ? !svc_up(d) : !svc_settled(d))
-				return 0;
-		}
-	}
-	return 1;
-}
-
-static int cmd_may_start(struct super *sp, struct rt *r)
-{
-	int ok = deps_allow(sp, r);
-
-	if (ok != 0)
-		return 1; /* [cmd] after orders only */
-	if (sp->now < sp->cmd_wait_until)
-		return 0;
-	log_warnx("CMD: its 'after' services are not ready after %lld ms, starting it anyway",
-		  (long long)sp->cfg->init.cmd_ready_timeout_ms);
-	return 1;
-}
-
-/* Start every waiting service whose dependencies allow it; unblock
- * blocked ones whose requirements came up. Repeats until nothing moves. */
-static void schedule(struct super *sp)
-{
-	int moved = 1;
-
-	while (moved && sp->phase == PH_RUN) {
-		moved = 0;
-		for (size_t i = 0; i < sp->n && sp->phase == PH_RUN; i++) {
-			struct rt *r = &sp->rt[i];
-			int ok;
-
-			if (r->removed)
-				continue;
-			if (r->svc.state == SVC_BLOCKED && deps_allow(sp, r) > 0) {
-				run_drive(sp, r, EV_START, 0);
-				moved = 1;
-			}
-			if (r->svc.state != SVC_WAITING)
-				continue;
-			ok = r->is_cmd ? cmd_may_start(sp, r) : deps_allow(sp, r);
-			if (ok < 0)
-				run_drive(sp, r, EV_DEP_FAILED, 0);
-			else if (ok > 0)
-				run_drive(sp, r, EV_GO, 0);
-			moved |= ok != 0;
-		}
-	}
-}
-
-/* ---- shutdown ---- */
-
-/* Name every process a final SIGKILL is about to hit (from /proc:
- * pid 1's own pid namespace; at most 32 of them, then a count). */
-static void say_leftovers(struct super *sp)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int said = 0, more = 0;
-
-	while (d && (e = readdir(d))) {
-		char path[64], buf[256], *p;
-		long pid = strtol(e->d_name, &p, 10);
-		ssize_t n;
-		int fd;
-
-		if (*p || pid <= 1 || pid == sp->self)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[n > 0 ? n : 0] = '\0';
-		p = strrchr(buf, ')');
-		if (!p || p[1] != ' ' || p[2] == 'Z' || !strchr(buf, '('))
-			continue;
-		*p = '\0';
-		if (said++ < 32)
-			log_warnx("pid %ld (%s) still runs at the end of the stop: SIGKILL",
-				  pid, strchr(buf, '(') + 1);
-		else
-			more++;
-	}
-	if (d)
-		closedir(d);
-	if (more)
-		log_warnx("... and %d more processes: SIGKILL", more);
-}
-
-static void kill_rest(struct super *sp, int sig)
-{
-	char path[64], buf[4096];
-	ssize_t n;
-	int fd;
-
-	if (sp->is_pid1) {
-		if (sig == SIGKILL)
-			say_leftovers(sp);
-		(void)kill(-1, sig);
-		return;
-	}
-	/* a subreaper signals only what descends from it */
-	for (size_t i = 0; i < sp->n; i++)
-		if (sp->rt[i].pgid > 0)
-			(void)kill(-sp->rt[i].pgid, sig);
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
-		 (int)sp->self);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	for (char *p = buf, *end; *p; p = end) {
-		long pid = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		if (pid > 1)
-			(void)kill((pid_t)pid, sig);
-	}
-}
-
-void super_shutdown(struct super *sp, const char *reason)
-{
-	if (sp->phase != PH_RUN)
-		return;
-	outer_notify("STOPPING=1");
-	sp->reason = reason;
-	sp->phase = PH_STOP_CMD;
-	budget_plan(sp->cfg, sp->has_poststop, &sp->b);
-	sp->stop_started = sp->now;
-	sp->deadline = sp->b.total_ms ? sp->now + sp->b.stop_ms : 0; /* 0: none */
-	sp->cmd_cfg.stop_timeout_ms = sp->b.cmd_ms;
-	log_info("stopping (%s): CMD has %lld ms, the services %lld ms, all of it %lld ms, the poststop hooks %lld ms",
-		 reason, (long long)sp->b.cmd_ms, (long long)sp->b.services_ms,
-		 (long long)sp->b.stop_ms, (long long)sp->b.reserve_ms);
-	if (sp->cmd != NO_CMD && !svc_final(&sp->rt[sp->cmd].svc))
-		run_drive(sp, &sp->rt[sp->cmd], EV_STOP, 0);
-	/* from here on nothing starts again: not after a failure, not from
-	 * backoff; whatever waits to start is stopped at once */
-	for (size_t i = 0; i < sp->n; i++) {
-		sp->rt[i].svc.no_restart = 1;
-		if (sp->rt[i].svc.state == SVC_BACKOFF ||
-		    sp->rt[i].svc.state == SVC_WAITING)
-			run_drive(sp, &sp->rt[i], EV_STOP, 0);
-	}
-}
-
-/* Services nobody live depends on any more may stop now. */
-static int has_live_dependent(const struct super *sp, const struct rt *r)
-{
-	for (size_t i = 0; i < sp->n; i++) {
-		const struct rt *o = &sp->rt[i];
-		char **lists[2] = { o->cfg->after, o->cfg->requires };
-
-		if (o == r || svc_final(&o->svc))
-			continue;
-		for (int l = 0; l < 2; l++)
-			for (size_t k = 0; lists[l] && lists[l][k]; k++)
-				if (strcmp(lists[l][k], r->cfg->name) == 0)
-					return 1;
-	}
-	return 0;
-}
-
-static int all_final(const struct super *sp)
-{
-	for (size_t i = 0; i < sp->n; i++)
-		if (!svc_final(&sp->rt[i].svc))
-			return 0;
-	return 1;
-}
-
-static void shutdown_step(struct super *sp)
-{
-	if (sp->phase == PH_STOP_CMD && (sp->cmd == NO_CMD ||
-					 svc_final(&sp->rt[sp->cmd].svc)))
-		sp->phase = PH_STOP_SERVICES;
-	if (sp->phase == PH_STOP_SERVICES) {
-		for (size_t i = 0; i < sp->n; i++) {
-			struct rt *r = &sp->rt[i];
-
-			if (!svc_final(&r->svc) && r->svc.state != SVC_STOPPING &&
-			    !has_live_dependent(sp, r))
-				run_drive(sp, r, EV_STOP, 0);
-		}
-		if (!all_final(sp))
-			return;
-		sp->phase = PH_STOP_REST;
-		kill_rest(sp, SIGTERM);
-	}
-	if (sp->phase == PH_STOP_REST) {
-		siginfo_t si;
-
-		/* only look: run_reap() collects, and records, every status */
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 &&
-		    errno == ECHILD)
-			sp->phase = PH_DONE;
-	}
-}
-
-static void deadline_passed(struct super *sp)
-{
-	if (sp->killed_all) {
-		log_warnx("processes survived SIGKILL; giving up on them");
-		sp->phase = PH_DONE;
-		return;
-	}
-	log_warnx("the stop took all of its %lld ms (shutdown_timeout %lld ms less poststop_reserve %lld ms): SIGKILL to what is left",
-		  (long long)sp->b.stop_ms, (long long)sp->b.total_ms,
-		  (long long)sp->b.reserve_ms);
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
-
-		int stopping = r->svc.state == SVC_STOPPING;
-
-		if (svc_final(&r->svc))
-			continue;
-		if (!stopping)
-			r->stop_began = sp->now;
-		if (!r->svc.killed &&
-		    (r->svc.pid > 0 || (r->pgid > 0 && kill(-r->pgid, 0) == 0)))
-			run_note_kill(sp, r, stopping ? "the end of the stop budget"
-					     : "the end of the stop budget, before its turn to stop came");
-		r->quiet_stop = 1;
-		run_drive(sp, r, EV_STOP, 0); /* no restart from here on */
-		if (r->svc.state == SVC_STOPPING) {
-			r->svc.killed = 1; /* this SIGKILL is the last word */
-			r->svc.timer_at = sp->now + SVC_KILL_GRACE_MS;
-		}
-		run_signal_group(r, SIGKILL);
-	}
-	kill_rest(sp, SIGKILL);
-	sp->killed_all = 1;
-	sp->deadline = sp->now + SVC_KILL_GRACE_MS;
-	sp->phase = PH_STOP_REST;
-}
-
 /* ---- signals ---- */
 
 static void forward(struct super *sp, int sig)
 {
-	struct rt *c;
+	pid_t pid;
 	char buf[16];
 
-	if (sp->cmd == NO_CMD)
+	if (sp->sch.cmd == SCHED_NO_CMD)
 		return;
-	c = &sp->rt[sp->cmd];
-	if (c->svc.pid <= 0)
+	pid = sp->sch.u[sp->sch.cmd].svc.pid;
+	if (pid <= 0)
 		return;
 	log_debug("forwarding SIG%s to CMD", sig_name(sig, buf, sizeof(buf)));
-	(void)kill(sp->opts->kill_group ? -c->svc.pid : c->svc.pid, sig);
+	(void)kill(sp->opts->kill_group ? -pid : pid, sig);
+}
+
+/* Outside the run one rule holds: while the prestart hooks run, SIGTERM
+ * and SIGINT stop the container (the hook gets SIGTERM, CMD never
+ * starts, the poststop hooks run); every other signal is dropped, as
+ * there is no CMD yet to take it. While the poststop hooks run, every
+ * signal is dropped: they run on every exit path. */
+static void life_signal(struct super *sp, int sig)
+{
+	char buf[16];
+
+	if (sp->life == LIFE_PRESTART && (sig == SIGTERM || sig == SIGINT)) {
+		if (!sp->stop_signal) {
+			sp->stop_signal = sig;
+			sp->stopped_at = sp->now;
+		}
+		hk_stop(sp, sig);
+		return;
+	}
+	log_debug("SIG%s dropped: the %s hooks run", sig_name(sig, buf, sizeof(buf)),
+		  sp->life == LIFE_PRESTART ? "prestart" : "poststop");
+}
+
+/* systemd mode's relay: CMD's two FIFOs (opened for writing too, so
+ * that a restart of CMD's unit never ends them) to pid 1's stdout and
+ * stderr, as CMD wrote them. */
+static void relay_start(struct super *sp)
+{
+	for (int i = 0; i < 2; i++) {
+		int fd = open(sp->plan->relay[i], O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd < 0) {
+			log_warn("unable to relay %s", sp->plan->relay[i]);
+			continue;
+		}
+		sp->relay[i] = outsrc_new(fd, NULL, sp->epfd,
+					  ((uint64_t)W_RELAY << 32) | (uint32_t)i);
+		if (!sp->relay[i]) {
+			close(fd);
+			continue;
+		}
+		outsrc_retarget(sp->relay[i], i ? sp->errq : &sp->qout);
+	}
+	sp->life = LIFE_RUN;
+}
+
+static void relay_end(struct super *sp)
+{
+	for (int i = 0; i < 2; i++) {
+		if (!sp->relay[i])
+			continue;
+		(void)outsrc_read(sp->relay[i]);
+		outsrc_finish(sp->relay[i]);
+		outsrc_free(sp->relay[i]);
+		sp->relay[i] = NULL;
+	}
+	(void)outq_flush(&sp->qout);
+	(void)outq_flush(sp->errq);
+	sp->life = LIFE_EXIT;
 }
 
 static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 {
-	int sig = (int)si->ssi_signo, fwd;
+	int sig = (int)si->ssi_signo, fwd, has_cmd, cmd_sig = 0;
 
 	if (sig == SIGCHLD)
 		return; /* reaped after every batch */
 	if (loop_self_inflicted(sp->self, si))
 		return;
+	if (sp->plan->plain) {
+		plain_signal(sp, si);
+		return;
+	}
+	if (sp->plan->relay[0]) {
+		/* systemd-shutdown's SIGTERM (or an operator's) ends the relay,
+		 * once what it holds is out */
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+			relay_end(sp);
+		return;
+	}
+	if (sp->life != LIFE_RUN) {
+		life_signal(sp, sig);
+		return;
+	}
 	if (sp->cfg->init.reload_signal && sig == sp->cfg->init.reload_signal) {
 		super_reload(sp, NULL);
 		return;
@@ -499,24 +186,24 @@ static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 			forward(sp, fwd);
 		return;
 	}
-	if (sp->phase != PH_RUN) {
+	if (sp->sch.phase != PH_RUN) {
 		if (fwd)
 			forward(sp, fwd);
 		return;
 	}
-	if (!sp->stop_signal)
-		sp->stop_signal = sig;
-	/* SIGTERM becomes CMD's stop_signal; SIGINT goes on as itself */
-	if (sig == SIGINT && fwd && sp->cmd != NO_CMD) {
-		forward(sp, fwd);
-		sp->rt[sp->cmd].quiet_stop = 1;
-	}
-	if (fwd == 0 && sp->cmd != NO_CMD)
+	has_cmd = sp->sch.cmd != SCHED_NO_CMD;
+	if (fwd == 0 && has_cmd)
 		return; /* rewritten to nothing: the operator keeps us up */
-	/* -r TERM:QUIT: CMD's graceful stop is the rewritten signal */
-	if (sig == SIGTERM && fwd != SIGTERM)
-		sp->cmd_cfg.stop_signal = fwd;
-	super_shutdown(sp, "signal");
+	/* SIGINT goes on to CMD as itself; SIGTERM becomes CMD's
+	 * stop_signal, or with -r TERM:QUIT the rewritten signal */
+	if (sig == SIGINT && fwd && has_cmd) {
+		forward(sp, fwd);
+		cmd_sig = -1;
+	} else if (sig == SIGTERM && fwd != SIGTERM) {
+		cmd_sig = fwd;
+	}
+	sched_shutdown(&sp->sch, "signal", sig, cmd_sig);
+	run_actions(sp);
 }
 
 static void read_signals(struct super *sp)
@@ -563,7 +250,7 @@ static void output_tick(struct super *sp)
 /* Stopped: has everything written been passed on (or is it too late)? */
 static int output_done(const struct super *sp)
 {
-	if (sp->now >= sp->deadline)
+	if (sp->now >= sp->sch.deadline)
 		return 1;
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct rt *r = &sp->rt[i];
@@ -574,14 +261,6 @@ static int output_done(const struct super *sp)
 	}
 	return (sp->qout.fd < 0 || !sp->qout.len) &&
 	       (sp->qerr.fd < 0 || !sp->qerr.len);
-}
-
-/* A service's pipes (and their hold on log files), once it is gone. */
-static void output_free(struct rt *r)
-{
-	outsrc_free(r->out);
-	outsrc_free(r->err);
-	r->out = r->err = NULL;
 }
 
 /* At the end: whatever the services wrote, and a word on what was lost. */
@@ -612,34 +291,27 @@ static int64_t next_deadline(const struct super *sp)
 
 #define EARLIER(t) \
 	do { if ((t) > 0 && (at == 0 || (t) < at)) at = (t); } while (0)
-	for (size_t i = 0; i < sp->n; i++) {
-		EARLIER(sp->rt[i].svc.timer_at);
-		EARLIER(sp->rt[i].probe_at);
-		EARLIER(sp->rt[i].health_at);
-	}
+	if (sp->life == LIFE_RUN && sp->rt)
+		EARLIER(sched_next_deadline(&sp->sch));
 	EARLIER(ctl_next_deadline(sp));
 	EARLIER(output_deadline(sp));
 	EARLIER(sp->watchdog_at);
-	if (sp->phase == PH_RUN && sp->cmd != NO_CMD &&
-	    sp->rt[sp->cmd].svc.state == SVC_WAITING)
-		EARLIER(sp->cmd_wait_until);
-	if (sp->phase != PH_RUN)
-		EARLIER(sp->deadline);
+	EARLIER(hk_deadline(sp));
+	EARLIER(sp->kill_at);
+	/* once stopped, waiting for the output's readers */
+	if (sp->life == LIFE_RUN && sp->rt && sp->sch.phase == PH_DONE)
+		EARLIER(sp->sch.deadline);
 #undef EARLIER
 	return at;
 }
 
 static void run_timers(struct super *sp)
 {
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
-
-		if (r->svc.timer_at && r->svc.timer_at <= sp->now)
-			run_drive(sp, r, EV_TIMER, 0);
-		if (r->probe_at && r->probe_at <= sp->now)
-			run_probe(sp, r);
-		if (r->health_at && r->health_at <= sp->now)
-			run_health(sp, r);
+	hk_timer(sp);
+	plain_timer(sp);
+	if (sp->life == LIFE_RUN && sp->rt) {
+		sched_tick(&sp->sch, sp->now);
+		run_actions(sp);
 	}
 	ctl_tick(sp);
 	output_tick(sp);
@@ -647,9 +319,6 @@ static void run_timers(struct super *sp)
 		outer_notify("WATCHDOG=1");
 		sp->watchdog_at = sp->now + sp->watchdog_ms;
 	}
-	if (sp->phase != PH_RUN && sp->phase != PH_DONE && sp->deadline &&
-	    sp->now >= sp->deadline)
-		deadline_passed(sp);
 }
 
 static void on_event(struct super *sp, struct epoll_event *ev)
@@ -658,12 +327,25 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 			    (size_t)(uint32_t)ev->data.u64 }, *w = &wd;
 	struct rt *r;
 
+	if ((w->kind == W_NOTIFY || w->kind == W_OUT || w->kind == W_ERR) &&
+	    w->idx >= sp->n)
+		return;
 	switch (w->kind) {
 	case W_SIGNAL:
 		read_signals(sp);
 		break;
 	case W_NOTIFY:
-		run_notify(sp, &sp->rt[w->idx]);
+		run_notify(sp, w->idx);
+		break;
+	case W_EXEC:
+		run_exec_result(sp, w->idx >> 1, (int)(w->idx & 1));
+		break;
+	case W_HOOK:
+		hk_read(sp);
+		break;
+	case W_RELAY:
+		if (w->idx < 2 && sp->relay[w->idx])
+			(void)outsrc_read(sp->relay[w->idx]);
 		break;
 	case W_OUT:
 	case W_ERR:
@@ -686,6 +368,30 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 	}
 }
 
+static void finish_run(struct super *sp);
+static void begin_poststop(struct super *sp);
+
+/* What the scheduler may do now; the stop of the rest ends when no
+ * child is left; then the output goes out and the run is over. */
+static void step(struct super *sp)
+{
+	/* a start that made a unit ready may let the next one start: until
+	 * nothing moves (each pass moves a unit on, or the stop) */
+	for (size_t pass = 0; pass < 2 * sp->sch.n + 8; pass++) {
+		sched_step(&sp->sch, sp->now);
+		if (!run_actions(sp))
+			break;
+	}
+	run_turn_over(sp);
+	if (sp->sch.phase == PH_STOP_REST) {
+		run_reap(sp);
+		if (sp->childless)
+			sched_no_children(&sp->sch);
+	}
+	if (sp->sch.phase == PH_DONE && output_done(sp))
+		finish_run(sp);
+}
+
 static void loop(struct super *sp)
 {
 	struct epoll_event evs[64];
@@ -694,10 +400,9 @@ static void loop(struct super *sp)
 
 	for (;;) {
 		sp->now = loop_now_ms();
-		schedule(sp);
-		if (sp->phase != PH_RUN)
-			shutdown_step(sp);
-		if (sp->phase == PH_DONE && output_done(sp))
+		if (sp->life == LIFE_RUN && sp->rt)
+			step(sp);
+		if (sp->life == LIFE_EXIT)
 			return;
 		set_pollout(sp, &sp->qout, &sp->wqout, &sp->qout_polled);
 		set_pollout(sp, &sp->qerr, &sp->wqerr, &sp->qerr_polled);
@@ -707,6 +412,7 @@ static void loop(struct super *sp)
 		if (n < 0 && errno != EINTR)
 			log_warn("epoll_wait");
 		sp->now = loop_now_ms();
+		sched_clock(&sp->sch, sp->now);
 		for (int i = 0; i < n; i++)
 			on_event(sp, &evs[i]);
 		run_timers(sp);
@@ -715,10 +421,12 @@ static void loop(struct super *sp)
 
 /* ---- setup ---- */
 
-static void cmd_config(struct super *sp)
+/* CMD's configuration, from [cmd] (the scheduler sets its stop's share
+ * of the budget). */
+static void cmd_config(const struct super *sp, const struct cfg *cfg,
+		       struct cfg_service *c)
 {
-	struct cfg_service *c = &sp->cmd_cfg;
-	const struct cfg_init *in = &sp->cfg->init;
+	const struct cfg_init *in = &cfg->init;
 
 	memset(c, 0, sizeof(*c));
 	c->name = "cmd";
@@ -730,8 +438,6 @@ static void cmd_config(struct super *sp)
 	c->start_limit_window_ms = 60000;
 	c->stop_signal = in->cmd_stop_signal;
 	c->kill_mode = in->cmd_kill_mode;
-	budget_plan(sp->cfg, sp->has_poststop, &sp->b);
-	c->stop_timeout_ms = sp->b.cmd_ms;
 	/* a terminal stays CMD's; otherwise its output comes through pid 1,
 	 * as it is, a line at a time among the services' lines */
 	c->out.kind = isatty(STDOUT_FILENO) ? OUT_INHERIT : OUT_PREFIX;
@@ -746,18 +452,18 @@ static void cmd_config(struct super *sp)
  * the socket itself 0600 and given to the service's user at each start:
  * no other uid, and no process of another container that shares our
  * network namespace, can reach it. */
-int super_notify_name(const struct super *sp, const struct rt *r,
-		      char *buf, size_t len)
+int super_notify_name(const struct super *sp, size_t i, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/%zu", sp->notify_dir,
-			 (size_t)(r - sp->rt));
+	int n = snprintf(buf, len, "%s/%zu", sp->notify_dir, i);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int open_notify(struct super *sp, struct rt *r, size_t idx)
+int super_open_notify(struct super *sp, size_t idx)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	const char *name = sp->sch.u[idx].cfg->name;
+	struct rt *r = &sp->rt[idx];
 	int one = 1, err;
 	mode_t old;
 
@@ -767,12 +473,12 @@ static int open_notify(struct super *sp, struct rt *r, size_t idx)
 		sp->notify_dir[0] = '\0';
 		errno = -err;
 		log_warn("service %s: unable to make a directory for notify sockets in %s",
-			 r->cfg->name, sp->state_dir);
+			 name, sp->state_dir);
 		return -1;
 	}
-	if (super_notify_name(sp, r, a.sun_path, sizeof(a.sun_path)) < 0) {
+	if (super_notify_name(sp, idx, a.sun_path, sizeof(a.sun_path)) < 0) {
 		log_warnx("service %s: no notify socket: the state directory's path %s is too long",
-			  r->cfg->name, sp->state_dir);
+			  name, sp->state_dir);
 		return -1;
 	}
 	(void)unlink(a.sun_path);
@@ -781,6 +487,8 @@ static int open_notify(struct super *sp, struct rt *r, size_t idx)
 	 * still says READY=1); what counts is the sender's credentials,
 	 * checked for every message (the socket is in pid 1's own private
 	 * directory: no other container sees it) */
+	if (r->notifyfd >= 0) /* descriptors sent along: sock.h */
+		r->refuses_fds = sock_refuse_fds(r->notifyfd) == 0;
 	old = umask(0111);
 	err = r->notifyfd < 0 ||
 	      setsockopt(r->notifyfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
@@ -788,25 +496,14 @@ static int open_notify(struct super *sp, struct rt *r, size_t idx)
 	umask(old);
 	if (err) {
 		log_warn("service %s: unable to open its notify socket %s; it gets no NOTIFY_SOCKET",
-			 r->cfg->name, a.sun_path);
+			 name, a.sun_path);
 		if (r->notifyfd >= 0)
 			close(r->notifyfd);
 		r->notifyfd = -1;
 		return -1;
 	}
-	r->wnotify = (struct watch){ W_NOTIFY, idx };
+	r->wnotify = (struct watch){ W_NOTIFY, (uint32_t)idx };
 	return super_watch_fd(sp, r->notifyfd, &r->wnotify);
-}
-
-static void rt_init(struct rt *r, size_t i, struct cfg_service *cfg)
-{
-	memset(r, 0, sizeof(*r));
-	r->cfg = cfg;
-	r->out_w = r->err_w = -1;
-	r->probe_fd = -1;
-	r->notifyfd = -1;
-	r->wout = (struct watch){ W_OUT, i };
-	r->werr = (struct watch){ W_ERR, i };
 }
 
 static const char *const outer_vars[] = { "NOTIFY_SOCKET", "WATCHDOG_USEC",
@@ -859,10 +556,10 @@ static void open_output(struct super *sp)
 	outq_take_log(sp->errq);
 }
 
-static int setup(struct super *sp, int sigfd, char **extra_env)
+/* What every run needs: the loop's epoll set, the signalfd, pid 1's
+ * output, the state directory. */
+static int setup_base(struct super *sp, int sigfd)
 {
-	struct rlimit hard;
-
 	sp->self = getpid();
 	sp->is_pid1 = sp->self == 1;
 	sp->sigfd = sigfd;
@@ -874,7 +571,23 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 	sp->wqerr.kind = W_QERR;
 	if (super_watch_fd(sp, sigfd, &sp->wsig) < 0)
 		return -errno;
+	if (sp->plan->plain)
+		return 0; /* CMD has the terminal and the output; no socket */
 	open_output(sp);
+	if (sp->plan->relay[0])
+		return 0;
+	if (state_dir_open(state_dir_configured(sp->cfg->init.state_dir),
+			   sp->state_dir, sizeof(sp->state_dir)) < 0)
+		sp->state_dir[0] = '\0';
+	return 0;
+}
+
+/* CMD and the services, with the env the prestart hooks made. */
+static int setup_services(struct super *sp, char **extra_env)
+{
+	struct cfg_service cmd;
+	struct rlimit hard;
+
 	/* many services, many pipes: take the hard limit for ourselves and
 	 * give children back what we inherited */
 	getrlimit(RLIMIT_NOFILE, &sp->nofile);
@@ -895,36 +608,16 @@ static int setup(struct super *sp, int sigfd, char **extra_env)
 			drop_vars(env, outer_vars);
 		sp->base_env = env;
 	}
-	if (state_dir_open(state_dir_configured(sp->cfg->init.state_dir),
-			   sp->state_dir, sizeof(sp->state_dir)) < 0)
-		sp->state_dir[0] = '\0';
-	sp->n = sp->cfg->nsvcs + (sp->opts->cmd ? 1 : 0);
-	sp->rt = calloc(sp->n ? sp->n : 1, sizeof(*sp->rt));
-	if (!sp->rt)
+	cmd_config(sp, sp->cfg, &cmd);
+	if (sched_init(&sp->sch, sp->cfg, sp->opts->cmd ? &cmd : NULL,
+		       sp->has_poststop, sp->now) < 0)
 		return -ENOMEM;
-	sp->cmd = sp->opts->cmd ? sp->cfg->nsvcs : NO_CMD;
-	if (sp->opts->cmd)
-		cmd_config(sp);
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
-
-		rt_init(r, i, i == sp->cmd ? &sp->cmd_cfg : &sp->cfg->svcs[i]);
-		r->is_cmd = i == sp->cmd;
-		if (svc_init(&r->svc, r->cfg) < 0)
-			return -ENOMEM;
-		r->logged = r->svc.state;
-		if (r->cfg->ready == READY_NOTIFY)
-			(void)open_notify(sp, r, i);
-	}
+	/* a main process, a launcher or a check of each, and room to grow */
+	if (pidmap_reserve(&sp->pm, 2 * sp->sch.n + 8) < 0 || run_grow(sp) < 0)
+		return -ENOMEM;
+	if (!sp->rt && !(sp->rt = calloc(1, sizeof(*sp->rt))))
+		return -ENOMEM; /* no unit at all: the run has a table still */
 	ctl_open(sp);
-	return 0;
-}
-
-static int any_killed(const struct super *sp)
-{
-	for (size_t i = 0; i < sp->n; i++)
-		if (sp->rt[i].sigkilled && !sp->rt[i].is_cmd)
-			return 1;
 	return 0;
 }
 
@@ -932,51 +625,59 @@ static int any_killed(const struct super *sp)
  * status would otherwise be 0. */
 static int exit_status(const struct super *sp)
 {
-	const struct rt *c = sp->cmd != NO_CMD ? &sp->rt[sp->cmd] : NULL;
-	int code = 0;
+	int st = sched_cmd_status(&sp->sch), code = 0;
 
-	if (sp->essential_failed)
+	if (sp->sch.essential_failed)
 		return 1; /* CMD had not exited, or the reason would be it */
-	if (c && c->svc.last_status >= 0)
-		code = opts_exit_status(sp->opts, c->svc.last_status);
-	else if (c && sp->stop_signal)
-		code = 128 + sp->stop_signal; /* stopped before CMD ran */
-	return code == 0 && any_killed(sp) ? 1 : code;
+	if (st >= 0)
+		code = opts_exit_status(sp->opts, st);
+	else if (sp->sch.cmd != SCHED_NO_CMD && sp->sch.stop_signal)
+		code = 128 + sp->sch.stop_signal; /* stopped before CMD ran */
+	return code == 0 && sched_any_killed(&sp->sch) ? 1 : code;
 }
 
 static void fill_end(const struct super *sp, struct super_end *end)
 {
-	const struct rt *c = sp->cmd != NO_CMD ? &sp->rt[sp->cmd] : NULL;
+	const struct sched *s = &sp->sch;
+	int st = sched_cmd_status(s);
 	size_t len = 0;
 	int64_t until;
 
-	end->reason = sp->reason ? sp->reason : "shutdown";
-	end->exit_signal = c && c->svc.last_status >= 0 &&
-				   WIFSIGNALED(c->svc.last_status)
-			       ? WTERMSIG(c->svc.last_status)
-			       : 0;
+	end->reason = s->reason ? s->reason : "shutdown";
+	end->exit_signal = st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	end->killed[0] = '\0';
-	for (size_t i = 0; i < sp->n; i++) {
-		const struct rt *r = &sp->rt[i];
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sched_unit *u = &s->u[i];
 		int n;
 
-		if (!r->sigkilled)
+		if (!u->sigkilled)
 			continue;
 		n = snprintf(end->killed + len, sizeof(end->killed) - len, "%s%s",
-			     len ? " " : "", r->is_cmd ? "cmd" : r->cfg->name);
+			     len ? " " : "", u->is_cmd ? "cmd" : u->cfg->name);
 		if (n < 0 || (size_t)n >= sizeof(end->killed) - len)
 			break;
 		len += (size_t)n;
 	}
 	/* the hooks keep their reserve even when the stop ran late */
-	until = sp->stop_started + sp->b.total_ms;
-	if (until < sp->now + sp->b.reserve_ms)
-		until = sp->now + sp->b.reserve_ms;
-	end->poststop_until = sp->stop_started ? until : 0;
+	until = s->stop_started + s->b.total_ms;
+	if (until < sp->now + s->b.reserve_ms)
+		until = sp->now + s->b.reserve_ms;
+	end->poststop_until = s->stop_started ? until : 0;
 }
 
 static void teardown(struct super *sp)
 {
+	for (int i = 0; i < 2; i++)
+		if (sp->relay[i])
+			outsrc_free(sp->relay[i]);
+	if (sp->hk.out)
+		outsrc_free(sp->hk.out);
+	if (sp->hk.active)
+		hook_phase_end(&sp->hk.hp);
+	free(sp->hk.dir);
+	free(sp->post_vars);
+	cfg_free_words(sp->hooks_env);
+	cfg_free_words(sp->hk.hp.env);
 	ctl_close(sp);
 	/* the first configuration is the caller's; reloads made the rest */
 	for (size_t i = 0; i < sp->nold; i++) {
@@ -990,22 +691,11 @@ static void teardown(struct super *sp)
 		cfg_free(sp->cfg);
 		free(sp->cfg);
 	}
-	for (size_t i = 0; sp->rt && i < sp->n; i++) {
-		struct rt *r = &sp->rt[i];
-		int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd };
-		char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-
-		output_free(r);
-		for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
-			if (fds[k] >= 0)
-				close(fds[k]);
-		if (r->notifyfd >= 0 &&
-		    super_notify_name(sp, r, path, sizeof(path)) == 0)
-			(void)unlink(path);
-		svc_free(&r->svc);
-		free(r->status);
-	}
+	for (size_t i = 0; sp->rt && i < sp->n; i++)
+		run_release(sp, i);
 	free(sp->rt);
+	sched_free(&sp->sch);
+	pidmap_free(&sp->pm);
 	if (sp->notify_dir[0])
 		(void)rmdir(sp->notify_dir);
 	(void)outq_flush(sp->errq ? sp->errq : &sp->qerr); /* what was said since */
@@ -1024,10 +714,142 @@ static void teardown(struct super *sp)
 		close(sp->epfd);
 }
 
+/* Are there poststop hooks (whose time the stop keeps)? */
+static int poststop_used(const struct init_opts *o)
+{
+	char *dir;
+	int used;
+
+	if (asprintf(&dir, "%s/hooks/poststop.d", o->config_dir) < 0)
+		return 0;
+	used = hook_dir_used(dir);
+	free(dir);
+	return used;
+}
+
+/* The prestart hooks ran, or were stopped: CMD and the services, or
+ * the poststop hooks, or the end. */
+static void enter_run(struct super *sp)
+{
+	if (!sp->plan->services) {
+		sp->plan->env = sp->hooks_env; /* the caller's now */
+		sp->hooks_env = NULL;
+		sp->life = LIFE_EXIT;
+		return;
+	}
+	if (setup_services(sp, sp->hooks_env) < 0) {
+		log_error("unable to set up the supervisor");
+		sp->code = 125;
+		begin_poststop(sp);
+		return;
+	}
+	sp->life = LIFE_RUN;
+	sp->watchdog_ms = outer_watchdog_ms();
+	if (sp->watchdog_ms > 0)
+		sp->watchdog_at = sp->now + sp->watchdog_ms;
+	super_outer_update(sp);
+	run_reap(sp);
+}
+
+/* CMD and the services have stopped: the status, then the poststop hooks. */
+static void finish_run(struct super *sp)
+{
+	output_finish(sp);
+	sp->code = exit_status(sp);
+	sp->now = loop_now_ms();
+	fill_end(sp, sp->end);
+	begin_poststop(sp);
+}
+
+/* The poststop hooks see how the container stopped. */
+static void begin_poststop(struct super *sp)
+{
+	const struct super_end *e = sp->end;
+	char sbuf[16], **vars = sp->post_varp;
+	int sig = e->exit_signal;
+
+	if (!sp->plan->poststop) {
+		sp->life = LIFE_EXIT;
+		return;
+	}
+	sp->life = LIFE_POSTSTOP;
+	if (!sp->plan->vars && !sp->post_vars &&
+	    !(sp->post_vars = calloc(5, sizeof(*sp->post_vars)))) {
+		log_warnx("poststop hooks: out of memory");
+		sp->life = LIFE_EXIT;
+		return;
+	}
+	if (sp->plan->vars) {
+		hk_begin(sp, "poststop", sp->plan->vars, e->poststop_until);
+		return;
+	}
+	if (sp->code != 128 + sig)
+		sig = 0; /* the signal name only when it is the status */
+	snprintf(sp->post_vars[0], sizeof(sp->post_vars[0]), "POUCH_HOOK=poststop");
+	snprintf(sp->post_vars[1], sizeof(sp->post_vars[1]), "POUCH_EXIT_CODE=%d", sp->code);
+	snprintf(sp->post_vars[2], sizeof(sp->post_vars[2]), "POUCH_EXIT_SIGNAL=%s",
+		 sig ? sig_name(sig, sbuf, sizeof(sbuf)) : "");
+	snprintf(sp->post_vars[3], sizeof(sp->post_vars[3]), "POUCH_STOP_REASON=%s", e->reason);
+	snprintf(sp->post_vars[4], sizeof(sp->post_vars[4]), "POUCH_KILLED=%s", e->killed);
+	for (int i = 0; i < 5; i++)
+		vars[i] = sp->post_vars[i];
+	vars[5] = NULL;
+	hk_begin(sp, "poststop", vars, e->poststop_until);
+}
+
+/* A stop that began at t: the poststop hooks end with the budget, and
+ * keep their reserve when the rest ran late. 0: no budget. */
+static int64_t stop_end(const struct budget *b, int64_t t, int64_t now)
+{
+	int64_t until = t + b->total_ms;
+
+	if (!b->total_ms)
+		return 0;
+	return until < now + b->reserve_ms ? now + b->reserve_ms : until;
+}
+
+void super_hooks_over(struct super *sp)
+{
+	struct hook_phase *hp = &sp->hk.hp;
+	int prestart = !strcmp(hp->phase, "prestart");
+	int failures = hp->failures, abort = hp->stop_on_failure;
+
+	sp->plan->failures += failures;
+	if (prestart) {
+		sp->hooks_env = hp->env;
+		hp->env = NULL;
+	}
+	hook_phase_end(hp);
+	if (!prestart) {
+		sp->life = LIFE_EXIT;
+		if (!sp->plan->services)
+			sp->code = failures ? 1 : 0;
+		return;
+	}
+	if (sp->stop_signal) {
+		sp->code = 128 + sp->stop_signal;
+		sp->end->reason = "signal";
+		sp->end->poststop_until = stop_end(&sp->b, sp->stopped_at, sp->now);
+		sp->plan->stop_signal = sp->stop_signal;
+		begin_poststop(sp);
+	} else if (failures && abort) {
+		log_errorx("a prestart hook failed: not starting (prestart_failure = abort)");
+		sp->code = 125;
+		sp->end->reason = "prestart-failed";
+		begin_poststop(sp);
+	} else {
+		if (failures)
+			log_warnx("%d prestart hook%s failed; going on (prestart_failure = continue)",
+				  failures, failures == 1 ? "" : "s");
+		enter_run(sp);
+	}
+}
+
 int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
-	      struct cfg *cfg, int sigfd, char **extra_env, int has_poststop,
+	      struct cfg *cfg, int sigfd, struct super_plan *plan,
 	      struct super_end *end)
 {
+	static char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
 	struct super sp;
 	int code;
 
@@ -1036,102 +858,46 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	sp.inh = inh;
 	sp.cfg = cfg;
 	sp.cfg_orig = cfg;
+	sp.plan = plan;
+	sp.end = end;
 	sp.epfd = -1;
 	sp.ctlfd = -1;
-	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
-		sp.clients[i].fd = -1;
+	sp.sch.cmd = SCHED_NO_CMD;
 	sp.qout.fd = sp.qerr.fd = -1;
-	sp.has_poststop = has_poststop;
+	sp.has_poststop = plan->poststop && poststop_used(opts);
 	memset(end, 0, sizeof(*end));
 	end->reason = "shutdown";
-	if (setup(&sp, sigfd, extra_env) < 0) {
-		log_error("unable to set up the supervisor");
+	plan->env = NULL;
+	plan->failures = plan->stop_signal = 0;
+	if (setup_base(&sp, sigfd) < 0) {
+		log_error("unable to set up pid 1's loop");
 		teardown(&sp);
 		return 125;
 	}
 	sp.now = loop_now_ms();
-	sp.cmd_wait_until = sp.now + cfg->init.cmd_ready_timeout_ms;
-	sp.watchdog_ms = outer_watchdog_ms();
-	if (sp.watchdog_ms > 0)
-		sp.watchdog_at = sp.now + sp.watchdog_ms;
-	outer_update(&sp);
-	run_reap(&sp);
-	loop(&sp);
-	output_finish(&sp);
-	code = exit_status(&sp);
-	sp.now = loop_now_ms();
-	fill_end(&sp, end);
+	budget_plan(cfg, sp.has_poststop, &sp.b);
+	if (plan->plain) {
+		plain_start(&sp);
+		run_reap(&sp); /* CMD may be gone already */
+	} else if (plan->relay[0]) {
+		relay_start(&sp);
+	} else if (plan->prestart) {
+		sp.life = LIFE_PRESTART;
+		sp.hk.grace_ms = sp.b.stop_ms;
+		hk_begin(&sp, "prestart", pre_vars, 0);
+	} else if (plan->services) {
+		enter_run(&sp);
+	} else {
+		begin_poststop(&sp);
+	}
+	if (sp.life != LIFE_EXIT)
+		loop(&sp);
+	code = sp.code;
 	teardown(&sp);
 	return code;
 }
 
 /* ---- reload ---- */
-
-/* A removed service whose slot may take a new one: final, and nothing
- * of it left to reap or to hear from. */
-static int slot_free(const struct rt *r)
-{
-	return r->removed && svc_final(&r->svc) && r->svc.pid <= 0 &&
-	       r->launcher <= 0 && r->probe_pid <= 0 && r->health_pid <= 0 &&
-	       (r->pgid <= 0 || kill(-r->pgid, 0) < 0);
-}
-
-/* Give back what a removed service's slot holds. */
-static void rt_release(struct super *sp, struct rt *r)
-{
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	int fds[] = { r->out_w, r->err_w, r->notifyfd, r->probe_fd };
-
-	if (r->notifyfd >= 0 && super_notify_name(sp, r, path, sizeof(path)) == 0)
-		(void)unlink(path);
-	output_free(r); /* what it still holds is written first */
-	for (size_t k = 0; k < sizeof(fds) / sizeof(*fds); k++)
-		if (fds[k] >= 0)
-			close(fds[k]);
-	svc_free(&r->svc);
-	free(r->status);
-}
-
-int super_add_service(struct super *sp, struct cfg_service *cfg)
-{
-	size_t i;
-	struct rt *n;
-
-	for (i = 0; i < sp->n && !slot_free(&sp->rt[i]); i++)
-		;
-	if (i == sp->n) {
-		n = realloc(sp->rt, (sp->n + 1) * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		sp->rt = n;
-		sp->n++;
-	} else {
-		rt_release(sp, &sp->rt[i]);
-	}
-	n = &sp->rt[i];
-	rt_init(n, i, cfg);
-	if (svc_init(&n->svc, cfg) < 0)
-		return -ENOMEM;
-	n->logged = n->svc.state;
-	if (cfg->ready == READY_NOTIFY)
-		(void)open_notify(sp, n, i);
-	return 0;
-}
-
-/* Whether one of the services still uses a configuration's entries. */
-static int cfg_in_use(const struct super *sp, const struct cfg *c)
-{
-	for (size_t i = 0; i < sp->n; i++) {
-		const struct rt *r = &sp->rt[i];
-
-		if (r->is_cmd)
-			continue;
-		if ((r->cfg >= c->svcs && r->cfg < c->svcs + c->nsvcs) ||
-		    (r->next_cfg >= c->svcs && r->next_cfg < c->svcs + c->nsvcs))
-			return 1;
-	}
-	return 0;
-}
 
 /* Free the configurations that reloads replaced and nothing uses any
  * more (the first one is the caller's, to free). */
@@ -1142,7 +908,7 @@ static void release_cfgs(struct super *sp)
 	for (size_t i = 0; i < sp->nold; i++) {
 		struct cfg *c = sp->old_cfgs[i];
 
-		if (cfg_in_use(sp, c)) {
+		if (sched_uses(&sp->sch, c)) {
 			sp->old_cfgs[j++] = c;
 			continue;
 		}
@@ -1160,6 +926,25 @@ static void release_cfgs(struct super *sp)
 static void reload_init(struct super *sp, const struct cfg_init *was,
 			struct ctl_client *c);
 
+/* A configuration a reload replaces is kept while units use it. */
+/* gcc 12's analyzer loses the realloc'd array across the reload path and
+ * calls it a leak; release_cfgs() and teardown free it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+static int keep_old(struct super *sp, struct cfg *c)
+{
+	size_t n = sp->nold + 1;
+	struct cfg **t = realloc(sp->old_cfgs, n * sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	t[n - 1] = c;
+	sp->old_cfgs = t;
+	sp->nold = n;
+	return 0;
+}
+#pragma GCC diagnostic pop
+
 /* To the ctl client that asked, or to the log for a reload by signal. */
 #define reply(c, ...)                                   \
 	do {                                            \
@@ -1172,8 +957,10 @@ static void reload_init(struct super *sp, const struct cfg_init *was,
  * nothing. */
 void super_reload(struct super *sp, struct ctl_client *c)
 {
-	struct cfg *nc = calloc(1, sizeof(*nc)), **old;
-	int added = 0, removed = 0, changed = 0, same = 0, r;
+	struct cfg *nc = calloc(1, sizeof(*nc));
+	int added, removed, changed, same, r;
+	struct sched_reload rl;
+	struct cfg_service cmd;
 
 	if (!nc) {
 		reply(c, "ERR 1 out of memory\n");
@@ -1194,57 +981,21 @@ void super_reload(struct super *sp, struct ctl_client *c)
 		free(nc);
 		return;
 	}
-	old = realloc(sp->old_cfgs, (sp->nold + 1) * sizeof(*old));
-	if (!old) {
+	if (keep_old(sp, sp->cfg) < 0) {
 		reply(c, "ERR 1 out of memory\n");
 		cfg_free(nc);
 		free(nc);
 		return;
 	}
-	sp->old_cfgs = old;
-	sp->old_cfgs[sp->nold++] = sp->cfg;
-	for (size_t i = 0; i < sp->n; i++) {
-		struct rt *rt = &sp->rt[i];
-		struct cfg_service *ns;
-
-		if (rt->is_cmd || rt->removed)
-			continue;
-		ns = cfg_find(nc, rt->cfg->name);
-		if (!ns) {
-			rt->removed = 1;
-			rt->restart_pending = 0;
-			run_drive(sp, rt, EV_STOP, 0);
-			removed++;
-		} else if (ns->text_hash == rt->cfg->text_hash) {
-			/* its user as looked up at its start (on failure,
-			 * looked up again at its next spawn, probes too) */
-			cfg_copy_ids(ns, rt->cfg);
-			rt_bind(rt, ns);
-			same++;
-		} else {
-			changed++;
-			rt->next_cfg = ns;
-			if (svc_final(&rt->svc)) {
-				super_note_swap(sp, rt);
-			} else {
-				rt->restart_pending = ns->enabled;
-				run_drive(sp, rt, EV_STOP, 0);
-			}
-		}
-	}
+	cmd_config(sp, nc, &cmd);
+	if (sched_reload(&sp->sch, nc, &cmd, &rl) < 0)
+		log_errorx("reload: out of memory for a new service");
 	sp->cfg = nc;
-	for (size_t j = 0; j < nc->nsvcs; j++) {
-		int found = 0;
-
-		for (size_t i = 0; i < sp->n; i++)
-			found |= !sp->rt[i].is_cmd && !sp->rt[i].removed &&
-				 sp->rt[i].cfg == &nc->svcs[j];
-		for (size_t i = 0; !found && i < sp->n; i++)
-			found |= !sp->rt[i].is_cmd && !sp->rt[i].removed &&
-				 sp->rt[i].next_cfg == &nc->svcs[j];
-		if (!found && super_add_service(sp, &nc->svcs[j]) == 0)
-			added++;
-	}
+	added = rl.added;
+	removed = rl.removed;
+	changed = rl.changed;
+	same = rl.same;
+	run_actions(sp);
 	log_info("reload: %d added, %d removed, %d changed, %d unchanged",
 		 added, removed, changed, same);
 	reply(c, "OK\nadded %d, removed %d, changed %d, unchanged %d\n", added,
@@ -1267,14 +1018,6 @@ static void reload_init(struct super *sp, const struct cfg_init *was,
 		log_max_level = (enum log_level)in->log_level;
 	else if (!sp->opts->verbose && was->log_level >= 0)
 		log_max_level = LOG_LVL_WARN;
-	if (sp->cmd != NO_CMD) {
-		sp->cmd_cfg.restart = in->cmd_restart;
-		sp->cmd_cfg.stop_signal = in->cmd_stop_signal;
-		sp->cmd_cfg.kill_mode = in->cmd_kill_mode;
-		sp->cmd_cfg.after = in->cmd_after;
-		budget_plan(sp->cfg, sp->has_poststop, &sp->b);
-		sp->cmd_cfg.stop_timeout_ms = sp->b.cmd_ms;
-	}
 	if (!same_str(was->control_socket, in->control_socket)) {
 		log_warnx("reload: %s: [init] control_socket changed; the socket stays %s until the container starts again",
 			  in->file ? in->file : "init.ini", sp->ctl_path);

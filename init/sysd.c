@@ -9,6 +9,8 @@
 #include "signames.h"
 #include "config/values.h"
 #include "hooks/hooks.h"
+#include "spawn.h"
+#include "super.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -354,17 +356,20 @@ int sysd_write_units(const struct sysd_gen *g, const struct init_opts *o,
 }
 
 /* A child that copies what CMD writes into the two FIFOs to the
- * container's stdout and stderr; it outlives the exec of systemd, which
- * reaps it. It takes signals as any process does: systemd-shutdown's
- * SIGTERM ends it at once (with every signal blocked, as pid 1 had them,
- * systemd-shutdown waited 90 s for it). */
-static int start_relay(const char *dir)
+ * container's stdout and stderr, with pid 1's own loop (whole lines, no
+ * blocking); it outlives the exec of systemd, which reaps it, and ends
+ * on systemd-shutdown's SIGTERM (with its mask of all signals blocked it
+ * would have held systemd-shutdown 90 s). */
+static int start_relay(const struct init_opts *o, const char *dir)
 {
 	char out[256], err[256];
-	struct pollfd p[2];
-	char buf[65536];
-	sigset_t none;
+	struct super_plan plan = { .relay = { out, err } };
+	struct super_end end;
+	struct sig_inherit inh;
+	struct cfg cfg;
+	sigset_t mine;
 	pid_t pid;
+	int sigfd;
 
 	snprintf(out, sizeof(out), "%s/cmd.stdout", dir);
 	snprintf(err, sizeof(err), "%s/cmd.stderr", dir);
@@ -376,26 +381,21 @@ static int start_relay(const char *dir)
 	pid = fork();
 	if (pid != 0)
 		return pid < 0 ? -errno : 0;
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	(void)setsid(); /* not in CMD's way, nor in its terminal's */
-	/* the relay: O_RDWR so that it never sees end of file */
-	p[0].fd = open(out, O_RDWR | O_CLOEXEC);
-	p[1].fd = open(err, O_RDWR | O_CLOEXEC);
-	p[0].events = p[1].events = POLLIN;
-	for (;;) {
-		if (poll(p, 2, -1) < 0)
-			continue;
-		for (int i = 0; i < 2; i++) {
-			ssize_t n;
-
-			if (!(p[i].revents & POLLIN))
-				continue;
-			n = read(p[i].fd, buf, sizeof(buf));
-			if (n > 0 && write(i + 1, buf, (size_t)n) < 0)
-				_exit(0);
-		}
-	}
+	sigemptyset(&inh.mask);
+	sigemptyset(&inh.ignored);
+	sigemptyset(&mine);
+	sigaddset(&mine, SIGTERM);
+	sigaddset(&mine, SIGINT);
+	sigaddset(&mine, SIGHUP);
+	sigaddset(&mine, SIGCHLD);
+	(void)sigprocmask(SIG_SETMASK, &mine, NULL);
+	sigfd = signalfd(-1, &mine, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		_exit(1);
+	cfg_defaults(&cfg);
+	(void)super_run(o, &inh, &cfg, sigfd, &plan, &end);
+	_exit(0);
 }
 
 void sysd_exec(const struct init_opts *o, const char *relay_dir)
@@ -406,7 +406,7 @@ void sysd_exec(const struct init_opts *o, const char *relay_dir)
 	sigset_t none;
 
 	sigemptyset(&none);
-	if (o->mode == MODE_SYSTEMD && start_relay(relay_dir) < 0)
+	if (o->mode == MODE_SYSTEMD && start_relay(o, relay_dir) < 0)
 		log_warn("unable to relay CMD's output");
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	for (size_t i = 0; o->mode == MODE_SYSTEMD && systemd[i]; i++)
@@ -421,22 +421,22 @@ void sysd_exec(const struct init_opts *o, const char *relay_dir)
 int sysd_poststop(int argc, char **argv)
 {
 	const char *code = getenv("EXIT_CODE"), *status = getenv("EXIT_STATUS");
-	const char *dir = "/etc/pouch";
 	char v1[64], v2[64], v3[64], *vars[] = { "POUCH_HOOK=poststop", v1, v2, v3, NULL };
-	struct hook_run h = { .sigfd = -1 };
+	struct init_opts o = { .config_dir = "/etc/pouch" };
+	struct super_plan plan = { .poststop = 1, .vars = vars };
+	struct super_end end;
 	struct sig_inherit inh;
-	int r;
-	char hooks[4096];
-	int sig = 0, ec = 0;
+	sigset_t block;
+	struct cfg cfg;
+	int sig = 0, ec = 0, sigfd, r;
 
-	int64_t timeout_ms = 30000;
-
+	plan.hook_timeout_ms = 30000;
 	for (int i = 1; i + 1 < argc; i++) {
 		if (!strcmp(argv[i], "-c"))
-			dir = argv[i + 1];
+			o.config_dir = argv[i + 1];
 		if (!strcmp(argv[i], "-t") &&
-		    cfg_parse_duration_ms(argv[i + 1], &timeout_ms) < 0)
-			timeout_ms = 30000;
+		    cfg_parse_duration_ms(argv[i + 1], &plan.hook_timeout_ms) < 0)
+			plan.hook_timeout_ms = 30000;
 	}
 	if (code && strcmp(code, "exited") == 0 && status)
 		ec = atoi(status);
@@ -446,24 +446,20 @@ int sysd_poststop(int argc, char **argv)
 	snprintf(v2, sizeof(v2), "POUCH_EXIT_SIGNAL=%s", sig > 0 ? status : "");
 	snprintf(v3, sizeof(v3), "POUCH_STOP_REASON=%s",
 		 code && strcmp(code, "exited") ? "signal" : "cmd-exited");
-	snprintf(hooks, sizeof(hooks), "%s/hooks/poststop.d", dir);
-	sigset_t block;
-
+	/* run by systemd, not pid 1: only SIGCHLD is ours to read */
 	sigemptyset(&inh.mask);
 	sigemptyset(&inh.ignored);
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	(void)sigprocmask(SIG_BLOCK, &block, NULL);
-	h.sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
-	h.phase = "poststop";
-	h.dir = hooks;
-	h.timeout_ms = timeout_ms;
-	h.vars = vars;
-	h.inh = &inh;
-	r = hook_run_phase(&h);
-	if (h.sigfd >= 0)
-		close(h.sigfd);
-	return r < 0 ? 1 : 0;
+	sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		return 1;
+	cfg_defaults(&cfg);
+	r = super_run(&o, &inh, &cfg, sigfd, &plan, &end);
+	close(sigfd);
+	cfg_free(&cfg);
+	return r ? 1 : 0;
 }
 
 /* A word in single quotes for /bin/sh. */
@@ -605,7 +601,9 @@ static int write_cmd_script(const char *path, const char *envfile,
 		fputc(' ', f);
 		sh_word(f, o->cmd[i]);
 	}
-	fputs("\nrc=$?\n: >", f);
+	/* pouch-runc rich-run gives a directory to take CMD's status back:
+	 * the container's own ends with reboot(2)'s SIGINT or SIGHUP */
+	fputs("\nrc=$?\n[ -d /.pouch/status ] && echo \"$rc\" >/.pouch/status/cmd\n: >", f);
 	sh_word(f, done);
 	fputs("\nEXIT_CODE=exited EXIT_STATUS=$rc ", f);
 	put_run_poststop(f, g, o);

@@ -58,6 +58,8 @@ struct rr {
 	const char *name, *user;
 	char **env, **vols, **tmpfs;
 	size_t nenv, nvols, ntmpfs;
+	char status[PATH_MAX + 8];	/* sbin-init: where CMD's status comes back */
+	char *status_vol;
 	int detach;
 	char bundle[PATH_MAX];
 	char *config_dir; /* --config, as a real path */
@@ -341,6 +343,46 @@ static int rich_config(struct rr *r, json_t *cfg)
 	return rc < 0 ? fail("unable to write %s: %s", path, strerror(errno)) : 0;
 }
 
+/* sbin-init mode: the image's init ends the container with reboot(2),
+ * so runc reports SIGINT (halt) or SIGHUP (reboot), never CMD's status.
+ * CMD's script writes that into /.pouch/status/cmd, a directory of the
+ * bundle's, and rich-run exits with it. */
+static int status_volume(struct rr *r)
+{
+	snprintf(r->status, sizeof(r->status), "%s/status", r->bundle);
+	if (mkdir(r->status, 0755) < 0)
+		return -1;
+	if (asprintf(&r->status_vol, "%s:/.pouch/status:rw", r->status) < 0)
+		return -1;
+	return push(&r->vols, &r->nvols, r->status_vol);
+}
+
+/* CMD's status as its script left it, or st when there is none. */
+static int cmd_status(struct rr *r, int st)
+{
+	char path[PATH_MAX + 16], buf[16];
+	ssize_t n;
+	int fd;
+
+	if (!r->status[0])
+		return st;
+	snprintf(path, sizeof(path), "%s/cmd", r->status);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return st;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	(void)unlink(path);
+	buf[n > 0 ? n : 0] = '\0';
+	if (n > 0 && (st == 128 + SIGINT || st == 128 + SIGHUP)) {
+		long v = strtol(buf, NULL, 10);
+
+		if (v >= 0 && v <= 255)
+			return (int)v;
+	}
+	return st;
+}
+
 static int write_bundle(struct rr *r, char *rootfs)
 {
 	const char *why = NULL;
@@ -357,6 +399,8 @@ static int write_bundle(struct rr *r, char *rootfs)
 	}
 	r->spec.rootfs = rootfs;
 	r->spec.env = r->env;
+	if (!strcmp(r->rich.mode, "sbin-init") && status_volume(r) < 0)
+		return fail("unable to make %s/status: %s", r->bundle, strerror(errno));
 	r->spec.volumes = r->vols;
 	r->spec.tmpfs = r->tmpfs;
 	r->spec.hostname = r->name;
@@ -388,6 +432,11 @@ static void cleanup(struct rr *r)
 		(void)wait_status(p);
 	snprintf(path, sizeof(path), "%s/config.json", r->bundle);
 	(void)unlink(path);
+	if (r->status[0]) {
+		snprintf(path, sizeof(path), "%s/cmd", r->status);
+		(void)unlink(path);
+		(void)rmdir(r->status);
+	}
 	(void)rmdir(r->bundle);
 }
 
@@ -448,7 +497,7 @@ static int run(struct rr *r)
 	child_pid = p;
 	st = wait_status(p);
 	child_pid = 0;
-	return st;
+	return cmd_status(r, st);
 }
 
 /* ---- -d: the monitor */
@@ -588,7 +637,7 @@ static void monitor(struct rr *r, int log)
 	relay(s, log);
 	free(s[0].buf);
 	free(s[1].buf);
-	st = wait_status(p);
+	st = cmd_status(r, wait_status(p));
 	child_pid = 0;
 	cleanup(r);
 	logf_line(log, "pouch-runc: container %s exited with status %d\n", r->name, st);
@@ -719,5 +768,6 @@ int rich_run(int argc, char **argv, const struct lch_host *h)
 	free(r.vols);
 	free(r.tmpfs);
 	free(r.config_dir);
+	free(r.status_vol);
 	return code;
 }

@@ -191,16 +191,12 @@ static void swap_cfg(struct sched *s, size_t i)
 static void note(struct sched *s, size_t i)
 {
 	struct sched_unit *u = &s->u[i];
-	enum svc_state st = u->svc.state;
+	enum svc_state st = u->svc.state, was;
 	struct sched_act *a;
 
 	if (st == u->logged)
 		return;
-	a = push(s, SA_STATE, (int)i);
-	if (a) {
-		a->was = u->logged;
-		a->state = st;
-	}
+	was = u->logged;
 	u->logged = st;
 	if (st != SVC_RUNNING) {
 		u->health_at = 0;
@@ -219,11 +215,17 @@ static void note(struct sched *s, size_t i)
 		drive(s, i, EV_START, 0);
 		return;
 	}
+	a = push(s, SA_STATE, (int)i);
+	if (a) {
+		a->was = was;
+		a->state = st;
+	}
 	if (u->is_cmd && svc_final(&u->svc) && s->phase == PH_RUN)
 		sched_shutdown(s, "cmd-exited", 0, 0);
 	if (!u->is_cmd && st == SVC_FAILED && u->cfg->essential &&
 	    s->phase == PH_RUN) {
-		say(s, (int)i, SL_ERROR, "essential service failed: stopping the container");
+		say(s, -1, SL_ERROR, "essential service %s failed: stopping the container",
+		    u->cfg->name);
 		s->essential_failed = 1;
 		sched_shutdown(s, "service-failed", 0, 0);
 	}
@@ -418,7 +420,7 @@ static void deadline_passed(struct sched *s)
 			continue;
 		if (!stopping)
 			u->stop_began = s->now;
-		if (!u->svc.killed && (u->svc.pid > 0 || stopping))
+		if (!u->svc.killed && (u->svc.pid > 0 || stopping || u->await_pidfile))
 			note_kill(s, i, stopping ? "the end of the stop budget"
 					: "the end of the stop budget, before its turn to stop came");
 		u->quiet_stop = 1;
@@ -628,10 +630,15 @@ static void main_exited(struct sched *s, size_t i, int status, int group_alive)
 		u->old_pgid = pgid;
 }
 
-void sched_reaped(struct sched *s, size_t i, enum sched_role role, int status,
-		  int group_alive)
+void sched_reaped(struct sched *s, size_t i, enum sched_role role, pid_t pid,
+		  int status, int group_alive)
 {
-	if (i >= s->n)
+	const struct sched_unit *u = &s->u[i];
+	pid_t was[] = { u->svc.pid, u->launcher, u->probe_pid, u->health_pid };
+
+	/* the caller's map and the unit agree on who this was, or it is
+	 * no longer the unit's (an orphan now) */
+	if (i >= s->n || pid <= 0 || role > ROLE_HEALTH || was[role] != pid)
 		return;
 	switch (role) {
 	case ROLE_HEALTH:
@@ -669,6 +676,11 @@ void sched_step(struct sched *s, int64_t now)
 	schedule(s);
 	if (s->phase != PH_RUN)
 		stop_step(s);
+}
+
+void sched_clock(struct sched *s, int64_t now)
+{
+	s->now = now;
 }
 
 void sched_tick(struct sched *s, int64_t now)
@@ -881,6 +893,14 @@ int sched_stop(struct sched *s, size_t i)
 		return -1;
 	s->u[i].restart_pending = 0;
 	drive(s, i, EV_STOP, 0);
+	return 0;
+}
+
+int sched_signal(struct sched *s, size_t i, int sig, int group)
+{
+	if (s->u[i].svc.pid <= 0)
+		return -1;
+	signal_unit(s, i, sig, group);
 	return 0;
 }
 

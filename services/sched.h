@@ -124,6 +124,9 @@ int sched_take(struct sched *s, struct sched_act *a);
 void sched_step(struct sched *s, int64_t now);
 /* Timers that are due. */
 void sched_tick(struct sched *s, int64_t now);
+/* The time of the events that follow (call when the loop wakes: an
+ * exit's restart delay counts from now, not from the last step). */
+void sched_clock(struct sched *s, int64_t now);
 /* The earliest deadline, CLOCK_MONOTONIC ms; 0: none. */
 int64_t sched_next_deadline(const struct sched *s);
 
@@ -132,9 +135,10 @@ int64_t sched_next_deadline(const struct sched *s);
  * to count a failure as. */
 enum sched_role sched_spawned(struct sched *s, size_t u, pid_t pid);
 void sched_spawn_failed(struct sched *s, size_t u, int status);
-/* A process of u exited (init reaped it); group_alive: others of u's
- * process group still run. */
-void sched_reaped(struct sched *s, size_t u, enum sched_role role,
+/* A process of u exited (init reaped it): pid, in the role it was filed
+ * under (ignored when u no longer has it in that role); group_alive:
+ * others of u's process group still run. */
+void sched_reaped(struct sched *s, size_t u, enum sched_role role, pid_t pid,
 		  int status, int group_alive);
 /* Units that wait for their process group to empty (init checks them
  * after reaping orphans), and the news that it did. */
@@ -163,6 +167,8 @@ void sched_no_children(struct sched *s);
 int sched_start(struct sched *s, size_t u);
 int sched_stop(struct sched *s, size_t u);
 int sched_restart(struct sched *s, size_t u);
+/* sig to u's main process, or its process group; -1 when it has none. */
+int sched_signal(struct sched *s, size_t u, int sig, int group);
 
 /* A new, valid configuration: start new services, stop removed ones,
  * restart changed ones; cmd: CMD's configuration made from its [cmd]. */

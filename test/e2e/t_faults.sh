@@ -157,6 +157,9 @@ i=0; while [ $i -lt 300 ]; do
 	printf '[service]\nexec = %s sleep 0\nenv = A=%s B=%s\n' "$PT" "$i" "$i" >"$C/services.d/s$i.ini"
 	i=$((i + 1)); done
 crashed=
+if grep -qa __asan_init "$POUCH_INIT"; then
+	skip "RLIMIT_AS: the sanitizer build cannot run under an address-space limit (it maps terabytes of shadow memory)"
+else
 for kb in 1500 2500 3000 4000 6000 8000 16000; do
 	timeout 20 unshare --pid --fork --mount-proc --kill-child \
 		prlimit --as=$((kb * 1024)) "$POUCH_INIT" -t 1s -c "$C" -- "$PT" exit 0 >/dev/null 2>"$T/as.err" &
@@ -167,6 +170,7 @@ for kb in 1500 2500 3000 4000 6000 8000 16000; do
 	case $rc in 0|1|125|126|127|143) ;; *) crashed="$crashed $kb:$rc" ;; esac
 done
 expect_eq "RLIMIT_AS from 1.5 to 16 MiB with 300 services: no crash" "$crashed" ""
+fi
 
 # ---- 10,000 restarts: pid 1's memory and descriptors stay flat
 ctl_conf
@@ -178,8 +182,13 @@ start_limit = 10000/1s
 EOF
 ns_start -c "$C" -- "$PT" sleep 0
 wait_for 60 restarts_ge churn 1000
+# descriptors are counted while the service is down: a spawn in progress
+# holds a few for a moment (longer in the sanitizer build, which forks)
+ctl stop churn >/dev/null
 m0=$(rss_kb "$NS_PID1"); f0=$(nfds "$NS_PID1")
+ctl start churn >/dev/null
 wait_for 120 restarts_ge churn 10000
+ctl stop churn >/dev/null
 n=$(field churn restarts)
 m1=$(rss_kb "$NS_PID1"); f1=$(nfds "$NS_PID1")
 if grep -qa __asan_init "$POUCH_INIT"; then

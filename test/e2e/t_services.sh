@@ -134,6 +134,18 @@ EOF2
 in_ns -c "$C" -- sh -c 'sleep 1.25' 2>/dev/null
 n=$(lines "$T/starts")
 check "backoff 100, 200, 400, 400 ms: 5 starts in 1.25 s (saw $n)" [ "$n" -eq 5 ]
+# the delay counts from the exit, however long pid 1 slept before it
+conf_new
+rm -f "$T/starts"
+svc idle <<EOF2
+[service]
+exec = sh -c 'date +%s%N >>$T/starts; sleep 1; date +%s%N >>$T/starts; exit 1'
+restart_delay = 1s
+EOF2
+in_ns -c "$C" -- sh -c 'sleep 2.6' 2>"$T/err"
+gap=$(awk 'NR == 2 { e = $1 } NR == 3 { print int(($1 - e) / 1000000) }' "$T/starts")
+check "restart_delay = 1s after a second of quiet: restarted a second after the exit (${gap:-no restart} ms)" [ "${gap:-0}" -ge 900 ]
+check "... and said with the time it waits" grep -q "service idle: restarting in 1000 ms" "$T/err"
 conf_new
 rm -f "$T/starts"
 svc limited <<EOF2

@@ -330,3 +330,104 @@ check "(the fake server of nobody ran)" grep -qx server-up "$T/ctl-res"
 check "ctl does not take a socket in a nobody-owned /tmp/pouch-0 for pid 1's" sh -c "grep -q '^rc1=' '$T/ctl-res' && ! grep -qx rc1=0 '$T/ctl-res'"
 check "... nor believe a server run by nobody" grep -q "^err2=.*served by uid 65534" "$T/ctl-res"
 true
+
+# ---- a service's user cannot freeze pid 1: a child that switches to
+# that user is forked, and pid 1 waits neither for its exec nor its result
+ctl_conf
+cat >"$T/stopper.py" <<'EOF2'
+import os, signal, time
+end = time.time() + 3
+while time.time() < end:
+    try:
+        os.kill(-1, signal.SIGSTOP)
+    except OSError:
+        pass
+EOF2
+chmod 644 "$T/stopper.py"
+svc web <<EOF2
+[service]
+user = nobody
+exec = sleep 1000
+health = exec:/bin/true
+health_interval = 10ms
+restart_delay = 10ms
+EOF2
+svc stopper <<EOF2
+[service]
+user = nobody
+exec = /usr/bin/python3 $T/stopper.py
+restart = never
+EOF2
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -S "$SOCK"
+sleep 1.5
+timeout 5 "$POUCH_INIT" ctl --socket "$SOCK" status >/dev/null 2>&1
+expect_eq "nobody SIGSTOPs every process of its own, again and again: pid 1 still answers" "$?" 0
+sleep 2
+pkill -CONT -u nobody 2>/dev/null
+timeout 5 "$POUCH_INIT" ctl --socket "$SOCK" status >/dev/null 2>&1
+expect_eq "... and afterwards" "$?" 0
+kill -TERM "$NS_PID1"
+wait_for 10 sh -c "! kill -0 $NS_PID1 2>/dev/null"
+check "... and it stops on SIGTERM" sh -c "! kill -0 $NS_PID1 2>/dev/null"
+pkill -CONT -u nobody 2>/dev/null
+ns_kill
+# ---- a MAINPID whose process is gone: its pid may be another's by now,
+# and that one must not get the service's signals (a pidfd holds it)
+ctl_conf
+cat >"$T/a.sh" <<EOF2
+sleep 1000 & c=\$!
+$PT notify "MAINPID=\$c"
+$PT notify READY=1
+sleep 0.3
+kill \$c; wait \$c
+echo \$c >$T/cpid
+exec sleep 1019
+EOF2
+svc a <<EOF2
+[service]
+type = notify
+kill_mode = process
+exec = sh $T/a.sh
+EOF2
+rm -f "$T/cpid"
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -s "$T/cpid"
+c=$(cat "$T/cpid")
+# the next process of that pid namespace gets the freed pid
+nsenter -t "$NS_PID1" -p -m -- sh -c "echo $((c - 1)) >/proc/sys/kernel/ns_last_pid; sleep 1018 & wait" &
+victim=$!
+wait_for 5 pgrep -fx 'sleep 1018' >/dev/null
+expect_eq "(the freed pid went to a new process)" "$(ns_pid "$(pgrep -fx 'sleep 1018')")" "$c"
+"$POUCH_INIT" ctl --socket "$SOCK" stop a >/dev/null 2>&1
+sleep 0.5
+check "a gone MAINPID's reused pid does not get the service's stop signal" pgrep -fx 'sleep 1018' >/dev/null
+kill "$victim" 2>/dev/null; pkill -fx 'sleep 1018'
+ns_kill
+true
+
+# ---- descriptors sent along with a notification: a socket whose close
+# lingers for an hour must not stop pid 1 (it would, if pid 1 took it and
+# closed it)
+ctl_conf
+mkdir -m 777 "$T/linger"
+svc lingerer <<EOF2
+[service]
+type = notify
+user = nobody
+exec = $PT notify-linger READY=1 $T/linger/said
+EOF2
+svc other <<EOF2
+[service]
+exec = sleep 1020
+EOF2
+ns_start -c "$C" -- sleep 1000
+wait_for 10 test -s "$T/linger/said"
+sleep 0.5
+check "pid 1 still answers after a service sent it a lingering socket" timeout 5 "$POUCH_INIT" ctl --socket "$SOCK" status other
+expect_eq "the notify socket does not take descriptors (the sender is told)" "$(cat "$T/linger/said" 2>/dev/null)" refused
+check "the notification itself still counts" wait_for 5 is_state lingerer running
+# (its end resets the connection: a pid 1 stuck in close goes on)
+pkill -fx "$PT notify-linger READY=1 $T/linger/said"
+ns_kill
+true

@@ -356,6 +356,78 @@ static int notify(const char *msg)
 	return 0;
 }
 
+/* A TCP socket whose close blocks: its peer never reads, its send queue is
+ * full, and it lingers for an hour. Sent to NOTIFY_SOCKET along with msg
+ * (SCM_RIGHTS); whoever closes the last copy waits. Prints "passed" or
+ * "refused" (the receiver does not take descriptors), then stays, so that
+ * the peer stays too. */
+static int notify_linger(const char *msg, const char *out)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(in);
+	struct linger lg = { 1, 3600 };
+	int small = 4096, l, c, u, fl;
+	char junk[65536] = { 0 }, ctlbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { (void *)msg, strlen(msg) };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *cm;
+	const char *said;
+	FILE *f;
+
+	if (!path || !*path || strlen(path) >= sizeof(a.sun_path))
+		return 2;
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	if (l < 0 || bind(l, (struct sockaddr *)&in, sizeof(in)) < 0 ||
+	    listen(l, 1) < 0 ||
+	    getsockname(l, (struct sockaddr *)&in, &alen) < 0)
+		return 1;
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(c, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	if (c < 0 || connect(c, (struct sockaddr *)&in, sizeof(in)) < 0)
+		return 1;
+	fl = fcntl(c, F_GETFL);
+	fcntl(c, F_SETFL, fl | O_NONBLOCK);
+	while (write(c, junk, sizeof(junk)) > 0)
+		;
+	setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	memcpy(a.sun_path, path, strlen(path));
+	if (a.sun_path[0] == '@')
+		a.sun_path[0] = '\0';
+	u = socket(AF_UNIX, SOCK_DGRAM, 0);
+	mh.msg_name = &a;
+	mh.msg_namelen = (socklen_t)(sizeof(a.sun_family) + strlen(path));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctlbuf;
+	mh.msg_controllen = sizeof(ctlbuf);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &c, sizeof(int));
+	said = "passed";
+	if (sendmsg(u, &mh, 0) < 0) {
+		said = "refused";
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
+		(void)sendmsg(u, &mh, 0);
+		lg.l_onoff = 0; /* still ours alone: a close that does not wait */
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	close(c);
+	f = fopen(out, "w");
+	if (f) {
+		fprintf(f, "%s\n", said);
+		fclose(f);
+	}
+	for (;;)
+		pause();
+}
+
 static int listen_on(int port, int delay_ms)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
@@ -1067,6 +1139,8 @@ int main(int argc, char **argv)
 		return siglat_send(atoi(argv[2]), argv[3], atoi(argv[4]));
 	if (!strcmp(c, "notify") && argc > 2)
 		return notify(argv[2]);
+	if (!strcmp(c, "notify-linger") && argc > 3)
+		return notify_linger(argv[2], argv[3]);
 	if (!strcmp(c, "listen") && argc > 2)
 		return listen_on(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0);
 	if (!strcmp(c, "restartlat") && argc > 3)

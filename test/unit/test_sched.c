@@ -39,6 +39,16 @@ static void svc_base(struct cfg_service *c, char *name)
 	c->enabled = 1;
 }
 
+/* The process of u in role exited (its pid, as the caller's map has it). */
+static void reap(struct sched *s, size_t i, enum sched_role role, int status,
+		 int alive)
+{
+	const struct sched_unit *u = &s->u[i];
+	pid_t pid[] = { u->svc.pid, u->launcher, u->probe_pid, u->health_pid };
+
+	sched_reaped(s, i, role, pid[role], status, alive);
+}
+
 /* The actions queued, as one line: "spawn:a signal:b:15:g ..." */
 static char got[4096];
 
@@ -189,11 +199,11 @@ static void test_blocked(void)
 	(void)acts(&s);
 	/* b fails for good: c, which requires it, is stopped? no: it runs;
 	 * a new start of c would be blocked */
-	sched_reaped(&s, 0, ROLE_MAIN, EXIT(1), 0);
+	reap(&s, 0, ROLE_MAIN, EXIT(1), 0);
 	CHECK(has(acts(&s), "exited:b state:b:failed"));
 	CHECK_EQ(sched_stop(&s, 1), 0);
 	(void)acts(&s);
-	sched_reaped(&s, 1, ROLE_MAIN, SIGTERM, 0);
+	reap(&s, 1, ROLE_MAIN, SIGTERM, 0);
 	(void)acts(&s);
 	CHECK_EQ(sched_start(&s, 1), 0);
 	sched_step(&s, 10);
@@ -236,28 +246,28 @@ static void test_probes_health(void)
 	sched_tick(&s, 50);
 	CHECK(lacks(acts(&s), "probe:p")); /* one at a time */
 	s.now = 50;
-	sched_reaped(&s, 0, ROLE_PROBE, EXIT(1), 0);
+	reap(&s, 0, ROLE_PROBE, EXIT(1), 0);
 	CHECK_EQ(sched_next_deadline(&s) <= 50 + SCHED_PROBE_MS, 1);
 	sched_tick(&s, 200);
 	CHECK(has(acts(&s), "probe:p"));
 	sched_probe_started(&s, 0, 21);
-	sched_reaped(&s, 0, ROLE_PROBE, EXIT(0), 0);
+	reap(&s, 0, ROLE_PROBE, EXIT(0), 0);
 	CHECK(has(acts(&s), "state:p:running"));
 	/* health: every interval; two failures in a row: unhealthy, stop */
 	sched_tick(&s, 1200);
 	CHECK(has(acts(&s), "health:p"));
 	sched_health_started(&s, 0, 30);
-	sched_reaped(&s, 0, ROLE_HEALTH, EXIT(1), 0);
+	reap(&s, 0, ROLE_HEALTH, EXIT(1), 0);
 	CHECK(has(acts(&s), "say:p"));
 	sched_tick(&s, 2200);
 	CHECK(has(acts(&s), "health:p"));
 	sched_health_started(&s, 0, 31);
 	sched_tick(&s, 3200); /* overran: killed, counts as failed */
 	CHECK(has(acts(&s), "say:p killprobe:p:31"));
-	sched_reaped(&s, 0, ROLE_HEALTH, SIGKILL, 0);
+	reap(&s, 0, ROLE_HEALTH, SIGKILL, 0);
 	CHECK(has(acts(&s), "say:p say:p signal:p:15:g state:p:stopping"));
 	/* a hung readiness probe goes when the service stops starting */
-	sched_reaped(&s, 0, ROLE_MAIN, SIGTERM, 0);
+	reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
 	(void)acts(&s);
 	sched_tick(&s, 10000);
 	CHECK(has(acts(&s), "spawn:p"));
@@ -292,7 +302,7 @@ static void test_forking_leftovers(void)
 	CHECK_EQ(sched_spawned(&s, 0, 10), ROLE_LAUNCHER);
 	CHECK_EQ(sched_owner(&s, 10, &role), 0);
 	CHECK_EQ(role, ROLE_LAUNCHER);
-	sched_reaped(&s, 0, ROLE_LAUNCHER, EXIT(0), 1);
+	reap(&s, 0, ROLE_LAUNCHER, EXIT(0), 1);
 	CHECK(has(acts(&s), "pidfile:d"));
 	sched_pidfile(&s, 0, 0, 0);
 	CHECK_EQ(sched_next_deadline(&s), SCHED_PIDFILE_MS);
@@ -302,7 +312,7 @@ static void test_forking_leftovers(void)
 	CHECK_EQ(role, ROLE_MAIN);
 	/* the daemon dies, its children linger: they get the stop signal,
 	 * and SIGKILL at the next start */
-	sched_reaped(&s, 0, ROLE_MAIN, SIGKILL, 1);
+	reap(&s, 0, ROLE_MAIN, SIGKILL, 1);
 	CHECK(has(acts(&s), "exited:d state:d:backoff killgroup:d:42:15 killgroup:d:42:18"));
 	sched_tick(&s, 100);
 	CHECK(has(acts(&s), "killgroup:d:42:9 spawn:d"));
@@ -346,22 +356,22 @@ static void test_stop(void)
 	/* CMD ignores it: SIGKILL at its share, said */
 	sched_tick(&s, 7000);
 	CHECK(has(acts(&s), "killed:cmd:[cmd] stop_timeout signal:cmd:9:g"));
-	sched_reaped(&s, s.cmd, ROLE_MAIN, SIGKILL, 0);
+	reap(&s, s.cmd, ROLE_MAIN, SIGKILL, 0);
 	(void)acts(&s);
 	/* then b (a's dependent) and c; a once b has stopped */
 	sched_step(&s, 7001);
 	CHECK(has(acts(&s), "signal:b:15:g"));
 	CHECK(has(got, "signal:c:15:m")); /* mixed: the main process only */
 	CHECK(lacks(got, "signal:a"));
-	sched_reaped(&s, 1, ROLE_MAIN, SIGTERM, 0);
-	sched_reaped(&s, 2, ROLE_MAIN, SIGTERM, 1); /* c's children linger */
+	reap(&s, 1, ROLE_MAIN, SIGTERM, 0);
+	reap(&s, 2, ROLE_MAIN, SIGTERM, 1); /* c's children linger */
 	CHECK(has(acts(&s), "signal:c:9:g")); /* mixed: SIGKILL to the rest */
 	sched_step(&s, 7002);
 	CHECK(has(acts(&s), "signal:a:15:g"));
 	/* a ignores it: SIGKILL at its stop_timeout (2 s), said */
 	sched_tick(&s, 9002);
 	CHECK(has(acts(&s), "killed:a:its stop_timeout signal:a:9:g"));
-	sched_reaped(&s, 0, ROLE_MAIN, SIGKILL, 0);
+	reap(&s, 0, ROLE_MAIN, SIGKILL, 0);
 	sched_group_gone(&s, 2);
 	sched_step(&s, 9003);
 	CHECK(has(acts(&s), "killrest:15"));
@@ -395,8 +405,8 @@ static void test_cmd_exit_and_essential(void)
 	CHECK_EQ(sched_init(&s, &cfg, &cmd, 0, 0), 0);
 	sched_step(&s, 0);
 	run_spawns(&s);
-	sched_reaped(&s, 0, ROLE_MAIN, EXIT(3), 0);
-	CHECK(has(acts(&s), "state:e:failed say:e stopping"));
+	reap(&s, 0, ROLE_MAIN, EXIT(3), 0);
+	CHECK(has(acts(&s), "state:e:failed say:- stopping"));
 	CHECK_EQ(s.essential_failed, 1);
 	CHECK_STR(s.reason, "service-failed");
 	sched_free(&s);
@@ -405,7 +415,7 @@ static void test_cmd_exit_and_essential(void)
 	CHECK_EQ(sched_init(&s, &cfg, &cmd, 0, 0), 0);
 	sched_step(&s, 0);
 	run_spawns(&s);
-	sched_reaped(&s, s.cmd, ROLE_MAIN, EXIT(5), 0);
+	reap(&s, s.cmd, ROLE_MAIN, EXIT(5), 0);
 	CHECK(has(acts(&s), "state:cmd:failed stopping"));
 	CHECK_STR(s.reason, "cmd-exited");
 	CHECK_EQ(sched_cmd_status(&s), EXIT(5));
@@ -430,15 +440,24 @@ static void test_ctl(void)
 	CHECK_EQ(sched_is_ready(&s, ""), 1);
 	CHECK_EQ(sched_restart(&s, 0), 0);
 	CHECK(has(acts(&s), "signal:w:15:g state:w:stopping"));
-	sched_reaped(&s, 0, ROLE_MAIN, SIGTERM, 0);
-	CHECK(has(acts(&s), "state:w:stopped state:w:starting"));
+	reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
+	/* restarted: stopped is not reported, starting is */
+	CHECK(has(acts(&s), "state:w:starting"));
+	CHECK(lacks(got, "state:w:stopped"));
 	sched_step(&s, 1);
 	CHECK(has(acts(&s), "spawn:w"));
 	(void)sched_spawned(&s, 0, 50);
 	(void)acts(&s);
+	/* an operator's signal goes to its process group, or main process */
+	CHECK_EQ(sched_signal(&s, 0, SIGUSR1, 1), 0);
+	CHECK(has(acts(&s), "signal:w:10:g"));
+	CHECK_EQ(sched_signal(&s, 0, SIGHUP, 0), 0);
+	CHECK(has(acts(&s), "signal:w:1:m"));
 	CHECK_EQ(sched_stop(&s, 0), 0);
-	sched_reaped(&s, 0, ROLE_MAIN, SIGTERM, 0);
+	reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
 	(void)acts(&s);
+	CHECK_EQ(sched_signal(&s, 0, SIGUSR1, 1), -1); /* nothing runs */
+	CHECK(lacks(acts(&s), "signal:w"));
 	sched_step(&s, 2);
 	CHECK(lacks(acts(&s), "spawn:w")); /* it stays down */
 	CHECK_EQ(sched_is_ready(&s, ""), 1); /* and does not count */
@@ -482,8 +501,8 @@ static void test_reload(void)
 	CHECK(has(got, "signal:changed:15:g"));
 	CHECK(has(got, "rebind:new"));
 	CHECK_EQ(sched_uses(&s, &c1), 1); /* gone and changed still hold it */
-	sched_reaped(&s, 1, ROLE_MAIN, SIGTERM, 0);
-	sched_reaped(&s, 2, ROLE_MAIN, SIGTERM, 0);
+	reap(&s, 1, ROLE_MAIN, SIGTERM, 0);
+	reap(&s, 2, ROLE_MAIN, SIGTERM, 0);
 	/* changed took its new entry and starts again */
 	CHECK(has(acts(&s), "rebind:changed"));
 	CHECK(s.u[2].cfg == &a2[1]);
@@ -532,14 +551,14 @@ static void test_stop_rules(void)
 		sched_step(&s, 1000);
 		run_spawns(&s);
 	}
-	sched_reaped(&s, 0, ROLE_MAIN, EXIT(1), 0); /* crash: backoff */
+	reap(&s, 0, ROLE_MAIN, EXIT(1), 0); /* crash: backoff */
 	CHECK(has(acts(&s), "state:crash:backoff"));
 	sched_shutdown(&s, "signal", SIGTERM, SIGQUIT);
 	CHECK(has(acts(&s), "signal:cmd:3:g signal:cmd:18:g"));
 	CHECK(has(got, "state:crash:stopped"));
 	sched_tick(&s, 2000); /* slow: not ready in time while stopping */
 	CHECK(has(acts(&s), "signal:slow:15:g"));
-	sched_reaped(&s, 1, ROLE_MAIN, SIGTERM, 0);
+	reap(&s, 1, ROLE_MAIN, SIGTERM, 0);
 	sched_tick(&s, 2100);
 	CHECK(lacks(acts(&s), "spawn:"));
 	CHECK(svc_final(&s.u[1].svc)); /* failed: not ready in time; not restarted */
@@ -568,6 +587,43 @@ static void test_stop_rules(void)
 	cfg_free(&cfg);
 }
 
+/* A pid is routed to a unit only in the role the unit has it in: a main
+ * process replaced by MAINPID= is an orphan when it exits, and so is a
+ * pid that is not the unit's at all. */
+static void test_routing(void)
+{
+	struct cfg cfg;
+	struct cfg_service sv[1];
+	struct sched s;
+
+	cfg_defaults(&cfg);
+	svc_base(&sv[0], "n");
+	sv[0].ready = READY_NOTIFY;
+	cfg.svcs = sv;
+	cfg.nsvcs = 1;
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	CHECK(has(acts(&s), "spawn:n"));
+	CHECK_EQ(sched_spawned(&s, 0, 10), ROLE_MAIN);
+	(void)acts(&s);
+	sched_mainpid(&s, 0, 20);
+	(void)acts(&s);
+	CHECK_EQ(s.u[0].svc.pid, 20);
+	sched_reaped(&s, 0, ROLE_MAIN, 10, EXIT(0), 0); /* the old main */
+	CHECK_EQ(s.u[0].svc.state, SVC_STARTING);
+	CHECK(lacks(acts(&s), "exited:n"));
+	sched_reaped(&s, 0, ROLE_PROBE, 20, EXIT(0), 0); /* not its probe */
+	CHECK(lacks(acts(&s), "state:n"));
+	sched_clock(&s, 5000); /* the loop woke, long after its last step */
+	sched_reaped(&s, 0, ROLE_MAIN, 20, EXIT(1), 0);
+	CHECK(has(acts(&s), "exited:n state:n:backoff"));
+	CHECK_EQ(s.u[0].svc.timer_at, 5000 + sv[0].restart_delay_ms);
+	sched_free(&s);
+	cfg.svcs = NULL;
+	cfg.nsvcs = 0;
+	cfg_free(&cfg);
+}
+
 int main(void)
 {
 	test_stop_rules();
@@ -579,5 +635,6 @@ int main(void)
 	test_cmd_exit_and_essential();
 	test_ctl();
 	test_reload();
+	test_routing();
 	return t_done("test_sched");
 }

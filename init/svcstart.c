@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Starting a unit's processes: each run's environment, output pipes and
+ * spawn spec, as the service runs (its user, groups, capabilities,
+ * limits, directory), and its readiness and health checks the same way
+ * with their output on /dev/null.
+ */
+#include "log.h"
+#include "outer.h"
+#include "super-internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+static int env_add(char ***env, const char *key, const char *val)
+{
+	char *kv;
+	int ret;
+
+	if (asprintf(&kv, "%s=%s", key, val) < 0)
+		return -ENOMEM;
+	ret = cfg_env_set(env, kv);
+	free(kv);
+	return ret;
+}
+
+static int env_file(const struct cfg_service *c, char ***env)
+{
+	const char *spec = c->env_file, *path = spec + (spec[0] == '-');
+	int optional = spec[0] == '-', err, bad;
+	char *text = NULL, why[PATH_MAX + 128];
+
+	/* who may change it, as for the configuration itself */
+	err = cfg_path_unsafe(path, geteuid(), why, sizeof(why));
+	if (err > 0) {
+		log_errorx("service %s: env_file %s refused: %s", c->name, path,
+			   why);
+		return -EPERM;
+	}
+	text = err < 0 ? NULL : cfg_read_file(path, &err);
+	if (!text) {
+		if (err < 0)
+			err = -err;
+		if (optional && err == ENOENT)
+			return 0;
+		errno = err;
+		log_error("service %s: unable to read env_file %s", c->name,
+			  path);
+		return -err;
+	}
+	bad = cfg_parse_env_text(text, env);
+	free(text);
+	if (bad) {
+		log_errorx("service %s: env_file %s:%d: expected KEY=VALUE",
+			   c->name, path, bad);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The notify socket is the service's user's alone (0600). */
+static void give_notify_socket(struct super *sp, size_t i)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	const struct cfg_service *c = rt_cfg(sp, i);
+
+	if (sp->rt[i].notifyfd < 0 ||
+	    super_notify_name(sp, i, path, sizeof(path)) < 0)
+		return;
+	if (chown(path, c->has_user ? c->uid : geteuid(),
+		  c->has_user || c->has_group ? c->gid : getegid()) < 0)
+		log_warn("service %s: unable to give its notify socket %s to its user",
+			 c->name, path);
+}
+
+/* The service's user and groups, looked up now (again: again at each
+ * start, after the prestart hooks, one of which may have made the
+ * user), or only when not known yet. */
+static int resolve_ids(struct cfg_service *c, int again)
+{
+	char why[PATH_MAX + 64];
+	int ret;
+
+	if (!(c->has_user || c->has_group) || (!again && c->ids_resolved))
+		return 0;
+	ret = cfg_resolve_user(NULL, c, why, sizeof(why));
+	if (ret < 0)
+		log_errorx("service %s: unable to start%s: %s", c->name,
+			   again ? "" : " its check", why);
+	return ret;
+}
+
+/* The container's env, the hooks' additions, then the service's own;
+ * with_notify: NOTIFY_SOCKET too (not for probes). */
+static char **build_env(struct super *sp, size_t i, int with_notify)
+{
+	const struct cfg_service *c = rt_cfg(sp, i);
+	const struct rt *r = &sp->rt[i];
+	char **env = NULL, num[64], path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int ok = 0;
+
+	if (cfg_env_merge(&env, sp->base_env) < 0)
+		goto fail;
+	if (c->has_user) {
+		ok |= env_add(&env, "HOME", c->home);
+		ok |= env_add(&env, "USER", c->user_name);
+		ok |= env_add(&env, "LOGNAME", c->user_name);
+		ok |= env_add(&env, "SHELL", c->shell);
+	}
+	if (with_notify && c->ready == READY_NOTIFY && r->notifyfd >= 0 &&
+	    super_notify_name(sp, i, path, sizeof(path)) == 0)
+		ok |= env_add(&env, "NOTIFY_SOCKET", path);
+	if (ok < 0 || (c->env_file && env_file(c, &env) < 0))
+		goto fail;
+	if (cfg_env_merge(&env, c->env) < 0)
+		goto fail;
+	if (!rt_unit(sp, i)->is_cmd) {
+		snprintf(num, sizeof(num), "%s", c->name);
+		if (env_add(&env, "POUCH_SERVICE", num) < 0)
+			goto fail;
+	}
+	if (!env)
+		env = calloc(1, sizeof(*env));
+	return env;
+fail:
+	cfg_free_words(env);
+	return NULL;
+}
+
+/* A log file is opened, created and rotated as the service's user and
+ * group (and may be owned by that user or root). */
+static void file_user(const struct cfg_service *c, struct outfile_user *u)
+{
+	u->svc = c->name;
+	u->uid = c->has_user ? c->uid : geteuid();
+	u->gid = c->has_user || c->has_group ? c->gid : getegid();
+	u->as_user = u->uid != geteuid() || u->gid != getegid();
+	u->groups = c->groups;
+	u->ngroups = c->has_user || c->has_group ? c->ngroups : 0;
+}
+
+/* The pipe of one stream: made at the first start that needs one and
+ * kept across restarts and reloads (a pipe no longer used stays, idle);
+ * where its lines go follows the configuration of each start. */
+static int pipe_for(struct super *sp, size_t i, const struct cfg_output *o,
+		    struct outsrc **src, int *wend, struct watch *w,
+		    struct outq *q)
+{
+	const struct cfg_service *c = rt_cfg(sp, i);
+	struct outfile_user u;
+	struct outfile *f;
+	int p[2];
+
+	if (o->kind != OUT_PREFIX && o->kind != OUT_FILE) {
+		/* not used by this run: a log file it went to is let go */
+		if (*src && (*src)->q && (*src)->q->file)
+			outsrc_retarget(*src, NULL);
+		return 0;
+	}
+	if (!*src) {
+		if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+			return -errno;
+		/* the writer's end blocks, as a daemon expects of its stdout */
+		(void)fcntl(p[1], F_SETFL, 0);
+		*src = outsrc_new(p[0], rt_unit(sp, i)->is_cmd ? NULL : c->name,
+				  sp->epfd, watch_data(w));
+		if (!*src) {
+			close(p[0]);
+			close(p[1]);
+			return -ENOMEM;
+		}
+		*wend = p[1];
+	}
+	if (o->kind == OUT_FILE) {
+		file_user(c, &u);
+		f = outfile_get(&sp->files, &sp->nfiles, o->path, &u,
+				c->log_max_size, c->log_max_files);
+		q = f ? &f->q : NULL; /* NULL: refused, discarded */
+	}
+	outsrc_retarget(*src, q);
+	return 0;
+}
+
+static int setup_output(struct super *sp, size_t i)
+{
+	const struct cfg_service *c = rt_cfg(sp, i);
+	struct rt *r = &sp->rt[i];
+	int ret;
+
+	ret = pipe_for(sp, i, &c->out, &r->out, &r->out_w, &r->wout, &sp->qout);
+	if (ret == 0)
+		ret = pipe_for(sp, i, &c->err, &r->err, &r->err_w, &r->werr,
+			       sp->errq);
+	return ret;
+}
+
+static int out_fd(const struct cfg_output *o, int wend, int devnull, int self)
+{
+	switch (o->kind) {
+	case OUT_INHERIT:
+		return self;
+	case OUT_NULL:
+		return devnull;
+	default:
+		return wend;
+	}
+}
+
+static void fill_rlimits(struct super *sp, const struct cfg_service *c,
+			 struct spawn_rlimit *rl, size_t *n)
+{
+	*n = 0;
+	rl[(*n)++] = (struct spawn_rlimit){ RLIMIT_NOFILE, sp->nofile };
+	for (int i = 0; c->rlimits && i < CFG_NRLIMITS; i++) {
+		if (!c->rlimits[i].set)
+			continue;
+		if (c->rlimits[i].resource == RLIMIT_NOFILE)
+			*n = 0;
+		rl[(*n)++] = (struct spawn_rlimit){ c->rlimits[i].resource,
+						    c->rlimits[i].lim };
+	}
+}
+
+/* How r runs, for argv: its own command, or (probe) a readiness or
+ * health check, which runs as the service runs but with its output on
+ * /dev/null. */
+static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
+		      struct spawn_rlimit *rl, int devnull, char *const *argv,
+		      int probe)
+{
+	const struct cfg_service *c = rt_cfg(sp, i);
+	const struct rt *r = &sp->rt[i];
+
+	spawn_spec_init(s, sp->inh, argv);
+	fill_rlimits(sp, c, rl, &s->nrlimits);
+	s->rlimits = rl;
+	if (rt_unit(sp, i)->is_cmd) {
+		s->group = SPAWN_PGRP;
+		s->tty_foreground = 1;
+		/* not a terminal: through pid 1, as the services' lines */
+		if (c->out.kind == OUT_PREFIX)
+			s->fds[1] = r->out_w;
+		if (c->err.kind == OUT_PREFIX)
+			s->fds[2] = r->err_w;
+		return;
+	}
+	s->group = SPAWN_SESSION;
+	s->close_fds = 1;
+	s->fds[0] = devnull;
+	s->fds[1] = probe ? devnull : out_fd(&c->out, r->out_w, devnull, 1);
+	s->fds[2] = probe ? devnull : out_fd(&c->err, r->err_w, devnull, 2);
+	s->workdir = c->workdir;
+	s->has_umask = c->has_umask;
+	s->umask = c->umask;
+	s->set_ids = c->has_user || c->has_group;
+	s->uid = c->has_user ? c->uid : 0;
+	s->gid = c->gid;
+	s->groups = c->groups;
+	s->ngroups = c->ngroups;
+	s->has_caps = c->has_caps;
+	s->caps = c->caps;
+	s->ncaps = c->ncaps;
+	s->no_new_privs = c->no_new_privs;
+}
+
+/* stdout/stderr = journal: a journald stream each, named after the
+ * service (/dev/null when journald cannot be reached, with a warning). */
+static void journal_fds(const struct cfg_service *c, struct spawn_spec *s,
+			int jfd[2], int devnull)
+{
+	const struct cfg_output *o[2] = { &c->out, &c->err };
+
+	for (int k = 0; k < 2; k++) {
+		if (o[k]->kind != OUT_JOURNAL)
+			continue;
+		jfd[k] = outer_journal_fd(c->name, k ? LOG_WARNING : LOG_INFO);
+		if (jfd[k] < 0)
+			log_warnx("service %s: no journald to log to", c->name);
+		s->fds[k + 1] = jfd[k] >= 0 ? jfd[k] : devnull;
+	}
+}
+
+/* A forked child's exec result pipe (spawn.h), read when it is ready. */
+static void watch_exec(struct super *sp, size_t i, int which, int fd)
+{
+	struct rt *r = &sp->rt[i];
+
+	if (fd < 0)
+		return;
+	if (r->exec_fd[which] >= 0)
+		close(r->exec_fd[which]); /* an earlier run's, never read */
+	r->exec_fd[which] = fd;
+	if (super_watch_fd(sp, fd, &r->wexec[which]) < 0) {
+		close(fd);
+		r->exec_fd[which] = -1;
+	}
+}
+
+void run_exec_result(struct super *sp, size_t i, int which)
+{
+	struct rt *r = i < sp->n ? &sp->rt[i] : NULL;
+	const char *step;
+	int err;
+
+	if (!r || r->exec_fd[which] < 0 ||
+	    spawn_exec_result(r->exec_fd[which], &err, &step) == -EAGAIN)
+		return;
+	close(r->exec_fd[which]);
+	r->exec_fd[which] = -1;
+	if (!err)
+		return;
+	errno = err;
+	log_error("service %s: unable to %s %s", rt_cfg(sp, i)->name, step,
+		  which ? "its check" : rt_cfg(sp, i)->argv[0]);
+}
+
+/* Start one run of unit i: 0 with *pid, or -errno. */
+int run_start(struct super *sp, size_t i, pid_t *pid)
+{
+	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
+	struct cfg_service *c = rt_cfg(sp, i);
+	struct rt *r = &sp->rt[i];
+	struct spawn_spec s;
+	const char *step;
+	char **env;
+	int devnull, err, ret, jfd[2] = { -1, -1 }, efd = -1;
+
+	ret = resolve_ids(c, 1);
+	if (ret < 0)
+		return ret;
+	/* after the user is known: its log files are opened as it */
+	if (setup_output(sp, i) < 0)
+		log_warn("%s%s: unable to set up its output",
+			 rt_unit(sp, i)->is_cmd ? "" : "service ", rt_name(sp, i));
+	env = build_env(sp, i, 1);
+	if (!env)
+		return -EINVAL;
+	give_notify_socket(sp, i);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	fill_spec(sp, i, &s, rl, devnull, c->argv, 0);
+	s.envp = env;
+	s.exec_fd = &efd;
+	journal_fds(c, &s, jfd, devnull);
+	ret = spawn_start_step(&s, pid, &err, &step);
+	if (ret == 0)
+		watch_exec(sp, i, 0, efd);
+	if (devnull >= 0)
+		close(devnull);
+	for (int k = 0; k < 2; k++)
+		if (jfd[k] >= 0)
+			close(jfd[k]);
+	cfg_free_words(env);
+	if (ret < 0)
+		return ret;
+	if (err) {
+		errno = err;
+		if (rt_unit(sp, i)->is_cmd)
+			log_error("unable to %s %s", step, c->argv[0]);
+		else
+			log_error("service %s: unable to %s %s", c->name, step,
+				  c->argv[0]);
+	}
+	free(r->status);
+	r->status = NULL;
+	return 0;
+}
+
+/* Start a readiness or health check of unit i, as the unit runs: 0 with
+ * *pid, or -errno. */
+int run_start_check(struct super *sp, size_t i, char *const *argv, pid_t *pid)
+{
+	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
+	struct cfg_service *c = rt_cfg(sp, i);
+	struct spawn_spec s;
+	const char *step;
+	char **env;
+	int devnull, err, efd = -1, ret = resolve_ids(c, 0);
+
+	if (ret < 0)
+		return ret;
+	env = build_env(sp, i, 0);
+	if (!env)
+		return -ENOMEM;
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	fill_spec(sp, i, &s, rl, devnull, argv, 1);
+	s.envp = env;
+	s.exec_fd = &efd;
+	ret = spawn_start_step(&s, pid, &err, &step);
+	if (ret == 0)
+		watch_exec(sp, i, 1, efd);
+	if (devnull >= 0)
+		close(devnull);
+	cfg_free_words(env);
+	if (ret == 0 && err) {
+		errno = err;
+		log_error("service %s: unable to %s its check %s", c->name, step,
+			  argv[0]);
+	}
+	return ret;
+}
