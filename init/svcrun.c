@@ -14,11 +14,13 @@
 #include "proc.h"
 #include "sock.h"
 #include "super-internal.h"
+#include "units/units.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -614,6 +616,21 @@ static void do_spawn(struct super *sp, size_t i)
 	(void)file_pid(sp, i, pid, role);
 }
 
+/* A unit's Condition*= and Assert*=, right before its start: a few
+ * stat()s and reads of small files (/proc, os-release) in pid 1, none
+ * of which waits on another process. */
+static void do_conditions(struct super *sp, size_t i)
+{
+	char why[PATH_MAX + 512];
+	int r = units_conditions(rt_cfg(sp, i), NULL, why, sizeof(why));
+
+	sched_conditions(&sp->sch, i,
+			 r == UNITS_COND_MET ? SCHED_COND_MET
+			 : r == UNITS_COND_FAILED ? SCHED_COND_FAILED
+						  : SCHED_ASSERT_FAILED,
+			 why);
+}
+
 static void say_state(struct super *sp, size_t i, const struct sched_act *a)
 {
 	const struct sched_unit *u = rt_unit(sp, i);
@@ -635,6 +652,8 @@ static void say_state(struct super *sp, size_t i, const struct sched_act *a)
 		break;
 	case SVC_BLOCKED:
 		log_warnx("service %s: blocked (%s)", rt_name(sp, i), why);
+		break;
+	case SVC_SKIPPED: /* the condition was said */
 		break;
 	default:
 		log_debug("service %s: %s", rt_name(sp, i), svc_state_name(a->state));
@@ -683,6 +702,9 @@ static void act(struct super *sp, const struct sched_act *a)
 	switch (a->kind) {
 	case SA_SPAWN:
 		do_spawn(sp, i);
+		break;
+	case SA_CONDITIONS:
+		do_conditions(sp, i);
 		break;
 	case SA_SIGNAL:
 		(a->group ? signal_group : signal_main)(sp, i, a->sig);

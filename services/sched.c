@@ -159,7 +159,8 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 		if (u->old_pgid > 0) /* what its last run left behind */
 			kill_group(s, i, u->old_pgid, SIGKILL);
 		u->old_pgid = 0;
-		push(s, SA_SPAWN, (int)i);
+		/* a unit's conditions are asked right before each start */
+		push(s, u->cfg->nconds ? SA_CONDITIONS : SA_SPAWN, (int)i);
 	}
 	if (u->svc.state != SVC_STARTING) {
 		u->probe_at = 0;
@@ -582,6 +583,25 @@ enum sched_role sched_spawned(struct sched *s, size_t i, pid_t pid)
 void sched_spawn_failed(struct sched *s, size_t i, int status)
 {
 	drive(s, i, EV_SPAWN_FAILED, status);
+}
+
+void sched_conditions(struct sched *s, size_t i, int result, const char *why)
+{
+	struct sched_unit *u = &s->u[i];
+
+	/* only for the start that asked */
+	if (i >= s->n || u->svc.state != SVC_STARTING || u->svc.pid > 0 ||
+	    u->launcher > 0)
+		return;
+	if (result == SCHED_COND_MET) {
+		push(s, SA_SPAWN, (int)i);
+		return;
+	}
+	if (result == SCHED_COND_FAILED)
+		say(s, (int)i, SL_WARN, "skipped: %s", why); /* it does not run */
+	else
+		say(s, (int)i, SL_ERROR, "not started: %s", why);
+	drive(s, i, result == SCHED_COND_FAILED ? EV_SKIPPED : EV_ASSERT_FAILED, 0);
 }
 
 static void launcher_exited(struct sched *s, size_t i, int status)

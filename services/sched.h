@@ -54,6 +54,8 @@ struct sched_unit {
 
 enum sched_act_kind {
 	SA_SPAWN,	/* start u's process: sched_spawned() or sched_spawn_failed() */
+	SA_CONDITIONS,	/* before each start of a unit with Condition*= or
+			 * Assert*=: evaluate them now, sched_conditions() */
 	SA_SIGNAL,	/* sig to u's process group (group) or main process */
 	SA_KILL_GROUP,	/* sig to process group pid (a run's leftovers) */
 	SA_KILL_REST,	/* sig to every process of the namespace but pid 1 */
@@ -135,6 +137,12 @@ int64_t sched_next_deadline(const struct sched *s);
  * to count a failure as. */
 enum sched_role sched_spawned(struct sched *s, size_t u, pid_t pid);
 void sched_spawn_failed(struct sched *s, size_t u, int status);
+/* Result of SA_CONDITIONS: SCHED_COND_MET (the spawn follows),
+ * SCHED_COND_FAILED (skipped: not run, not failed, what needs it
+ * starts) or SCHED_ASSERT_FAILED (the start fails); why: the one that
+ * did not hold, "ConditionPathExists=/x failed (FILE:LINE)". */
+enum { SCHED_ASSERT_FAILED = -1, SCHED_COND_FAILED = 0, SCHED_COND_MET = 1 };
+void sched_conditions(struct sched *s, size_t u, int result, const char *why);
 /* A process of u exited (init reaped it): pid, in the role it was filed
  * under (ignored when u no longer has it in that role); group_alive:
  * others of u's process group still run. */

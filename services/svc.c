@@ -21,11 +21,13 @@ static const char *const state_names[SVC_NSTATES] = {
 	[SVC_FAILED] = "failed",
 	[SVC_BLOCKED] = "blocked",
 	[SVC_DONE] = "done",
+	[SVC_SKIPPED] = "skipped",
 };
 
 static const char *const event_names[EV_NEVENTS] = {
 	"go", "start", "stop", "spawned", "spawn-failed", "ready", "forked",
-	"exited", "group-empty", "timer", "dep-failed", "unhealthy",
+	"exited", "group-empty", "timer", "dep-failed", "unhealthy", "skipped",
+	"assert-failed",
 };
 
 const char *svc_state_name(enum svc_state st)
@@ -61,13 +63,15 @@ int svc_settled(const struct svc *s)
 
 int svc_up(const struct svc *s)
 {
-	return (s->state == SVC_RUNNING && s->ready) || s->state == SVC_DONE;
+	return (s->state == SVC_RUNNING && s->ready) || s->state == SVC_DONE ||
+	       s->state == SVC_SKIPPED;
 }
 
 int svc_final(const struct svc *s)
 {
 	return s->state == SVC_STOPPED || s->state == SVC_FAILED ||
-	       s->state == SVC_DONE || s->state == SVC_BLOCKED;
+	       s->state == SVC_DONE || s->state == SVC_BLOCKED ||
+	       s->state == SVC_SKIPPED;
 }
 
 int svc_starts_in_window(const struct svc *s, int64_t now)
@@ -238,6 +242,16 @@ static struct svc_action on_spawned(struct svc *s, long pid, int64_t now)
 	return none();
 }
 
+/* The checks before a spawn said no: nothing was started. */
+static struct svc_action not_started(struct svc *s, int skipped)
+{
+	s->timer_at = 0;
+	s->ready = 0;
+	s->state = skipped ? SVC_SKIPPED : SVC_FAILED;
+	s->why = skipped ? "a start condition failed" : "an assert failed";
+	return none();
+}
+
 static struct svc_action step_starting(struct svc *s, enum svc_event ev,
 				       long arg, int64_t now)
 {
@@ -266,6 +280,9 @@ static struct svc_action step_starting(struct svc *s, enum svc_event ev,
 		return begin_stop(s, now, 0);
 	case EV_STOP:
 		return begin_stop(s, now, 1);
+	case EV_SKIPPED:
+	case EV_ASSERT_FAILED:
+		return s->pid ? none() : not_started(s, ev == EV_SKIPPED);
 	default:
 		return none();
 	}
@@ -353,8 +370,9 @@ static struct svc_action step_idle(struct svc *s, enum svc_event ev,
 		s->why = NULL;
 		s->timer_at = 0;
 		return none();
-	case EV_STOP:
-		s->state = s->state == SVC_FAILED ? SVC_FAILED : SVC_STOPPED;
+	case EV_STOP: /* what did not run stays as it was */
+		if (s->state != SVC_FAILED && s->state != SVC_SKIPPED)
+			s->state = SVC_STOPPED;
 		s->timer_at = 0;
 		return none();
 	case EV_DEP_FAILED:

@@ -9,6 +9,9 @@
  *                          \-> stopped | done | failed (final)
  *   any live state --stop--> stopping --exit/timer(KILL)--> stopped
  *   waiting --a requirement failed--> blocked
+ *   starting (not spawned yet) --a condition failed--> skipped (final,
+ *                          counts as up: what needs it starts)
+ *                      \--an assert failed--> failed
  */
 #ifndef POUCH_SVC_H
 #define POUCH_SVC_H
@@ -28,6 +31,8 @@ enum svc_state {
 	SVC_FAILED,
 	SVC_BLOCKED,
 	SVC_DONE,
+	SVC_SKIPPED,	/* a unit's Condition*= failed before its start:
+			 * not run, and not failed (systemd's "skipped") */
 	SVC_NSTATES,
 };
 
@@ -45,6 +50,8 @@ enum svc_event {
 	EV_TIMER,	   /* timer_at passed */
 	EV_DEP_FAILED,	   /* a `requires` dependency failed for good */
 	EV_UNHEALTHY,	   /* health check failed health_retries times */
+	EV_SKIPPED,	   /* starting, before the spawn: a condition failed */
+	EV_ASSERT_FAILED,  /* starting, before the spawn: an assert failed */
 	EV_NEVENTS,
 };
 

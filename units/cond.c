@@ -478,9 +478,20 @@ static int one(const struct cfg_cond *c, const char *root)
 	}
 }
 
+/* " (FILE:LINE)" of where a condition was set; "" when unknown */
+static const char *where(const struct cfg_cond *c, char *buf, size_t len)
+{
+	if (!c->file)
+		return "";
+	units_fmt(buf, len, " (%s:%d)", c->file, c->line);
+	return buf;
+}
+
 int units_conditions(const struct cfg_service *s, const char *root,
 		     char *why, size_t len)
 {
+	char at[PATH_MAX + 32];
+
 	for (int pass = 0; pass < 2; pass++) {
 		int triggers = 0, trig_ok = 0;
 		const struct cfg_cond *first_trig = NULL;
@@ -499,16 +510,18 @@ int units_conditions(const struct cfg_service *s, const char *root,
 				continue;
 			}
 			if (!ok) {
-				units_fmt(why, len, "%s%s=%s%s failed", pass ? "Assert" : "Condition",
-					 kind_names[c->kind], c->negate ? "!" : "", c->arg);
+				units_fmt(why, len, "%s%s=%s%s failed%s", pass ? "Assert" : "Condition",
+					 kind_names[c->kind], c->negate ? "!" : "", c->arg,
+					 where(c, at, sizeof(at)));
 				return pass ? UNITS_ASSERT_FAILED : UNITS_COND_FAILED;
 			}
 		}
 		if (triggers && !trig_ok) {
-			units_fmt(why, len, "none of the '|' %ss held (%s%s=|%s%s ...)",
+			units_fmt(why, len, "none of the '|' %ss held (%s%s=|%s%s ...)%s",
 				 pass ? "assert" : "condition",
 				 pass ? "Assert" : "Condition", kind_names[first_trig->kind],
-				 first_trig->negate ? "!" : "", first_trig->arg);
+				 first_trig->negate ? "!" : "", first_trig->arg,
+				 where(first_trig, at, sizeof(at)));
 			return pass ? UNITS_ASSERT_FAILED : UNITS_COND_FAILED;
 		}
 	}

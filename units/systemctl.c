@@ -410,8 +410,9 @@ static int wait_job(struct sc *sc, struct uinfo *ui, int stopping)
 		if (stopping) {
 			if (strcmp(s, "stopping"))
 				return 0;
-		} else if (!strcmp(s, "running") || !strcmp(s, "done")) {
-			return 0;
+		} else if (!strcmp(s, "running") || !strcmp(s, "done") ||
+			   !strcmp(s, "skipped")) {
+			return 0; /* a failed condition: as systemd, no failure */
 		} else if (strcmp(s, "starting") && strcmp(s, "stopping")) {
 			return 1; /* failed, backoff, blocked, stopped */
 		}
@@ -759,6 +760,8 @@ static int status_one(struct sc *sc, const char *name)
 	if (ui.known && strcmp(sub, "dead"))
 		since(&ui.st, when, sizeof(when));
 	printf("     Active: %s (%s)%s\n", active, sub, when);
+	if (ui.known && !strcmp(ui.st.state, "skipped"))
+		printf("  Condition: start condition failed\n");
 	if (!strcmp(active, "failed") && ui.st.last_exit >= 0)
 		printf("   Main PID: (code=exited, status=%d)\n", ui.st.last_exit);
 	if (ui.known && ui.st.pid > 0) {

@@ -153,7 +153,8 @@ int units_parse_env_file(const char *text, char ***env,
 
 enum { UNITS_ASSERT_FAILED = -1, UNITS_COND_FAILED = 0, UNITS_COND_MET = 1 };
 /* Evaluate s->conds now (in root): UNITS_COND_MET, or the first that
- * failed with "ConditionPathExists=/x failed" in why. */
+ * failed with "ConditionPathExists=/x failed (FILE:LINE)" in why (no
+ * FILE:LINE when the condition has no file). */
 int units_conditions(const struct cfg_service *s, const char *root,
 		     char *why, size_t len);
 

@@ -240,3 +240,100 @@ check "tmpfiles: a root-owned symlink is followed" test -d "$V/srv/through"
 check "tmpfiles: L" sh -c "[ \"\$(readlink '$V/run/ok/l')\" = /srv ]"
 check "tmpfiles: /etc/tmpfiles.d hides the same name in /usr/lib/tmpfiles.d" sh -c "
 	[ -d '$V/run/admin' ] && [ ! -e '$V/run/vendor-hidden' ]"
+
+# ---- pid 1 acts on more unit keys: a second tree, with /run and /var's
+# directories of its own (so that what units make stays in the test)
+W=$T/u2
+mkdir -p "$W/etc/systemd/system/multi-user.target.wants" "$W/usr/lib/systemd/system" \
+	"$W/run/systemd" "$W/var/lib" "$W/var/cache" "$W/var/log" "$W/etc/pouch" "$W/etc/init.d"
+wunit() {
+	cat >"$W/usr/lib/systemd/system/$1"
+	ln -s "/usr/lib/systemd/system/$1" "$W/etc/systemd/system/multi-user.target.wants/$1"
+}
+wsock=$T/state/units2.sock
+printf '[init]\nunits = enabled\ncontrol_socket = %s\n' "$wsock" >"$W/etc/pouch/init.ini"
+# wstart: pid 1 in a mount namespace where the unit directories, init.d,
+# /run and /var/{lib,cache,log} are the tree's
+wstart() {
+	rm -f "$wsock"
+	unshare --pid --fork --mount --mount-proc --kill-child sh -c '
+		r=$1; shift
+		for d in /etc/systemd/system /usr/lib/systemd/system /etc/init.d /run /var/lib /var/cache /var/log; do
+			[ -d "$d" ] && mount --bind "$r$d" "$d"
+		done
+		exec "$@"' sh "$W" "$POUCH_INIT" -c "$W/etc/pouch" 2>"$T/pid1w.err" &
+	NS_BG=$!
+	wait_for 10 test -S "$wsock"
+	NS_PID1=$(pgrep -P "$NS_BG" | head -n 1)
+}
+winside() { POUCH_CONTROL_SOCKET=$wsock nsenter -t "$NS_PID1" -m -- "$POUCH_INIT" systemctl "$@"; }
+wctl() { "$POUCH_INIT" ctl --socket "$wsock" "$@"; }
+wstate() { wctl status --json "$1" | sed -n 's/.*"state": "\([a-z]*\)".*/\1/p'; }
+
+# Condition*= and Assert*=: asked right before each start
+wunit cskip.service <<'EOF2'
+[Unit]
+Description=Skipped
+ConditionPathExists=/nonexistent/pouch-cond
+[Service]
+ExecStart=/bin/sleep 1010
+EOF2
+wunit cneeds.service <<'EOF2'
+[Unit]
+Requires=cskip.service
+After=cskip.service
+[Service]
+ExecStart=/bin/sleep 1011
+EOF2
+wunit cok.service <<'EOF2'
+[Unit]
+ConditionPathIsDirectory=/
+ConditionPathExists=|/nonexistent/pouch-cond
+ConditionPathExists=|!/nonexistent/pouch-cond
+[Service]
+ExecStart=/bin/sleep 1012
+EOF2
+wunit cassert.service <<'EOF2'
+[Unit]
+AssertPathExists=/nonexistent/pouch-assert
+[Service]
+ExecStart=/bin/sleep 1013
+EOF2
+wunit cblocked.service <<'EOF2'
+[Unit]
+Requires=cassert.service
+After=cassert.service
+[Service]
+ExecStart=/bin/sleep 1014
+EOF2
+wstart
+wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json cblocked | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = blocked ]"
+expect_eq "a failed condition: ctl status says skipped" "$(wstate cskip)" skipped
+check "... said once, with the condition, FILE:LINE" sh -c "
+	[ \$(grep -c 'service cskip: skipped' '$T/pid1w.err') = 1 ] &&
+	grep -q 'service cskip: skipped: ConditionPathExists=/nonexistent/pouch-cond failed (/[a-z/]*lib/systemd/system/cskip.service:3)\$' '$T/pid1w.err'"
+check "... nothing of it ran" sh -c "! pgrep -f '^/bin/sleep 1010\$' >/dev/null"
+expect_eq "... what requires it runs" "$(wstate cneeds)" running
+expect_eq "conditions that hold (one of the '|' ones): it runs" "$(wstate cok)" running
+out=$(wctl wait-ready cskip --timeout 1s); rc=$?
+expect_eq "... wait-ready NAME of a skipped unit: ready at once" "$rc $out" "0 ready"
+out=$(winside is-active cskip); rc=$?
+expect_eq "... systemctl is-active: inactive, 3 (as systemd)" "$out $rc" "inactive 3"
+out=$(winside is-failed cskip); rc=$?
+expect_eq "... is-failed: not failed" "$out $rc" "inactive 1"
+winside status cskip >"$T/out"
+check "... status: inactive (dead), the condition" sh -c "
+	grep -q '^     Active: inactive (dead)\$' '$T/out' && grep -q '^  Condition: start condition failed\$' '$T/out'"
+winside start cskip; rc=$?
+expect_eq "... systemctl start: asked again, 0 (a condition is no failure)" "$rc $(wstate cskip)" "0 skipped"
+check "... said again for the new start" sh -c "[ \$(grep -c 'service cskip: skipped' '$T/pid1w.err') = 2 ]"
+expect_eq "a failed assert: the start fails" "$(wstate cassert)" failed
+check "... said, with FILE:LINE" grep -q 'service cassert: not started: AssertPathExists=/nonexistent/pouch-assert failed (/[a-z/]*lib/systemd/system/cassert.service:2)$' "$T/pid1w.err"
+expect_eq "... what requires it is blocked" "$(wstate cblocked)" blocked
+out=$(winside is-failed cassert); rc=$?
+expect_eq "... systemctl is-failed: failed, 0" "$out $rc" "failed 0"
+out=$(wctl wait-ready --timeout 200ms 2>&1); rc=$?
+check "... wait-ready (all) is not met, and names it" sh -c "[ $rc != 0 ] && echo '$out' | grep -q 'cassert (failed)'"
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0

@@ -64,6 +64,7 @@ static const char *acts(struct sched *s)
 
 		switch (a.kind) {
 		case SA_SPAWN: w = snprintf(got + n, sizeof(got) - n, "spawn:%s ", u); break;
+		case SA_CONDITIONS: w = snprintf(got + n, sizeof(got) - n, "conditions:%s ", u); break;
 		case SA_SIGNAL: w = snprintf(got + n, sizeof(got) - n, "signal:%s:%d:%s ", u, a.sig, a.group ? "g" : "m"); break;
 		case SA_KILL_GROUP: w = snprintf(got + n, sizeof(got) - n, "killgroup:%s:%d:%d ", u, (int)a.pid, a.sig); break;
 		case SA_KILL_REST: w = snprintf(got + n, sizeof(got) - n, "killrest:%d ", a.sig); break;
@@ -75,7 +76,7 @@ static const char *acts(struct sched *s)
 		case SA_STATE: w = snprintf(got + n, sizeof(got) - n, "state:%s:%s ", u, svc_state_name(a.state)); break;
 		case SA_EXITED: w = snprintf(got + n, sizeof(got) - n, "exited:%s ", u); break;
 		case SA_KILLED: w = snprintf(got + n, sizeof(got) - n, "killed:%s:%s ", u, a.msg); break;
-		case SA_SAY: w = snprintf(got + n, sizeof(got) - n, "say:%s ", u); break;
+		case SA_SAY: w = snprintf(got + n, sizeof(got) - n, "say:%s:%s ", u, a.msg); break;
 		case SA_REBIND: w = snprintf(got + n, sizeof(got) - n, "rebind:%s ", u); break;
 		case SA_RELEASE: w = snprintf(got + n, sizeof(got) - n, "release:%s ", u); break;
 		case SA_STOPPING: w = snprintf(got + n, sizeof(got) - n, "stopping "); break;
@@ -216,6 +217,79 @@ static void test_blocked(void)
 	(void)sched_spawned(&s, 0, 12);
 	sched_step(&s, 21);
 	CHECK(has(acts(&s), "spawn:c"));
+	sched_free(&s);
+	cfg.svcs = NULL;
+	cfg.nsvcs = 0;
+	cfg_free(&cfg);
+}
+
+/* Units with Condition*= / Assert*=: asked before each start; a failed
+ * condition skips (what requires it starts, wait-ready is met), a failed
+ * assert fails the start (what requires it is blocked). */
+static void test_conditions(void)
+{
+	static struct cfg_cond cond = { .kind = COND_PATH_EXISTS, .arg = "/x" };
+	struct cfg cfg;
+	struct cfg_service sv[2];
+	struct sched s;
+
+	cfg_defaults(&cfg);
+	svc_base(&sv[0], "a");
+	sv[0].conds = &cond;
+	sv[0].nconds = 1;
+	svc_base(&sv[1], "b");
+	sv[1].requires = dep_a;
+	cfg.svcs = sv;
+	cfg.nsvcs = 2;
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	CHECK(has(acts(&s), "conditions:a"));
+	CHECK(lacks(got, "spawn:a"));
+	/* met: the spawn follows */
+	sched_conditions(&s, 0, SCHED_COND_MET, "");
+	CHECK(has(acts(&s), "spawn:a"));
+	(void)sched_spawned(&s, 0, 10);
+	/* a stale answer once it runs changes nothing */
+	sched_conditions(&s, 0, SCHED_COND_FAILED, "late");
+	CHECK(lacks(acts(&s), "skipped"));
+	CHECK_EQ(s.u[0].svc.state, SVC_RUNNING);
+	sched_step(&s, 1);
+	(void)acts(&s);
+	(void)sched_spawned(&s, 1, 11);
+	(void)acts(&s);
+	/* restarted after a crash: asked again */
+	reap(&s, 0, ROLE_MAIN, EXIT(1), 0);
+	(void)acts(&s);
+	sched_tick(&s, 1000);
+	CHECK(has(acts(&s), "conditions:a"));
+	sched_conditions(&s, 0, SCHED_COND_FAILED,
+			 "ConditionPathExists=/x failed (a.service:3)");
+	CHECK(has(acts(&s), "say:a:skipped: ConditionPathExists=/x failed (a.service:3) state:a:skipped"));
+	CHECK(lacks(got, "spawn:a"));
+	CHECK_EQ(sched_next_deadline(&s), 0); /* no restart */
+	CHECK(sched_is_ready(&s, "a") && sched_is_ready(&s, ""));
+	/* b, which requires a, may start again */
+	CHECK_EQ(sched_stop(&s, 1), 0);
+	(void)acts(&s);
+	reap(&s, 1, ROLE_MAIN, SIGTERM, 0);
+	(void)acts(&s);
+	CHECK_EQ(sched_start(&s, 1), 0);
+	sched_step(&s, 2000);
+	CHECK(has(acts(&s), "spawn:b"));
+	(void)sched_spawned(&s, 1, 12);
+	(void)acts(&s);
+	/* an assert: a fails, b's next start is blocked */
+	CHECK_EQ(sched_start(&s, 0), 0);
+	sched_step(&s, 3000);
+	CHECK(has(acts(&s), "conditions:a"));
+	sched_conditions(&s, 0, SCHED_ASSERT_FAILED, "AssertPathExists=/x failed");
+	CHECK(has(acts(&s), "say:a:not started: AssertPathExists=/x failed state:a:failed"));
+	CHECK(!sched_is_ready(&s, "a"));
+	CHECK_EQ(sched_restart(&s, 1), 0);
+	(void)acts(&s);
+	reap(&s, 1, ROLE_MAIN, SIGTERM, 0);
+	sched_step(&s, 3001);
+	CHECK(has(acts(&s), "state:b:blocked"));
 	sched_free(&s);
 	cfg.svcs = NULL;
 	cfg.nsvcs = 0;
@@ -629,6 +703,7 @@ int main(void)
 	test_stop_rules();
 	test_order();
 	test_blocked();
+	test_conditions();
 	test_probes_health();
 	test_forking_leftovers();
 	test_stop();

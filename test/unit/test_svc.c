@@ -384,6 +384,59 @@ static void test_kill_mode(void)
 
 /* Every state x event pair: never crashes, never leaves the state set,
  * and the final states only move on an operator's start. */
+/* Condition*= and Assert*= are asked in starting, before the spawn. */
+static void test_conditions(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+	struct svc_action a;
+
+	CHECK_EQ(svc_init(&s, &c), 0);
+	a = svc_step(&s, EV_GO, 0, 1000);
+	CHECK_EQ(a.spawn, 1);
+	a = svc_step(&s, EV_SKIPPED, 0, 1000);
+	CHECK_EQ(s.state, SVC_SKIPPED);
+	CHECK_STR(svc_state_name(s.state), "skipped");
+	CHECK(!a.spawn && !a.signal);
+	/* not failed: final, settled, and up for what requires it */
+	CHECK(svc_final(&s) && svc_settled(&s) && svc_up(&s));
+	CHECK_EQ(s.timer_at, 0);
+	/* restart = always does not apply: nothing ran */
+	a = svc_step(&s, EV_TIMER, 0, 5000);
+	CHECK_EQ(s.state, SVC_SKIPPED);
+	/* a stop leaves it skipped, a start asks again */
+	(void)svc_step(&s, EV_STOP, 0, 5000);
+	CHECK_EQ(s.state, SVC_SKIPPED);
+	(void)svc_step(&s, EV_START, 0, 5000);
+	CHECK_EQ(s.state, SVC_WAITING);
+	a = svc_step(&s, EV_GO, 0, 5000);
+	CHECK_EQ(a.spawn, 1);
+	/* an assert fails the start, with no restart */
+	a = svc_step(&s, EV_ASSERT_FAILED, 0, 5000);
+	CHECK_EQ(s.state, SVC_FAILED);
+	CHECK_STR(s.why, "an assert failed");
+	CHECK(!svc_up(&s) && svc_final(&s) && !a.spawn);
+	CHECK_EQ(s.timer_at, 0);
+	/* once the process runs, neither event means anything */
+	(void)svc_step(&s, EV_START, 0, 6000);
+	(void)svc_step(&s, EV_GO, 0, 6000);
+	(void)svc_step(&s, EV_SPAWNED, 42, 6000);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	(void)svc_step(&s, EV_SKIPPED, 0, 6000);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	c.ready = READY_FILE; /* a start that waits for readiness */
+	(void)svc_step(&s, EV_STOP, 0, 6000);
+	(void)svc_step(&s, EV_EXITED, SIGTERM, 6000);
+	(void)svc_step(&s, EV_START, 0, 7000);
+	(void)svc_step(&s, EV_GO, 0, 7000);
+	(void)svc_step(&s, EV_SPAWNED, 43, 7000);
+	CHECK_EQ(s.state, SVC_STARTING);
+	(void)svc_step(&s, EV_ASSERT_FAILED, 0, 7000);
+	CHECK_EQ(s.state, SVC_STARTING);
+	CHECK_EQ(s.pid, 43);
+	svc_free(&s);
+}
+
 static void test_every_pair(void)
 {
 	struct cfg_service c = base();
@@ -405,7 +458,7 @@ static void test_every_pair(void)
 			if (a.spawn)
 				CHECK_EQ(s.state, SVC_STARTING);
 			if (s.state == SVC_STOPPED || s.state == SVC_FAILED ||
-			    s.state == SVC_DONE)
+			    s.state == SVC_DONE || s.state == SVC_SKIPPED)
 				CHECK(s.timer_at == 0 || s.pid == 0);
 			svc_free(&s);
 		}
@@ -422,6 +475,7 @@ int main(void)
 	test_reason_kept();
 	test_stop();
 	test_kill_mode();
+	test_conditions();
 	test_every_pair();
 	return t_done("test_svc");
 }
