@@ -631,6 +631,21 @@ static void do_conditions(struct super *sp, size_t i)
 			 why);
 }
 
+/* A run's RuntimeDirectory= is removed at its end, in pid 1, as
+ * systemd's manager does it: an rm -r by descriptor of the service's own
+ * tree in /run (a tmpfs), never following a symlink in it. */
+static void remove_runtime(struct super *sp, size_t i,
+			   const struct cfg_service *c)
+{
+	int ret = units_remove_runtime_dirs(c, NULL);
+
+	if (ret < 0) {
+		errno = -ret;
+		log_warn("service %s: unable to remove its RuntimeDirectory= under /run",
+			 rt_name(sp, i));
+	}
+}
+
 static void say_state(struct super *sp, size_t i, const struct sched_act *a)
 {
 	const struct sched_unit *u = rt_unit(sp, i);
@@ -753,6 +768,9 @@ static void act(struct super *sp, const struct sched_act *a)
 		break;
 	case SA_STOPPING:
 		outer_notify("STOPPING=1");
+		break;
+	case SA_REMOVE_RUNTIME:
+		remove_runtime(sp, i, a->cfg);
 		break;
 	}
 }

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "outer.h"
 #include "super-internal.h"
+#include "units/units.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +121,9 @@ static char **build_env(struct super *sp, size_t i, int with_notify)
 	    super_notify_name(sp, i, path, sizeof(path)) == 0)
 		ok |= env_add(&env, "NOTIFY_SOCKET", path);
 	if (ok < 0 || (c->env_file && env_file(c, &env) < 0))
+		goto fail;
+	/* $RUNTIME_DIRECTORY and the like; Environment= may set them over */
+	if (units_dirs_env(c, &env) < 0)
 		goto fail;
 	if (cfg_env_merge(&env, c->env) < 0)
 		goto fail;
@@ -323,6 +327,34 @@ void run_exec_result(struct super *sp, size_t i, int which)
 		  which ? "its check" : rt_cfg(sp, i)->argv[0]);
 }
 
+/*
+ * A unit's RuntimeDirectory=, StateDirectory=, CacheDirectory=,
+ * LogsDirectory= and ConfigurationDirectory=, made (or given their owner
+ * and mode again) before each start. Here, in pid 1 as root before the
+ * fork, not in the child: the child shares pid 1's memory until it execs
+ * and may only make async-signal-safe calls (units_make_dirs formats
+ * messages, and a failure must be said and fail the start), and the
+ * child of a service with User= is already that user's process, which
+ * could stop it halfway. It is a few mkdirat/fchown/fchmod calls on the
+ * container's own /run, /var and /etc, walked by descriptor and never
+ * through a symlink someone other than root could have planted (see
+ * units/dirs.c), so pid 1's loop does not wait on anything.
+ */
+static int make_dirs(const struct cfg_service *c)
+{
+	char why[PATH_MAX + 128];
+	int ret, any = 0;
+
+	for (int k = 0; k < CFG_NDIRS; k++)
+		any |= c->dirs[k].names && c->dirs[k].names[0];
+	if (!any)
+		return 0;
+	ret = units_make_dirs(c, NULL, why, sizeof(why));
+	if (ret < 0)
+		log_errorx("service %s: unable to start: %s", c->name, why);
+	return ret;
+}
+
 /* Start one run of unit i: 0 with *pid, or -errno. */
 int run_start(struct super *sp, size_t i, pid_t *pid)
 {
@@ -335,6 +367,10 @@ int run_start(struct super *sp, size_t i, pid_t *pid)
 	int devnull, err, ret, jfd[2] = { -1, -1 }, efd = -1;
 
 	ret = resolve_ids(c, 1);
+	if (ret < 0)
+		return ret;
+	/* owned by the user, as looked up for this start */
+	ret = make_dirs(c);
 	if (ret < 0)
 		return ret;
 	/* after the user is known: its log files are opened as it */

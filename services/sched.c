@@ -131,6 +131,35 @@ static void keep_to_deadline(struct sched *s, struct sched_unit *u)
 	}
 }
 
+static int live(enum svc_state st)
+{
+	return st == SVC_STARTING || st == SVC_RUNNING || st == SVC_STOPPING;
+}
+
+/* A run is over (its processes are gone, or a oneshot without
+ * RemainAfterExit= is done): its RuntimeDirectory= goes, as systemd's,
+ * unless RuntimeDirectoryPreserve=yes, or =restart and it starts again
+ * (from backoff, at once, or an operator's restart). */
+static void run_over(struct sched *s, size_t i, int spawn)
+{
+	struct sched_unit *u = &s->u[i];
+	const struct cfg_service *c = u->cfg;
+	enum svc_state st = u->svc.state;
+	int again = spawn || st == SVC_BACKOFF || u->restart_pending;
+	struct sched_act *a;
+
+	if (!u->ran || (live(st) && !spawn) ||
+	    (st == SVC_DONE && c->remain_after_exit))
+		return;
+	u->ran = 0;
+	if (!c->dirs[DIR_RUNTIME].names || !c->dirs[DIR_RUNTIME].names[0] ||
+	    c->runtime_preserve == 1 || (c->runtime_preserve == 2 && again))
+		return;
+	a = push(s, SA_REMOVE_RUNTIME, (int)i);
+	if (a)
+		a->cfg = c;
+}
+
 /* Feed one event to u's state machine and queue what it asks for. */
 static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 {
@@ -155,6 +184,7 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 	/* a stopped process could not act on its stop signal */
 	if (a.signal && a.signal != SIGKILL && a.signal != SIGCONT)
 		signal_unit(s, i, SIGCONT, a.group);
+	run_over(s, i, a.spawn);
 	if (a.spawn) {
 		if (u->old_pgid > 0) /* what its last run left behind */
 			kill_group(s, i, u->old_pgid, SIGKILL);
@@ -572,6 +602,7 @@ enum sched_role sched_spawned(struct sched *s, size_t i, pid_t pid)
 	int forking = u->cfg->type == TYPE_FORKING;
 
 	u->pgid = pid;
+	u->ran = 1;
 	u->sid = u->is_cmd ? 0 : pid;
 	u->launcher = forking ? pid : 0;
 	drive(s, i, EV_SPAWNED, pid);

@@ -49,6 +49,8 @@ struct sched_unit {
 	int64_t stop_began;
 	int sigkilled;		/* SIGKILL was needed to stop it */
 	int stop_clamped;	/* its stop timer is the budget's deadline */
+	int ran;		/* a process of this run was started (its
+				 * RuntimeDirectory= is removed at its end) */
 	enum svc_state logged;	/* the state last reported */
 };
 
@@ -71,6 +73,8 @@ enum sched_act_kind {
 	SA_REBIND,	/* u took a new configuration entry */
 	SA_RELEASE,	/* u's slot is reused: give back what it held */
 	SA_STOPPING,	/* the container starts to stop */
+	SA_REMOVE_RUNTIME, /* a run of u is over: remove the RuntimeDirectory=
+			 * of cfg (the configuration that run had) */
 };
 
 enum sched_level { SL_ERROR = 0, SL_WARN, SL_INFO, SL_DEBUG };
@@ -86,6 +90,7 @@ struct sched_act {
 	enum svc_state was, state; /* SA_STATE: from, to */
 	enum sched_level level;
 	char msg[224];		/* SA_SAY: the message, without the name */
+	const struct cfg_service *cfg; /* SA_REMOVE_RUNTIME */
 };
 
 struct sched {

@@ -337,3 +337,64 @@ check "... wait-ready (all) is not met, and names it" sh -c "[ $rc != 0 ] && ech
 kill -TERM "$NS_PID1"
 ns_wait
 expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
+
+# RuntimeDirectory= and friends: made as root before each start, owned by
+# User=, in the environment; RuntimeDirectory= removed at the stop
+wunit wdirs.service <<'EOF2'
+[Service]
+User=nobody
+RuntimeDirectory=wdirs wdirs/sub
+RuntimeDirectoryMode=2750
+StateDirectory=wdirs
+StateDirectoryMode=0700
+CacheDirectory=wdirs
+LogsDirectory=wdirs
+ExecStart=/bin/sh -c 'echo "$RUNTIME_DIRECTORY|$STATE_DIRECTORY|$CACHE_DIRECTORY|$LOGS_DIRECTORY" >/run/wdirs/env; id -u >>/run/wdirs/env; exec sleep 1020'
+EOF2
+wunit wkeep.service <<'EOF2'
+[Service]
+RuntimeDirectory=wkeep
+RuntimeDirectoryPreserve=yes
+ExecStart=/bin/sleep 1021
+EOF2
+wunit wapp.service <<'EOF2'
+[Service]
+User=nobody
+StateDirectory=wapp wapp/cache
+ExecStart=/bin/sleep 1022
+EOF2
+mkdir -m 700 "$T/victim"
+wstart
+wait_for 10 sh -c "[ -s '$W/run/wdirs/env' ] && [ \$(wc -l <'$W/run/wdirs/env') = 2 ]"
+expect_eq "the directories are in the environment, and the service runs as User=" \
+	"$(cat "$W/run/wdirs/env" | tr '\n' ' ')" \
+	"/run/wdirs:/run/wdirs/sub|/var/lib/wdirs|/var/cache/wdirs|/var/log/wdirs 65534 "
+check "RuntimeDirectory= (setgid mode), StateDirectory=, CacheDirectory=, LogsDirectory=: owner and mode" sh -c "
+	[ \"\$(stat -c '%U %a' '$W/run/wdirs' '$W/run/wdirs/sub' '$W/var/lib/wdirs' '$W/var/cache/wdirs' '$W/var/log/wdirs' | tr '\n' ' ')\" = \
+	  'nobody 2750 nobody 2750 nobody 700 nobody 755 nobody 755 ' ]"
+expect_eq "... the unit runs" "$(wstate wdirs)" running
+winside stop wdirs wkeep
+check "a stop removes RuntimeDirectory=, keeps StateDirectory= and friends" sh -c "
+	[ ! -e '$W/run/wdirs' ] && [ -d '$W/var/lib/wdirs' ] && [ -d '$W/var/cache/wdirs' ] && [ -d '$W/var/log/wdirs' ]"
+check "... RuntimeDirectoryPreserve=yes keeps it" test -d "$W/run/wkeep"
+winside start wdirs
+wait_for 10 test -s "$W/run/wdirs/env"
+check "... and a new start makes it again" sh -c "[ \"\$(stat -c '%U %a' '$W/run/wdirs')\" = 'nobody 2750' ]"
+# the service's user plants a symlink where its next start makes a directory
+expect_eq "a unit with User=nobody and StateDirectory=wapp wapp/cache runs" "$(wstate wapp)" running
+winside stop wapp
+setpriv --reuid nobody --regid nogroup --clear-groups sh -c "
+	rm -r '$W/var/lib/wapp/cache' && ln -s '$T/victim' '$W/var/lib/wapp/cache'"
+check "... (nobody replaced its cache directory with a symlink)" test -L "$W/var/lib/wapp/cache"
+winside start wapp 2>/dev/null; rc=$?
+expect_eq "... its next start fails" "$rc $(wstate wapp)" "1 failed"
+check "... said: the symlink is not followed" grep -q \
+	"service wapp: unable to start: unable to make /var/lib/wapp/cache: a symlink on the way is not root's" "$T/pid1w.err"
+check "... where it leads is untouched (root's, 0700)" sh -c "[ \"\$(stat -c '%U %a' '$T/victim')\" = 'root 700' ]"
+rm "$W/var/lib/wapp/cache"
+winside start wapp; rc=$?
+expect_eq "... with the symlink gone, it starts again" "$rc $(wstate wapp)" "0 running"
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
+check "... the stop removed the runtime directories" test ! -e "$W/run/wdirs"

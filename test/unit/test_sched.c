@@ -80,6 +80,7 @@ static const char *acts(struct sched *s)
 		case SA_REBIND: w = snprintf(got + n, sizeof(got) - n, "rebind:%s ", u); break;
 		case SA_RELEASE: w = snprintf(got + n, sizeof(got) - n, "release:%s ", u); break;
 		case SA_STOPPING: w = snprintf(got + n, sizeof(got) - n, "stopping "); break;
+		case SA_REMOVE_RUNTIME: w = snprintf(got + n, sizeof(got) - n, "rmruntime:%s:%s ", u, a.cfg ? a.cfg->name : "?"); break;
 		}
 		if (w > 0 && (size_t)w < sizeof(got) - n)
 			n += (size_t)w;
@@ -290,6 +291,86 @@ static void test_conditions(void)
 	reap(&s, 1, ROLE_MAIN, SIGTERM, 0);
 	sched_step(&s, 3001);
 	CHECK(has(acts(&s), "state:b:blocked"));
+	sched_free(&s);
+	cfg.svcs = NULL;
+	cfg.nsvcs = 0;
+	cfg_free(&cfg);
+}
+
+/* RuntimeDirectory= goes at the end of each run, unless preserved */
+static void test_runtime_dirs(void)
+{
+	static char *names[] = { "rt", NULL };
+	struct cfg cfg;
+	struct cfg_service sv[3];
+	struct sched s;
+
+	cfg_defaults(&cfg);
+	for (int k = 0; k < 3; k++) {
+		svc_base(&sv[k], k == 0 ? "a" : k == 1 ? "keep" : "re");
+		sv[k].dirs[DIR_RUNTIME].names = names;
+		sv[k].runtime_preserve = k; /* no, yes, restart */
+	}
+	cfg.svcs = sv;
+	cfg.nsvcs = 3;
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	CHECK(lacks(acts(&s), "rmruntime")); /* nothing ran yet */
+	for (int k = 0; k < 3; k++)
+		(void)sched_spawned(&s, (size_t)k, 10 + k);
+	(void)acts(&s);
+	/* a crash, restart = always: gone unless preserved (yes or restart) */
+	for (int k = 0; k < 3; k++)
+		reap(&s, (size_t)k, ROLE_MAIN, EXIT(1), 0);
+	CHECK(has(acts(&s), "rmruntime:a:a"));
+	CHECK(lacks(got, "rmruntime:keep") && lacks(got, "rmruntime:re"));
+	/* backoff is over: started again, nothing more removed */
+	sched_tick(&s, 1000);
+	for (int k = 0; k < 3; k++)
+		(void)sched_spawned(&s, (size_t)k, 20 + k);
+	CHECK(lacks(acts(&s), "rmruntime"));
+	/* a stop: gone unless RuntimeDirectoryPreserve=yes, once */
+	for (int k = 0; k < 3; k++)
+		CHECK_EQ(sched_stop(&s, (size_t)k), 0);
+	CHECK(lacks(acts(&s), "rmruntime")); /* still stopping */
+	for (int k = 0; k < 3; k++)
+		reap(&s, (size_t)k, ROLE_MAIN, SIGTERM, 0);
+	CHECK(has(acts(&s), "rmruntime:a:a state:a:stopped"));
+	CHECK(has(got, "rmruntime:re:re"));
+	CHECK(lacks(got, "rmruntime:keep"));
+	CHECK_EQ(sched_start(&s, 0), 0);
+	sched_step(&s, 2000);
+	CHECK(lacks(acts(&s), "rmruntime"));
+	/* an operator's restart of a =restart one keeps it */
+	CHECK_EQ(sched_start(&s, 2), 0);
+	sched_step(&s, 2000);
+	(void)acts(&s);
+	(void)sched_spawned(&s, 2, 30);
+	CHECK_EQ(sched_restart(&s, 2), 0);
+	(void)acts(&s);
+	reap(&s, 2, ROLE_MAIN, SIGTERM, 0);
+	CHECK(lacks(acts(&s), "rmruntime"));
+	sched_free(&s);
+	/* a oneshot: gone when done, unless it remains after its exit */
+	sv[0].type = TYPE_ONESHOT;
+	sv[0].restart = RESTART_NEVER;
+	sv[1].type = TYPE_ONESHOT;
+	sv[1].restart = RESTART_NEVER;
+	sv[1].runtime_preserve = 0;
+	sv[1].remain_after_exit = 1;
+	cfg.nsvcs = 2;
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	(void)acts(&s);
+	(void)sched_spawned(&s, 0, 40);
+	(void)sched_spawned(&s, 1, 41);
+	(void)acts(&s);
+	reap(&s, 0, ROLE_MAIN, EXIT(0), 0);
+	reap(&s, 1, ROLE_MAIN, EXIT(0), 0);
+	CHECK(has(acts(&s), "rmruntime:a:a state:a:done state:keep:done"));
+	CHECK(lacks(got, "rmruntime:keep"));
+	CHECK_EQ(sched_stop(&s, 1), 0);
+	CHECK(has(acts(&s), "rmruntime:keep:keep state:keep:stopped"));
 	sched_free(&s);
 	cfg.svcs = NULL;
 	cfg.nsvcs = 0;
@@ -704,6 +785,7 @@ int main(void)
 	test_order();
 	test_blocked();
 	test_conditions();
+	test_runtime_dirs();
 	test_probes_health();
 	test_forking_leftovers();
 	test_stop();

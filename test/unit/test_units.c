@@ -944,6 +944,31 @@ static void test_dirs(void)
 	cfg_free_words(env);
 	CHECK_EQ(units_remove_runtime_dirs(&s, root), 0);
 	CHECK(!exists_in_root("/run/a"));
+	/* ConfigurationDirectory= is root's (as systemd's), the others the
+	 * user's; only the runtime ones are removed */
+	{
+		char *cnames[] = { "cfgd", NULL }, *snames[] = { "st", NULL };
+
+		s.dirs[DIR_RUNTIME].names = NULL;
+		s.dirs[DIR_CONFIG].names = cnames;
+		s.dirs[DIR_CONFIG].mode = 0750;
+		s.dirs[DIR_STATE].names = snames;
+		s.dirs[DIR_STATE].mode = 0700;
+		CHECK_EQ(units_make_dirs(&s, root, why, sizeof(why)), 0);
+		CHECK(mode_of("/etc/cfgd", &m, &uid) == 0 && m == 0750 && uid == 0);
+		CHECK(mode_of("/var/lib/st", &m, &uid) == 0 && m == 0700 && uid == 65534);
+		env = NULL;
+		CHECK_EQ(units_dirs_env(&s, &env), 0);
+		CHECK(env && env[0] && env[1] &&
+		      !strcmp(env[0], "STATE_DIRECTORY=/var/lib/st") &&
+		      !strcmp(env[1], "CONFIGURATION_DIRECTORY=/etc/cfgd"));
+		cfg_free_words(env);
+		CHECK_EQ(units_remove_runtime_dirs(&s, root), 0);
+		CHECK(exists_in_root("/var/lib/st") && exists_in_root("/etc/cfgd"));
+		s.dirs[DIR_CONFIG].names = NULL;
+		s.dirs[DIR_STATE].names = NULL;
+		s.dirs[DIR_RUNTIME].names = names;
+	}
 	/* a symlink that is not root's is not followed */
 	mkdir((snprintf(p, sizeof(p), "%s/run", root), p), 0755);
 	snprintf(p, sizeof(p), "%s/run/t", root);
