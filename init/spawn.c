@@ -360,7 +360,8 @@ int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
 	struct spawn_spec copy = *sp_in, *sp = &copy;
 	void *cand_buf[64];
 	char *sh_buf[32];
-	char **cands = path_candidates(sp->argv[0], cand_buf, sizeof(cand_buf));
+	char **cands = path_candidates(sp->file ? sp->file : sp->argv[0],
+				       cand_buf, sizeof(cand_buf));
 	char **sh_argv = sh_argv_for(sp->argv, sh_buf, 32);
 	int fds[2], ret = -ENOMEM;
 	struct child_args args;

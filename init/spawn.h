@@ -28,6 +28,7 @@ struct spawn_rlimit {
 
 struct spawn_spec {
 	char *const *argv;
+	const char *file;	    /* the program to run; NULL: argv[0] */
 	char *const *envp;	    /* NULL: the current environment */
 	const sigset_t *mask;	    /* mask to give the child */
 	const sigset_t *ignored;    /* signals to set back to SIG_IGN */

@@ -274,6 +274,39 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 	s->caps = c->caps;
 	s->ncaps = c->ncaps;
 	s->no_new_privs = c->no_new_privs;
+	if (probe)
+		return;
+	/* a unit's ExecStart= prefixes: '!' runs it as root, '+' also with
+	 * pid 1's own capabilities and no no_new_privs */
+	if (c->exec_flags & (CFG_EXEC_PRIV | CFG_EXEC_NOSETUID))
+		s->set_ids = 0;
+	if (c->exec_flags & CFG_EXEC_PRIV) {
+		s->has_caps = 0;
+		s->no_new_privs = 0;
+	}
+}
+
+/* What a unit's main command runs this time: $VAR and ${VAR} expanded
+ * with its environment (unless ':'), and with '@' the program apart
+ * from the argv it gets. *argv: to free (NULL when none was made). */
+static char *const *main_argv(const struct cfg_service *c, char **env,
+			      char ***made, const char **file)
+{
+	char *const *argv = c->argv;
+
+	*made = NULL;
+	*file = NULL;
+	if (c->exec_flags & CFG_EXEC_EXPAND) {
+		*made = units_expand_argv(c->argv, env);
+		if (!*made)
+			return NULL;
+		argv = *made;
+	}
+	if ((c->exec_flags & CFG_EXEC_ARGV0) && argv[0] && argv[1]) {
+		*file = argv[0];
+		argv++;
+	}
+	return argv;
 }
 
 /* stdout/stderr = journal: a journald stream each, named after the
@@ -362,8 +395,9 @@ int run_start(struct super *sp, size_t i, pid_t *pid)
 	struct cfg_service *c = rt_cfg(sp, i);
 	struct rt *r = &sp->rt[i];
 	struct spawn_spec s;
-	const char *step;
-	char **env;
+	const char *step, *file;
+	char **env, **made;
+	char *const *argv;
 	int devnull, err, ret, jfd[2] = { -1, -1 }, efd = -1;
 
 	ret = resolve_ids(c, 1);
@@ -380,9 +414,15 @@ int run_start(struct super *sp, size_t i, pid_t *pid)
 	env = build_env(sp, i, 1);
 	if (!env)
 		return -EINVAL;
+	argv = main_argv(c, env, &made, &file);
+	if (!argv) {
+		cfg_free_words(env);
+		return -ENOMEM;
+	}
 	give_notify_socket(sp, i);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	fill_spec(sp, i, &s, rl, devnull, c->argv, 0);
+	fill_spec(sp, i, &s, rl, devnull, argv, 0);
+	s.file = file;
 	s.envp = env;
 	s.exec_fd = &efd;
 	journal_fds(c, &s, jfd, devnull);
@@ -395,6 +435,7 @@ int run_start(struct super *sp, size_t i, pid_t *pid)
 		if (jfd[k] >= 0)
 			close(jfd[k]);
 	cfg_free_words(env);
+	cfg_free_words(made);
 	if (ret < 0)
 		return ret;
 	if (err) {

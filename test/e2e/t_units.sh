@@ -398,3 +398,42 @@ kill -TERM "$NS_PID1"
 ns_wait
 expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
 check "... the stop removed the runtime directories" test ! -e "$W/run/wdirs"
+
+# ExecStart=: $VAR / ${VAR} with the service's environment, the prefixes
+wunit wexp.service <<'EOF2'
+[Service]
+Environment="GREETING=hello world" WORD=one EMPTY=
+ExecStart=/bin/sh -c 'printf "%%s|" "$@" >/run/wexp; exec sleep 1030' sh $GREETING ${WORD} ${UNSET} $UNSET $EMPTY ${EMPTY} end
+EOF2
+wunit wnoexp.service <<'EOF2'
+[Service]
+Environment=WORD=one
+ExecStart=:/bin/sh -c 'printf "%%s|" "$@" >/run/wnoexp; exec sleep 1031' sh $WORD ${WORD}
+EOF2
+wunit wargv0.service <<'EOF2'
+[Service]
+ExecStart=@/bin/sleep pouch-renamed 1032
+EOF2
+wunit wbang.service <<'EOF2'
+[Service]
+User=nobody
+ExecStart=!/bin/sh -c 'id -u >/run/wbang; exec sleep 1033'
+EOF2
+wunit wdash.service <<'EOF2'
+[Service]
+Restart=on-failure
+ExecStart=-/bin/sh -c 'exit 3'
+EOF2
+wstart
+wait_for 10 sh -c "[ -s '$W/run/wexp' ] && [ -s '$W/run/wnoexp' ] && [ -s '$W/run/wbang' ]"
+expect_eq "ExecStart=: \$VAR splits, \${VAR} is one word, unset or empty \$VAR none" \
+	"$(cat "$W/run/wexp")" "hello|world|one|||end|"
+expect_eq "ExecStart=:... expands nothing" "$(cat "$W/run/wnoexp")" '$WORD|${WORD}|'
+check "ExecStart=@: the program gets the given argv[0]" wait_for 5 sh -c "pgrep -f '^pouch-renamed 1032\$' >/dev/null"
+expect_eq "ExecStart=!: User= not applied (root)" "$(cat "$W/run/wbang")" 0
+wait_for 5 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json wdash | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = stopped ]"
+expect_eq "ExecStart=-: its exit 3 counts as a success (stopped, not failed or restarted)" \
+	"$(wstate wdash) $(wctl status --json wdash | sed -n 's/.*"restarts": \([0-9]*\).*/\1/p')" "stopped 0"
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0

@@ -437,6 +437,27 @@ static void test_conditions(void)
 	svc_free(&s);
 }
 
+/* ExecStart=-: whatever end of the main process is a success */
+static void test_exec_ignore(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+
+	c.restart = RESTART_ON_FAILURE;
+	c.exec_flags = CFG_EXEC_IGNORE;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(3), 100);
+	CHECK_EQ(s.state, SVC_STOPPED);
+	CHECK_EQ(s.restarts, 0);
+	c.exec_flags = 0;
+	(void)svc_step(&s, EV_START, 0, 200);
+	into(&s, SVC_RUNNING, 200);
+	(void)svc_step(&s, EV_EXITED, EXIT(3), 300);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	svc_free(&s);
+}
+
 static void test_every_pair(void)
 {
 	struct cfg_service c = base();
@@ -476,6 +497,7 @@ int main(void)
 	test_stop();
 	test_kill_mode();
 	test_conditions();
+	test_exec_ignore();
 	test_every_pair();
 	return t_done("test_svc");
 }
