@@ -6,13 +6,13 @@
 #ifndef POUCH_SUPER_INTERNAL_H
 #define POUCH_SUPER_INTERNAL_H
 
-#include "output.h"
+#include "run/output.h"
 #include "hooks/hooks.h"
 #include "services/budget.h"
 #include "services/sched.h"
 #include "services/svc.h"
-#include "pidmap.h"
-#include "super.h"
+#include "init/pidmap.h"
+#include "init/super.h"
 
 #include <stdint.h>
 #include <sys/types.h>

@@ -3,7 +3,7 @@
  * Reading /proc/PID/stat and /proc/PID/status; see proc.h. Small fixed
  * buffers, no allocation: pid 1 calls this from its loop.
  */
-#include "proc.h"
+#include "run/proc.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -6,14 +6,14 @@
  * main process (MAINPID=, pidfiles), checked before they reach the
  * scheduler. Nothing here decides what a service does next.
  */
-#include "log.h"
-#include "loop.h"
-#include "signames.h"
-#include "notifyproto.h"
-#include "outer.h"
-#include "proc.h"
-#include "sock.h"
-#include "super-internal.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/signames.h"
+#include "run/notifyproto.h"
+#include "run/outer.h"
+#include "run/proc.h"
+#include "run/sock.h"
+#include "init/super-internal.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -12,9 +12,9 @@
  * FIFO, out of epoll, keeping at most what its last read gave (pend).
  * A source that ends a line while others wait gives way to them.
  */
-#include "output.h"
-#include "log.h"
-#include "loop.h"
+#include "run/output.h"
+#include "init/log.h"
+#include "init/loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
