@@ -43,9 +43,9 @@ UNITS_SRC := units/syntax.c units/names.c units/path.c units/spec.c \
              units/install.c units/report.c \
              units/systemctl.c
 INIT_SRC := $(CONFIG_SRC) $(SERVICES_SRC) $(HOOKS_SRC) $(UNITS_SRC) init/log.c init/signames.c init/pidmap.c \
-            init/opts.c init/spawn.c init/loop.c init/output.c \
-            init/svcrun.c init/svcstart.c init/super.c init/sysd.c init/ctl.c init/ctlproto.c init/outer.c \
-            init/ctlcli.c init/state.c init/proc.c init/sock.c init/notifyproto.c init/hookrun.c init/plain.c
+            init/opts.c run/spawn.c init/loop.c run/output.c \
+            run/svcrun.c run/svcstart.c init/super.c handover/sysd.c run/ctl.c run/ctlproto.c run/outer.c \
+            run/ctlcli.c run/state.c run/proc.c run/sock.c run/notifyproto.c init/hookrun.c init/plain.c
 INIT_MAIN := init/main.c
 HELPER_SRC := test/helpers/pt.c
 UNIT_SRC := $(wildcard test/unit/test_*.c)
@@ -55,7 +55,7 @@ UNIT_BIN := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 
 .SECONDARY:
 
-.PHONY: all clean check unit e2e asan check-asan analyze install uninstall \
+.PHONY: all clean check unit e2e asan check-asan analyze install uninstall coverage \
         bench demo format runc-test fuzz fuzz-build man systemd-build
 
 LCH_PURE := launcher/json.c launcher/conf.c launcher/rewrite.c
@@ -126,7 +126,7 @@ check: deps-build deps-test deps-runc deps-docker deps-cri deps-podman deps-syst
 # fuzz/corpus/NAME; fuzz/run.sh prints executions and coverage
 FUZZ_TARGETS := fuzz_config fuzz_words fuzz_envfile fuzz_values fuzz_ctl fuzz_notify \
                 fuzz_bundle fuzz_runcconf fuzz_units
-FUZZ_LIB := $(CONFIG_SRC) init/signames.c init/ctlproto.c init/notifyproto.c init/log.c \
+FUZZ_LIB := $(CONFIG_SRC) init/signames.c run/ctlproto.c run/notifyproto.c init/log.c \
             $(filter-out units/systemctl.c,$(UNITS_SRC))
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -g -O1 -Wall -Wextra -Werror \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -169,7 +169,7 @@ analyze:
 		$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -fanalyzer -c -o /dev/null $$f || exit 1; done
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -I. -D__GNUC__ --suppress=missingIncludeSystem \
-		init config services hooks launcher units
+		init run handover config services hooks launcher units
 
 # man pages: one scdoc source each in man/, built into $(BUILD)/man
 MAN_SRC := $(wildcard man/*.scd)
@@ -217,9 +217,23 @@ demo: deps-build deps-test deps-runc
 	$(Q)sh demo/run.sh
 
 format:
-	clang-format -i $(INIT_SRC) $(INIT_MAIN) init/*.h
+	clang-format -i $(INIT_SRC) $(INIT_MAIN) init/*.h run/*.h handover/*.h
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz build-systemd pouch-init pouch-runc
+	rm -rf $(BUILD) build-asan build-fuzz build-systemd build-cov pouch-init pouch-runc
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# line coverage of the pure supervision logic (services/) by its unit
+# tests: gcov, in build-cov
+COV_TESTS := test_svc test_sched test_budget
+coverage:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-cov CFLAGS='-O0 -g --coverage' \
+		LIBS='-linih -lcap --coverage' $(COV_TESTS:%=build-cov/unit/%)
+	$(Q)find build-cov -name '*.gcda' -delete
+	$(Q)for t in $(COV_TESTS); do build-cov/unit/$$t >/dev/null || exit 1; done
+	$(Q)for f in services/*.c; do \
+		gcov -n -o build-cov/services $$f 2>/dev/null | \
+		awk -v f=$$f '/^File/ { keep = index($$0, f) > 0 } \
+			keep && /^Lines executed/ { print f ": " $$2 " " $$3 " " $$4; keep = 0 }'; \
+	done

@@ -2,7 +2,7 @@
 /* Fuzz the control protocol's request parser. */
 #include "fuzz.h"
 
-#include "init/ctlproto.h"
+#include "run/ctlproto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,7 +3,7 @@
  * who can reach its socket) may send them. */
 #include "fuzz.h"
 
-#include "init/notifyproto.h"
+#include "run/notifyproto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,9 +7,9 @@
  * phase's end as its deadline. hooks/ says which hooks there are; this
  * runs them and feeds back how each ended.
  */
-#include "log.h"
-#include "loop.h"
-#include "super-internal.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/super-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  * single write(2) to stderr, so lines from pid 1 never interleave with the
  * lines of its children. errno is preserved across every call.
  */
-#include "log.h"
+#include "init/log.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -2,9 +2,9 @@
 /*
  * Helpers of pid 1's loop; see loop.h.
  */
-#include "loop.h"
-#include "log.h"
-#include "signames.h"
+#include "init/loop.h"
+#include "init/log.h"
+#include "init/signames.h"
 
 #include <signal.h>
 #include <sys/signalfd.h>

@@ -3,8 +3,8 @@
  * Command-line parsing for pid 1. Options stop at the first non-option
  * word or at "--", so CMD's own flags are never taken for ours.
  */
-#include "opts.h"
-#include "signames.h"
+#include "init/opts.h"
+#include "init/signames.h"
 #include "config/values.h"
 
 #include <errno.h>

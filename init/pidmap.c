@@ -4,7 +4,7 @@
  * full; a removal shifts the entries after it back, so there are no
  * tombstones and a lookup ends at the first free slot.
  */
-#include "pidmap.h"
+#include "init/pidmap.h"
 
 #include <errno.h>
 #include <stdlib.h>

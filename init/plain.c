@@ -7,10 +7,10 @@
  * control stop of CMD makes a subreaper stop too, as a job under a shell
  * does; pid 1 itself resumes it, as nothing above it would.
  */
-#include "log.h"
-#include "loop.h"
-#include "signames.h"
-#include "super-internal.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/signames.h"
+#include "init/super-internal.h"
 
 #include <errno.h>
 #include <malloc.h>

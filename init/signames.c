@@ -2,7 +2,7 @@
 /*
  * The table of classic signal names and the arithmetic of realtime ones.
  */
-#include "signames.h"
+#include "init/signames.h"
 
 #include <ctype.h>
 #include <errno.h>

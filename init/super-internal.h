@@ -6,13 +6,13 @@
 #ifndef POUCH_SUPER_INTERNAL_H
 #define POUCH_SUPER_INTERNAL_H
 
-#include "output.h"
+#include "run/output.h"
 #include "hooks/hooks.h"
 #include "services/budget.h"
 #include "services/sched.h"
 #include "services/svc.h"
-#include "pidmap.h"
-#include "super.h"
+#include "init/pidmap.h"
+#include "init/super.h"
 
 #include <stdint.h>
 #include <sys/types.h>
@@ -51,6 +51,19 @@ static inline uint64_t watch_data(const struct watch *w)
 	return ((uint64_t)w->kind << 32) | (uint32_t)w->idx;
 }
 
+/* A process group pid 1 may signal as a unit's: the group of its run
+ * (grp[0]) and of the run before (grp[1], its leftovers). A group's
+ * number is only the unit's while one of the group lives: signalled
+ * while its leader is pid 1's unreaped child, or is the main process
+ * held by a pidfd, or a process of the group that started before
+ * `valid` (when the group was last known to be the unit's) is still
+ * there; otherwise it is forgotten. */
+struct grp {
+	pid_t pgid;		/* 0: none */
+	int child;		/* its leader is pid 1's child, not reaped yet */
+	int64_t valid;		/* proc_ticks_now() when last known the unit's */
+};
+
 /* What carrying out one unit's actions needs (its decisions are the
  * scheduler's: sp->sch.u[i] for sp->rt[i]). */
 struct rt {
@@ -62,6 +75,7 @@ struct rt {
 	int probe_fd;		/* readiness tcp connect in progress */
 	int exec_fd[2];		/* exec result of its run, of its check (a forked child), -1 none */
 	int main_pidfd;		/* a main process it did not start (pidfile, MAINPID=), -1 none */
+	struct grp grp[2];	/* its run's process group, the last run's */
 	struct watch wexec[2];
 	int claim_said;		/* a refused notify message or pidfile was reported */
 	int spawns;		/* spawns in this turn of the loop */

@@ -3,13 +3,13 @@
  * The supervisor's loop, scheduling and shutdown; see super.h.
  * Nothing here blocks but epoll_wait(); nothing here exits.
  */
-#include "log.h"
-#include "loop.h"
-#include "signames.h"
-#include "outer.h"
-#include "sock.h"
-#include "state.h"
-#include "super-internal.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/signames.h"
+#include "run/outer.h"
+#include "run/sock.h"
+#include "run/state.h"
+#include "init/super-internal.h"
 
 #include <dirent.h>
 #include <stdarg.h>

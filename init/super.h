@@ -13,8 +13,8 @@
 #include "config/config.h"
 
 #include <stdint.h>
-#include "opts.h"
-#include "spawn.h"
+#include "init/opts.h"
+#include "run/spawn.h"
 
 /* How the container stopped, for the poststop hooks. */
 struct super_end {

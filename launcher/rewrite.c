@@ -422,10 +422,24 @@ static void end_mounts(struct rw *w, int mounts)
 			 j->n[0].count + w->added[0]++ ? "," : "", w->mounts);
 }
 
+/* A bind mount, as runc (and crun) decide it: "bind" or "rbind" among
+ * its options, whatever its "type" says (runc then ignores the type). */
+static int is_bind(const struct lch_json *j, int m)
+{
+	int o = lch_json_member(j, m, "options");
+
+	if (o < 0 || j->n[o].type != LCH_J_ARRAY)
+		return 0;
+	for (int e = j->n[o].first; e >= 0; e = j->n[e].next)
+		if (lch_json_is(j, e, "bind") || lch_json_is(j, e, "rbind"))
+			return 1;
+	return 0;
+}
+
 /* systemd's cgroup tree must be writable: "ro" becomes "rw" on the
  * runtime's own cgroup mount, never on another kind of mount that a
- * bundle put there (a read-only bind of a host directory stays
- * read-only) */
+ * bundle put there: a bind of a host directory stays read-only, also
+ * when its "type" says cgroup */
 static void cgroup_rw(struct rw *w, int mounts)
 {
 	const struct lch_json *j = w->j;
@@ -438,7 +452,8 @@ static void cgroup_rw(struct rw *w, int mounts)
 
 		if (strcmp(destination(j, m, d, sizeof(d)), "/sys/fs/cgroup") ||
 		    !(lch_json_is(j, lch_json_member(j, m, "type"), "cgroup") ||
-		      lch_json_is(j, lch_json_member(j, m, "type"), "cgroup2")))
+		      lch_json_is(j, lch_json_member(j, m, "type"), "cgroup2")) ||
+		    is_bind(j, m))
 			continue;
 		o = lch_json_member(j, m, "options");
 		if (o < 0 || j->n[o].type != LCH_J_ARRAY)

@@ -4,7 +4,7 @@
  * Pure: no system calls. It takes events (a process exited, a service is
  * ready, a probe's result, a pidfile's pid, a timer, an operator's
  * command, a new configuration, a stop) and queues actions as data
- * (spawn, signal, probe, kill what is left, say something) that init/
+ * (spawn, signal, probe, kill what is left, say something) that run/
  * carries out, feeding back what happened. Each service's own state
  * machine is services/svc.h; the stop budget is services/budget.h.
  *

@@ -14,7 +14,7 @@
 #include "systemctl.h"
 #include "units.h"
 #include "units-internal.h"
-#include "init/ctlcli.h"
+#include "run/ctlcli.h"
 #include "init/log.h"
 #include "init/signames.h"
 

@@ -160,7 +160,7 @@ all_logs >"$W/all.log"
 expect_eq "... a file: output shared by three streams, rotated: every line whole, once" \
 	"$("$PT" checklines "$W/all.log" c.1/-/$N d.1/-/$N d.2/-/$N | verdict)" "$GOOD"
 check "... (it was rotated, at line boundaries)" test -f "$W/shared.log.1"
-check "... no line was cut short" sh -c "! grep -q 'stalled' '$W/err'"
+check "... no line was cut short" sh -c "! grep -q 'while others waited' '$W/err'"
 
 # the same with both readers stalling for a while: the writers wait,
 # pid 1 stays responsive and small, and nothing is lost
@@ -256,6 +256,134 @@ wait_for 5 grep -q "service crash: failed" "$W/merged"
 expect_eq "a held line and pid 1's own message (2>&1): both come, whole, in order" \
 	"$(awk '/^hold\| x+$/ {print length($0)} /^pouch-init: error: service crash: failed/ {print "failed"}' "$W/merged" | tr '\n' ' ')" "10006 failed "
 kill -TERM "$NS_PID1"; ns_wait
+
+# ---- a line that drips (a byte now and then, never its end) holds the
+# others for 1 s in all, not 1 s after each byte: a nobody service cannot
+# hold pid 1's stdout, and so every other writer, for ever
+D=$T/drip
+rm -rf "$D"; mkdir -p "$D"; chown nobody:nogroup "$D"
+cat >"$T/drip.sh" <<EOF
+head -c 5000 /dev/zero | tr '\\0' x
+touch $D/dripping
+i=0
+while [ ! -e $D/stop ]; do printf y; i=\$((i + 1)); sleep 0.2; done
+echo " end=\$i"
+exec sleep 1000
+EOF
+chmod 644 "$T/drip.sh"
+# writer NAME: 3000 lines (225 KB, more than a pipe holds) once the drip
+# has begun, then NAME.done
+dline=0123456789012345678901234567890123456789012345678901234567890
+drip_writer() {
+	printf 'until [ -e %s/dripping ]; do sleep 0.05; done; sleep 0.5\n' "$D"
+	printf 'i=0; while [ $i -lt 3000 ]; do echo "%s-line-$i %s"; i=$((i + 1)); done\n' "$1" "$dline"
+	printf 'touch %s/%s.done; exec sleep 1000\n' "$D" "$1"
+}
+drip_writer cmd >"$D/cmd.sh"
+drip_writer db >"$D/db.sh"
+conf_new
+svc drip <<EOF
+[service]
+exec = sh $T/drip.sh
+user = nobody
+EOF
+svc db <<EOF
+[service]
+exec = sh $D/db.sh
+EOF
+ns_start -c "$C" -- sh "$D/cmd.sh" >"$D/out" 2>"$D/err"
+wait_for 20 test -e "$D/dripping"
+t0=$(now_ms)
+wait_for 20 test -e "$D/cmd.done" -a -e "$D/db.done"
+t1=$(now_ms)
+check "a nobody service drips a line (5000 bytes, then a byte every 0.2 s): CMD's and another service's lines, 225 KB each, still get through ($((t1 - t0)) ms)" \
+	test -e "$D/cmd.done" -a -e "$D/db.done" -a $((t1 - t0)) -lt 15000
+expect_eq "... the dripping line is cut, said once, naming the service" \
+	"$(grep -c '^pouch-init: warning: service drip: a line went on for 1000 ms while others waited to write: it is cut there, the rest follows as a line of its own$' "$D/err")" 1
+touch "$D/stop"
+wait_for 10 grep -q "^drip| y* end=" "$D/out"
+kill -TERM "$NS_PID1"; ns_wait
+expect_eq "... every line whole, once, in order; the dripped one in two, no byte lost" "$(python3 - "$D/out" "$dline" <<'EOF'
+import re, sys
+lines = open(sys.argv[1]).read().split('\n')
+assert lines.pop() == ''
+cmd = [l for l in lines if l.startswith('cmd-')]
+db = [l for l in lines if l.startswith('db| ')]
+drip = [l for l in lines if l.startswith('drip| ')]
+want = lambda p: [p + 'line-%d %s' % (i, sys.argv[2]) for i in range(3000)]
+if cmd != want('cmd-') or db != want('db| db-'):
+	print('CMD or db lines differ'); sys.exit()
+if len(cmd) + len(db) + len(drip) != len(lines) or len(drip) != 2:
+	print('%d drip lines, others: %r' % (len(drip), [l[:30] for l in lines if l[:4] not in ('cmd-', 'db| ', 'drip')][:3])); sys.exit()
+a = re.fullmatch(r'drip\| x{5000}(y+)', drip[0])
+b = re.fullmatch(r'drip\| (y*) end=(\d+)', drip[1])
+if not a or not b or len(a[1]) + len(b[1]) != int(b[2]):
+	print('drip lines: %r ... %r' % (drip[0][:20], drip[1][-20:])); sys.exit()
+print('ok')
+EOF
+)" ok
+# busy_cmd FILE: CMD writes lines until FILE is there; the others begin
+# once it has begun (D/writing)
+busy_cmd() {
+	rm -f "$D/$1" "$D/writing"
+	printf 'i=0; until [ -e %s/%s ] || [ $i -ge 2000000 ]; do echo "cmd-line-$i"; i=$((i + 1)); [ $i = 100 ] && touch %s/writing; done\n' \
+		"$D" "$1" "$D" >"$D/cmd.sh"
+}
+# a line that floods (no end, as fast as it can write) is cut after 4 MiB
+# (or its stalls) while others wait: they write between its pieces
+conf_new
+svc flood <<EOF
+[service]
+exec = sh -c 'until [ -e $D/writing ]; do sleep 0.05; done; head -c 12582912 /dev/zero | tr "\\\\0" x; touch $D/flood.done; exec sleep 1000'
+user = nobody
+EOF
+busy_cmd flood.done
+in_ns -c "$C" -- sh "$D/cmd.sh" >"$D/out" 2>"$D/err"
+expect_eq "a nobody service floods 12 MiB without a newline: others write between its pieces, nothing lost" "$(python3 - "$D/out" <<'EOF'
+import re, sys
+lines = open(sys.argv[1]).read().split('\n')
+assert lines.pop() == ''
+kind = ''.join('f' if l.startswith('flood| ') else 'c' for l in lines)
+flood = [l[7:] for l in lines if l.startswith('flood| ')]
+cmd = [l for l in lines if not l.startswith('flood| ')]
+print(re.search('fc+f', kind) is not None, sum(map(len, flood)) == 12582912 and set(''.join(flood)) == {'x'},
+      cmd == ['cmd-line-%d' % i for i in range(len(cmd))])
+EOF
+)" "True True True"
+check "... said, naming the service" grep -q "^pouch-init: warning: service flood: a line .* while others waited to write: it is cut there" "$D/err"
+# a line that stops right where one read of pid 1's ends (256 KiB at once
+# into a pipe the service made 1 MiB), while others wait, also holds them
+# 1 s at most
+conf_new
+rm -f "$D/big.written"
+svc big <<EOF
+[service]
+exec = python3 -c 'import fcntl, os, time; fcntl.fcntl(1, 1031, 1 << 20); os.write(1, b"x" * 262144); open("$D/big.written", "w"); time.sleep(1000)'
+user = nobody
+EOF
+ns_start -c "$C" -- sh -c "until [ -e $D/big.written ]; do sleep 0.05; done; sleep 0.3; echo after-big; exec sleep 1000" >"$D/out" 2>"$D/err"
+wait_for 20 test -e "$D/big.written"
+check "a line that stops where a read of pid 1's ends: CMD's line still comes" wait_for 10 grep -qx after-big "$D/out"
+kill -TERM "$NS_PID1"; ns_wait
+expect_eq "... after the line, whole up to there" "$(awk '/^big\| / {print length($0) - 5} /^after-big$/ {print "after"}' "$D/out" | tr '\n' ' ')" "262144 after "
+# the legitimate long line, written quickly in pieces, while another
+# writer waits all along: still whole
+conf_new
+svc j <<EOF
+[service]
+exec = sh -c 'until [ -e $D/writing ]; do sleep 0.05; done; for i in 1 2 3 4 5; do $PT json 300000; done; touch $D/j.done; exec sleep 1000'
+EOF
+busy_cmd j.done
+in_ns -c "$C" -- sh "$D/cmd.sh" >"$D/out" 2>"$D/err"
+expect_eq "five 300 KB JSON lines while CMD writes lines all along: each whole" "$(python3 - "$D/out" <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().split('\n')
+j = [l for l in lines if l.startswith('j| ')]
+print(len(j), all(len(l) == 300002 and json.loads(l[3:]) for l in j),
+      sum(l.startswith('cmd-line-') for l in lines) + len(j) == len(lines) - 1)
+EOF
+)" "5 True True"
+check "... and not cut" sh -c "! grep -q 'while others waited' '$D/err'"
 
 # ---- a reload that changes stdout takes effect when the service restarts
 rm -rf "$W"; mkdir -p "$W"

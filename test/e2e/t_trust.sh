@@ -431,3 +431,38 @@ check "the notification itself still counts" wait_for 5 is_state lingerer runnin
 pkill -fx "$PT notify-linger READY=1 $T/linger/said"
 ns_kill
 true
+
+# ---- a process group number pid 1 keeps after the group is gone: the
+# main hands over to a child in a session of its own (MAINPID=) and
+# exits; its group is empty, the number goes to another process, which
+# leads a group of that number; the service's stop must not reach it
+ctl_conf
+cat >"$T/g.sh" <<EOF2
+setsid sleep 1032 & c=\$!
+$PT notify "MAINPID=\$c"
+$PT notify READY=1
+echo \$\$ >$T/gpid
+EOF2
+svc g <<EOF2
+[service]
+type = notify
+exec = sh $T/g.sh
+EOF2
+rm -f "$T/gpid"
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -s "$T/gpid"
+wait_for 5 is_state g running
+g=$(cat "$T/gpid")
+sleep 0.3
+nsenter -t "$NS_PID1" -p -m -- sh -c "echo $((g - 1)) >/proc/sys/kernel/ns_last_pid; setsid sleep 1033 & wait" &
+victim=$!
+wait_for 5 pgrep -fx 'sleep 1033' >/dev/null
+vp=$(pgrep -fx 'sleep 1033')
+expect_eq "(the group's number went to a new group leader)" "$(ns_pid "$vp") $(nsenter -t "$NS_PID1" -p -m -- awk '{print $5}' "/proc/$g/stat" 2>/dev/null)" "$g $g"
+"$POUCH_INIT" ctl --socket "$SOCK" stop g >/dev/null 2>&1
+wait_for 5 sh -c '! pgrep -fx "sleep 1032" >/dev/null'
+check "the service's own process got its stop signal" sh -c '! pgrep -fx "sleep 1032" >/dev/null'
+check "a process group that took the gone group's number does not" pgrep -fx 'sleep 1033' >/dev/null
+kill "$victim" 2>/dev/null; pkill -fx 'sleep 1033'; pkill -fx 'sleep 1032'
+ns_kill
+true

@@ -372,6 +372,39 @@ rmdir "$rootfs/tmp" 2>/dev/null
 run_b
 check "systemd mode: a read-only host bind at /sys/fs/cgroup is not made writable" \
 	sh -c "[ \"\$(cat '$T/out/sd' 2>/dev/null)\" = done ] && [ ! -e '$T/hostdir/pwned' ]"
+# ... also when its "type" says cgroup: runc ignores the type of a mount
+# whose options say bind or rbind, and makes it a bind mount
+rm -f "$T/hostdir/pwned"
+jq --arg h "$T/hostdir" '.annotations = {"io.pouch.rich-mode": "systemd"}
+	| .mounts = [.mounts[] | select(.destination != "/sys/fs/cgroup")]
+	| .mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": $h, "options": ["rbind", "rprivate", "ro"]}]' \
+	"$T/orig-out.json" >"$b/config.json"
+rm -f "$T/out/sd"
+rmdir "$rootfs/tmp" 2>/dev/null
+run_b
+check "systemd mode: a host bind at /sys/fs/cgroup with \"type\": \"cgroup\" stays read-only" \
+	sh -c "[ \"\$(cat '$T/out/sd' 2>/dev/null)\" = done ] && [ ! -e '$T/hostdir/pwned' ]"
+expect_eq "... its options are left as they were" \
+	"$(jq -c '[.mounts[] | select(.destination == "/sys/fs/cgroup") | .options]' "$b/config.json")" '[["rbind","rprivate","ro"]]'
+jq --arg h "$T/hostdir" '.annotations = {"io.pouch.rich-mode": "systemd"}
+	| .mounts = [.mounts[] | select(.destination != "/sys/fs/cgroup")]
+	| .mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup2", "source": $h, "options": ["ro", "bind"]}]' \
+	"$T/orig-out.json" >"$b/config.json"
+rm -f "$T/out/sd"
+rmdir "$rootfs/tmp" 2>/dev/null
+run_b
+check "systemd mode: ... or \"type\": \"cgroup2\" and \"bind\"" \
+	sh -c "[ \"\$(cat '$T/out/sd' 2>/dev/null)\" = done ] && [ ! -e '$T/hostdir/pwned' ]"
+# the runtime's own cgroup mount (runc spec's, "ro") is made writable:
+# the container's cgroup can have a child, as systemd makes them
+printf '#!/bin/sh\nc=/sys/fs/cgroup/pids\n[ -d $c ] || c=/sys/fs/cgroup\nmkdir $c/pouch-t && rmdir $c/pouch-t && echo writable >/out/sd\n' >"$rootfs/lib/systemd/systemd"
+jq '.annotations = {"io.pouch.rich-mode": "systemd"}' "$T/orig-out.json" >"$b/config.json"
+rm -f "$T/out/sd"
+rmdir "$rootfs/tmp" 2>/dev/null
+run_b
+expect_eq "systemd mode: the runtime's own cgroup mount becomes writable" "$(cat "$T/out/sd" 2>/dev/null)" writable
+expect_eq "... its \"ro\" turned into \"rw\"" \
+	"$(jq -c '[.mounts[] | select(.destination == "/sys/fs/cgroup") | .options | index("ro"), index("rw")]' "$b/config.json")" '[null,4]'
 rm -rf "$rootfs/lib"
 mkdir -p "$rootfs/tmp"
 

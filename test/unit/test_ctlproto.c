@@ -2,7 +2,7 @@
 /* The control protocol's request parser. */
 #include "t.h"
 
-#include "init/ctlproto.h"
+#include "run/ctlproto.h"
 
 #include <signal.h>
 

@@ -4,7 +4,7 @@
  */
 #include "t.h"
 
-#include "init/notifyproto.h"
+#include "run/notifyproto.h"
 
 static struct notify_msg parse(const char *s)
 {

@@ -5,7 +5,7 @@
  */
 #include "t.h"
 
-#include "init/sysd.h"
+#include "handover/sysd.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -4,8 +4,8 @@
  * ours alone: not a symbolic link, owned by our euid, and writable by no
  * group or other user, so that nobody else can replace a socket in it.
  */
-#include "state.h"
-#include "log.h"
+#include "run/state.h"
+#include "init/log.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,14 +6,14 @@
  * main process (MAINPID=, pidfiles), checked before they reach the
  * scheduler. Nothing here decides what a service does next.
  */
-#include "log.h"
-#include "loop.h"
-#include "signames.h"
-#include "notifyproto.h"
-#include "outer.h"
-#include "proc.h"
-#include "sock.h"
-#include "super-internal.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/signames.h"
+#include "run/notifyproto.h"
+#include "run/outer.h"
+#include "run/proc.h"
+#include "run/sock.h"
+#include "init/super-internal.h"
 #include "units/units.h"
 
 #include <arpa/inet.h>
@@ -59,11 +59,68 @@ static int kill_main(struct super *sp, size_t i, int sig)
 	return kill(u->svc.pid, sig);
 }
 
-static void signal_group(struct super *sp, size_t i, int sig)
+/* ---- process groups (struct grp) ---- */
+
+/* Whether g's number still names the unit's group: see struct grp. */
+static int grp_ours(struct super *sp, size_t i, struct grp *g)
 {
+	const struct sched_unit *u = rt_unit(sp, i);
+	int64_t now = proc_ticks_now();
+
+	if (g->pgid <= 1)
+		return 0;
+	if (g->child ||
+	    (u->svc.pid == g->pgid && sp->rt[i].main_pidfd >= 0 &&
+	     syscall(SYS_pidfd_send_signal, sp->rt[i].main_pidfd, 0, NULL, 0) == 0) ||
+	    proc_group_before(g->pgid, g->valid)) {
+		g->valid = now;
+		return 1;
+	}
+	log_debug("%s%s: process group %d is gone; its number is not signalled again",
+		  u->is_cmd ? "" : "service ", rt_name(sp, i), (int)g->pgid);
+	*g = (struct grp){ 0 };
+	return 0;
+}
+
+static int grp_signal(struct super *sp, size_t i, struct grp *g, int sig)
+{
+	if (!grp_ours(sp, i, g))
+		return -ESRCH;
+	return kill(-g->pgid, sig) == 0 ? 0 : -errno;
+}
+
+/* The scheduler named the unit's group anew (a run started; a daemon
+ * was found by its pidfile): the one before is the last run's. */
+static void grp_learn(struct super *sp, size_t i, int child)
+{
+	struct grp *g = sp->rt[i].grp;
 	pid_t pgid = rt_unit(sp, i)->pgid;
 
-	if (pgid > 0 && kill(-pgid, sig) == 0)
+	if (pgid == g[0].pgid && !child)
+		return;
+	if (pgid != g[0].pgid)
+		g[1] = g[0];
+	if (g[1].pgid == pgid) /* its number was free, so that one is gone */
+		g[1] = (struct grp){ 0 };
+	g[0] = (struct grp){ pgid > 1 ? pgid : 0, child, proc_ticks_now() };
+}
+
+/* A leader of one of its groups was reaped (tick: just before). */
+static void grp_reaped(struct super *sp, size_t i, pid_t pid, int64_t tick)
+{
+	for (int k = 0; k < 2; k++) {
+		struct grp *g = &sp->rt[i].grp[k];
+
+		if (g->pgid == pid && g->child) {
+			g->child = 0;
+			g->valid = tick;
+		}
+	}
+}
+
+static void signal_group(struct super *sp, size_t i, int sig)
+{
+	if (grp_signal(sp, i, &sp->rt[i].grp[0], sig) == 0)
 		return;
 	(void)kill_main(sp, i, sig);
 }
@@ -145,8 +202,8 @@ void run_kill_rest(struct super *sp, int sig)
 	}
 	/* a subreaper signals only what descends from it */
 	for (size_t i = 0; i < sp->n; i++)
-		if (rt_unit(sp, i)->pgid > 0)
-			(void)kill(-rt_unit(sp, i)->pgid, sig);
+		for (int k = 0; k < 2; k++)
+			(void)grp_signal(sp, i, &sp->rt[i].grp[k], sig);
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
 		 (int)sp->self);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -331,6 +388,7 @@ static void pidfile_check(struct super *sp, size_t i)
 	if (read_pidfile(sp, i, &pid, &pidfd) == 0 &&
 	    adopt_main(sp, i, pid, pidfd) == 0) {
 		sched_pidfile(&sp->sch, i, pid, daemon_group(sp, i, pid));
+		grp_learn(sp, i, 0);
 		return;
 	}
 	sched_pidfile(&sp->sch, i, 0, 0);
@@ -614,6 +672,7 @@ static void do_spawn(struct super *sp, size_t i)
 	take_main(sp, i, -1); /* its own child: its pid stays until reaped */
 	role = sched_spawned(&sp->sch, i, pid);
 	(void)file_pid(sp, i, pid, role);
+	grp_learn(sp, i, 1);
 }
 
 /* A unit's Condition*= and Assert*=, right before its start: a few
@@ -711,6 +770,7 @@ static void act(struct super *sp, const struct sched_act *a)
 {
 	size_t i = a->u >= 0 ? (size_t)a->u : 0;
 	char buf[16];
+	struct pm_ent e;
 
 	if (a->u >= 0 && i >= sp->n)
 		return; /* a unit that could not be made (out of memory) */
@@ -724,9 +784,10 @@ static void act(struct super *sp, const struct sched_act *a)
 	case SA_SIGNAL:
 		(a->group ? signal_group : signal_main)(sp, i, a->sig);
 		break;
-	case SA_KILL_GROUP:
-		if (a->pid > 1)
-			(void)kill(-a->pid, a->sig);
+	case SA_KILL_GROUP: /* one of the unit's groups, or nothing */
+		for (int k = 0; k < 2; k++)
+			if (a->pid > 1 && sp->rt[i].grp[k].pgid == a->pid)
+				(void)grp_signal(sp, i, &sp->rt[i].grp[k], a->sig);
 		break;
 	case SA_KILL_REST:
 		run_kill_rest(sp, a->sig);
@@ -741,8 +802,9 @@ static void act(struct super *sp, const struct sched_act *a)
 	case SA_SPAWN_HEALTH:
 		start_check(sp, i, a->kind == SA_SPAWN_HEALTH);
 		break;
-	case SA_KILL_PROBE:
-		if (a->pid > 1)
+	case SA_KILL_PROBE: /* its own check, not reaped yet */
+		if (a->pid > 1 && pidmap_get(&sp->pm, a->pid, &e) &&
+		    e.owner == PM_UNIT && e.unit == i)
 			(void)kill(-a->pid, SIGKILL);
 		break;
 	case SA_STATE:
@@ -806,13 +868,10 @@ void run_turn_over(struct super *sp)
 /* After orphans were reaped: units whose stop waits for their group. */
 static void check_groups(struct super *sp)
 {
-	for (size_t i = 0; i < sp->n; i++) {
-		pid_t pgid = rt_unit(sp, i)->pgid;
-
-		if (sched_awaits_group(&sp->sch, i) && kill(-pgid, 0) < 0 &&
-		    errno == ESRCH)
+	for (size_t i = 0; i < sp->n; i++)
+		if (sched_awaits_group(&sp->sch, i) &&
+		    !grp_ours(sp, i, &sp->rt[i].grp[0]))
 			sched_group_gone(&sp->sch, i);
-	}
 }
 
 static void unit_reaped(struct super *sp, const struct pm_ent *e, int status)
@@ -826,7 +885,8 @@ static void unit_reaped(struct super *sp, const struct pm_ent *e, int status)
 	u = rt_unit(sp, i);
 	if (e->role == ROLE_MAIN) {
 		run_drain(sp, i);
-		alive = u->pgid > 0 && kill(-u->pgid, 0) == 0;
+		alive = u->pgid > 0 && u->pgid == sp->rt[i].grp[0].pgid &&
+			grp_ours(sp, i, &sp->rt[i].grp[0]);
 	}
 	sched_reaped(&sp->sch, i, (enum sched_role)e->role, e->pid, status, alive);
 	if (e->role == ROLE_MAIN && u->svc.pid != e->pid)
@@ -861,15 +921,25 @@ void run_reap(struct super *sp)
 	/* the one place pid 1 waits for a child: every exit is routed from
 	 * here, by the pid map, and no child left at all is known here too */
 	sp->childless = 0;
-	while ((pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
+	for (;;) {
+		int64_t tick = proc_ticks_now();
+
+		pid = waitpid(-1, &status, WNOHANG | WUNTRACED);
+		if (pid <= 0)
+			break;
 		if (WIFSTOPPED(status)) {
 			stopped(sp, pid, status);
 			continue;
 		}
 		if (!pidmap_take(&sp->pm, pid, &e)) {
+			/* a main that another replaced (MAINPID=) is no one's */
+			for (size_t i = 0; i < sp->n; i++)
+				grp_reaped(sp, i, pid, tick);
 			orphans++;
 			continue;
 		}
+		if (e.owner == PM_UNIT && e.unit < sp->n)
+			grp_reaped(sp, e.unit, pid, tick);
 		switch (e.owner) {
 		case PM_HOOK:
 			hk_reaped(sp, status);

@@ -7,13 +7,13 @@
  * blocks on a client: non-blocking sockets, bounded buffers, at most
  * CTL_MAX_CLIENTS at once, and every client dropped after CTL_IDLE_MS.
  */
-#include "log.h"
-#include "loop.h"
-#include "signames.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/signames.h"
 #include "config/values.h"
-#include "ctlproto.h"
-#include "sock.h"
-#include "super-internal.h"
+#include "run/ctlproto.h"
+#include "run/sock.h"
+#include "init/super-internal.h"
 
 #include <errno.h>
 #include <stdarg.h>

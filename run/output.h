@@ -7,7 +7,11 @@
  * whole before any other line starts on the same destination, whatever its
  * length: a partial line is kept until its end comes, up to OUT_HOLD
  * bytes; a longer one is streamed, and holds its destination until its
- * newline. pid 1 never blocks: its stdout and stderr are written without
+ * newline. But once others wait to write there, it may go on for
+ * OUT_HOLD_MS in all (not counting its waits for room), however slowly
+ * its bytes come, and for OUT_HOLD_BYTES more: then it is cut, the
+ * others write their lines, and its rest follows as a line of its own.
+ * pid 1 never blocks: its stdout and stderr are written without
  * blocking, and once OUT_QUEUE_MAX bytes wait for one of them, the pipes
  * that feed it are not read until it drains, so that their writers wait
  * in write(), as on a slow terminal, and nothing is dropped.
@@ -21,7 +25,8 @@
 
 #define OUT_QUEUE_MAX (256 * 1024) /* queued for a destination, then its sources wait */
 #define OUT_HOLD 4096		   /* a partial line kept whole; a longer one streams */
-#define OUT_HOLD_MS 1000	   /* a streamed line that stalls while others wait is ended then */
+#define OUT_HOLD_MS 1000	   /* a streamed line may go on this long in all ... */
+#define OUT_HOLD_BYTES (4 * 1024 * 1024) /* ... and go on this much, once others wait */
 #define OUT_NAME_MAX 64		   /* a longer name is cut in its prefix */
 
 struct outsrc;
@@ -38,7 +43,9 @@ struct outq {
 	int want_pollout;	/* set when bytes are queued */
 	struct outsrc *owner;	/* the source whose line is being written */
 	struct outsrc *wait, *wait_tail; /* sources waiting to write */
-	int64_t hold_at;	/* the owner's line stalls while others wait */
+	int64_t hold_at;	/* others wait for the owner: its line is cut then */
+	int64_t hold_left;	/* ms it has left, while it waits for room */
+	uint64_t hold_bytes;	/* what the owner's line passed since others wait */
 	char *own;		/* pid 1's own lines, while a line is written */
 	size_t ownlen;
 };
@@ -83,7 +90,7 @@ struct outsrc {
 	char *pend;		/* read, not yet taken: waiting for q */
 	size_t poff, plen;
 	struct outsrc *wnext;
-	int waiting, served, drained, eof, warned;
+	int waiting, served, eof, warned;
 	int marked;		/* a run ended: mark_after more bytes are its */
 	size_t mark_after;
 	int switching;		/* to next_q at the mark */

@@ -3,13 +3,15 @@
  * Reading /proc/PID/stat and /proc/PID/status; see proc.h. Small fixed
  * buffers, no allocation: pid 1 calls this from its loop.
  */
-#include "proc.h"
+#include "run/proc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static ssize_t read_small(const char *path, char *buf, size_t len)
@@ -91,4 +93,63 @@ int proc_descends(pid_t pid, const pid_t *anc, int n)
 		pid = ids.ppid;
 	}
 	return 0;
+}
+
+/* The start time (field 22, clock ticks since boot) after the last ')'. */
+static int parse_start(const char *buf, pid_t *pgrp, long long *start)
+{
+	const char *p = strrchr(buf, ')');
+	long pg;
+	int n = 0;
+
+	if (!p || sscanf(p + 1, " %*c %*d %ld%n", &pg, &n) != 1 || !n)
+		return -EINVAL;
+	p += 1 + n;
+	/* sid tty tpgid flags minflt cminflt majflt cmajflt utime stime
+	 * cutime cstime priority nice threads itrealvalue: 16 fields */
+	for (int k = 0; k < 16; k++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return -EINVAL;
+	}
+	if (sscanf(p, " %lld", start) != 1)
+		return -EINVAL;
+	*pgrp = (pid_t)pg;
+	return 0;
+}
+
+int64_t proc_ticks_now(void)
+{
+	static long hz;
+	struct timespec ts;
+
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (int64_t)ts.tv_sec * hz + (int64_t)ts.tv_nsec / (1000000000 / hz);
+}
+
+int proc_group_before(pid_t pgid, int64_t before)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		char path[64], buf[1024], *end;
+		long pid = strtol(e->d_name, &end, 10);
+		long long start;
+		pid_t pg;
+
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		if (read_small(path, buf, sizeof(buf)) > 0 &&
+		    parse_start(buf, &pg, &start) == 0 && pg == pgid &&
+		    start <= before)
+			found = 1;
+	}
+	if (d)
+		closedir(d);
+	return found;
 }

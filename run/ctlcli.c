@@ -4,9 +4,9 @@
  * one request line to the control socket, the response's body to stdout,
  * an error to stderr, and the server's status as our exit status.
  */
-#include "ctlcli.h"
-#include "log.h"
-#include "state.h"
+#include "run/ctlcli.h"
+#include "init/log.h"
+#include "run/state.h"
 #include "config/config.h"
 
 #include <errno.h>

@@ -8,6 +8,7 @@
 #ifndef POUCH_PROC_H
 #define POUCH_PROC_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 struct proc_ids {
@@ -23,5 +24,16 @@ int proc_ids(pid_t pid, struct proc_ids *ids)
 /* Whether pid descends from one of anc[0..n-1] (pid itself included),
  * following parents at most 64 levels up. */
 int proc_descends(pid_t pid, const pid_t *anc, int n);
+
+/* Now, in the clock ticks of a process's start time (CLOCK_BOOTTIME). */
+int64_t proc_ticks_now(void);
+
+/* Whether a process of process group pgid started before the tick
+ * before, or in it (zombies included). Since a group's number is not
+ * given to another process while one of the group lives, such a process
+ * shows that the group known at before is still the one of that number
+ * (a new process of that number in the same tick would need the whole
+ * range of pids to go round within 10 ms). */
+int proc_group_before(pid_t pgid, int64_t before);
 
 #endif

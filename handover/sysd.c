@@ -4,13 +4,13 @@
  * output to the container's stdout and stderr, exec systemd. Which INI
  * key becomes which unit key is in docs/MODES.md.
  */
-#include "sysd.h"
-#include "log.h"
-#include "signames.h"
+#include "handover/sysd.h"
+#include "init/log.h"
+#include "init/signames.h"
 #include "config/values.h"
 #include "hooks/hooks.h"
-#include "spawn.h"
-#include "super.h"
+#include "run/spawn.h"
+#include "init/super.h"
 
 #include <ctype.h>
 #include <errno.h>

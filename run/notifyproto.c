@@ -2,7 +2,7 @@
 /*
  * The sd_notify message parser; see notifyproto.h.
  */
-#include "notifyproto.h"
+#include "run/notifyproto.h"
 
 #include <string.h>
 

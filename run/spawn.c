@@ -6,7 +6,7 @@
  * runs on a stack of its own; pid 1 is suspended meanwhile. The child
  * only makes system calls and writes to its own stack.
  */
-#include "spawn.h"
+#include "run/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

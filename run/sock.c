@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "sock.h"
+#include "run/sock.h"
 
 #include <errno.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 #define POUCH_SYSD_H
 
 #include "config/config.h"
-#include "opts.h"
+#include "init/opts.h"
 
 #include <stdint.h>
 

@@ -5,9 +5,9 @@
  * limits, directory), and its readiness and health checks the same way
  * with their output on /dev/null.
  */
-#include "log.h"
-#include "outer.h"
-#include "super-internal.h"
+#include "init/log.h"
+#include "run/outer.h"
+#include "init/super-internal.h"
 #include "units/units.h"
 
 #include <errno.h>

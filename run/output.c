@@ -12,9 +12,9 @@
  * FIFO, out of epoll, keeping at most what its last read gave (pend).
  * A source that ends a line while others wait gives way to them.
  */
-#include "output.h"
-#include "log.h"
-#include "loop.h"
+#include "run/output.h"
+#include "init/log.h"
+#include "init/loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,21 +112,53 @@ static int room(const struct outq *q)
 	return q->len + batched(q) < OUT_QUEUE_MAX;
 }
 
-/* Sources, or pid 1's own lines, wait for the line in progress. */
+/* Sources other than the owner (which waits first, for room only), or
+ * pid 1's own lines, wait for the line in progress. */
 static int others_wait(const struct outq *q)
 {
-	return q->wait || q->ownlen;
+	const struct outsrc *w = q->wait;
+
+	if (w && w == q->owner)
+		w = w->wnext;
+	return w || q->ownlen;
 }
 
-/* The owner's line stalls (its pipe is empty) while others wait: it may
- * hold q for OUT_HOLD_MS more. */
-static void hold_check(struct outq *q)
+/* Others wait for the owner's line: from now on it may hold q for
+ * OUT_HOLD_MS in all, however it writes (a byte now and then resets
+ * nothing), and pass OUT_HOLD_BYTES more; then it is cut. Its clock
+ * stops only while it waits for room (the reader's doing). */
+static void hold_start(struct outq *q)
 {
 	const struct outsrc *o = q->owner;
 
-	if (o && o->streaming && o->drained && !o->waiting && others_wait(q) &&
-	    !q->hold_at)
+	if (!o || !o->streaming || q->hold_at || q->hold_left || !others_wait(q))
+		return;
+	q->hold_bytes = 0;
+	if (o->waiting)
+		q->hold_left = OUT_HOLD_MS;
+	else
 		q->hold_at = loop_now_ms() + OUT_HOLD_MS;
+}
+
+/* The owner waits for room: its hold's clock stops ... */
+static void hold_pause(struct outq *q)
+{
+	int64_t left;
+
+	if (!q->hold_at)
+		return;
+	left = q->hold_at - loop_now_ms();
+	q->hold_left = left > 0 ? left : 1;
+	q->hold_at = 0;
+}
+
+/* ... and goes on once it has room again. */
+static void hold_resume(struct outq *q)
+{
+	if (!q->hold_left)
+		return;
+	q->hold_at = loop_now_ms() + q->hold_left;
+	q->hold_left = 0;
 }
 
 static int kickable(const struct outq *q)
@@ -243,7 +275,7 @@ static void own_line(const char *p, size_t n)
 	memcpy(b + q->ownlen, p, n);
 	q->own = b;
 	q->ownlen += n;
-	hold_check(q);
+	hold_start(q);
 }
 
 void outq_take_log(struct outq *q)
@@ -657,14 +689,14 @@ static void wait_for(struct outsrc *s)
 		q->wait = s;
 		if (!q->wait_tail)
 			q->wait_tail = s;
-		q->hold_at = 0; /* the reader's doing, not the writer's */
+		hold_pause(q); /* the reader's doing, not the writer's */
 	} else {
 		if (q->wait_tail)
 			q->wait_tail->wnext = s;
 		else
 			q->wait = s;
 		q->wait_tail = s;
-		hold_check(q);
+		hold_start(q);
 	}
 	pause_src(s);
 }
@@ -704,13 +736,37 @@ static void stream_end(struct outsrc *s)
 
 	s->streaming = 0;
 	q->owner = NULL;
-	q->hold_at = 0;
+	q->hold_at = q->hold_left = 0;
+	q->hold_bytes = 0;
 	if (q->file && q->file->reopen) {
 		q->file->reopen = 0;
 		batch_flush();
 		(void)file_open(q->file, NULL, 0);
 	}
 	own_flush(q);
+}
+
+enum cut_why { CUT_STALLED, CUT_LONG, CUT_BYTES };
+
+/* End the owner's line where it is: it held q too long while others
+ * waited. What it writes next is a line of its own, after theirs. */
+static void cut(struct outsrc *s, enum cut_why why)
+{
+	const char *who = s->name ? s->name : "CMD", *svc = s->name ? "service " : "";
+
+	if (!s->warned && why == CUT_STALLED)
+		log_warnx("%s%s: a line stalled for %d ms while others waited to write: it ends there",
+			  svc, who, OUT_HOLD_MS);
+	else if (!s->warned && why == CUT_LONG)
+		log_warnx("%s%s: a line went on for %d ms while others waited to write: it is cut there, the rest follows as a line of its own",
+			  svc, who, OUT_HOLD_MS);
+	else if (!s->warned)
+		log_warnx("%s%s: a line went on for more than %d MiB while others waited to write: it is cut there, the rest follows as a line of its own",
+			  svc, who, OUT_HOLD_BYTES >> 20);
+	s->warned = 1;
+	s->served = 0; /* a turn it had from kick ends here too */
+	emit(s->q, "\n", 1);
+	stream_end(s);
 }
 
 /* Keep a partial line (shorter than OUT_HOLD) until its end comes. */
@@ -753,8 +809,15 @@ static size_t feed(struct outsrc *s, const char *p, size_t n)
 		emit(q, at, part);
 		done += part;
 		if (!nl) {
+			if (q->hold_at || q->hold_left)
+				q->hold_bytes += part;
 			s->streaming = 1;
 			q->owner = s;
+			hold_start(q);
+			if (q->hold_bytes >= OUT_HOLD_BYTES && others_wait(q) && !forced) {
+				cut(s, CUT_BYTES);
+				break; /* the rest waits for its turn */
+			}
 		} else if (s->streaming) {
 			stream_end(s);
 		}
@@ -880,9 +943,6 @@ static int pump(struct outsrc *s, size_t max, int *empty)
 			got += (size_t)r;
 			if (s->marked)
 				s->mark_after -= (size_t)r;
-			s->drained = 0;
-			if (s->streaming)
-				s->q->hold_at = 0;
 			took = feed(s, rbuf, (size_t)r);
 			if (took < (size_t)r) {
 				if (save_pend(s, rbuf + took, (size_t)r - took) < 0)
@@ -902,9 +962,6 @@ static int pump(struct outsrc *s, size_t max, int *empty)
 		}
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			*empty = 1;
-			s->drained = 1;
-			if (s->q)
-				hold_check(s->q);
 			return 0;
 		}
 		s->eof = 1; /* end of file, or an error: no more from it */
@@ -929,6 +986,8 @@ static void kick(struct outq *q)
 			q->wait_tail = NULL;
 		s->waiting = 0;
 		s->wnext = NULL;
+		if (q->owner == s)
+			hold_resume(q); /* it has room again */
 		s->served = 1;
 		(void)pump(s, budget < OUT_READ ? budget : OUT_READ, &empty);
 		s->served = 0;
@@ -981,25 +1040,18 @@ int64_t outq_deadline(const struct outq *q)
 	return q->hold_at;
 }
 
+/* The owner's line had its time while others still wait: it ends
+ * there. */
 void outq_tick(struct outq *q, int64_t now_ms)
 {
 	struct outsrc *s = q->owner;
 
-	int n = 0;
-
 	if (q->hold_at && now_ms >= q->hold_at) {
 		q->hold_at = 0;
-		if (s && s->fd >= 0 && ioctl(s->fd, FIONREAD, &n) == 0 && n > 0)
-			s->drained = 0; /* more came: its event is due */
-		if (s && s->streaming && s->drained && !s->waiting && others_wait(q)) {
-			if (!s->warned)
-				log_warnx("%s%s: a line stalled for %d ms while others waited to write: it ends there",
-					  s->name ? "service " : "",
-					  s->name ? s->name : "CMD", OUT_HOLD_MS);
-			s->warned = 1;
-			emit(q, "\n", 1);
-			stream_end(s);
-		}
+		if (s && s->streaming && !s->waiting && others_wait(q))
+			cut(s, q->hold_bytes ? CUT_LONG : CUT_STALLED);
+		else
+			q->hold_bytes = 0; /* nobody waits: a new hold when one does */
 	}
 	settle(q);
 }

@@ -2,7 +2,7 @@
 /*
  * Talking to the outer systemd. See outer.h.
  */
-#include "outer.h"
+#include "run/outer.h"
 
 #ifdef WITH_SYSTEMD
 #include <systemd/sd-daemon.h>

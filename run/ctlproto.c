@@ -2,10 +2,10 @@
 /*
  * Parsing control requests. See ctlproto.h.
  */
-#include "ctlproto.h"
+#include "run/ctlproto.h"
 
 #include "config/values.h"
-#include "signames.h"
+#include "init/signames.h"
 
 #include <stdio.h>
 #include <string.h>
