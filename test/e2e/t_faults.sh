@@ -78,17 +78,19 @@ ns_kill
 
 # ---- a service whose child holds stdout open after it exits; one that
 # setsid()s and double-forks away from its group
+# (durations of this run's own: other tests' sleeps are not counted)
+S0=$((3000 + $$ % 4000)); S1=$((S0 + 1))
 ctl_conf
 svc holder <<EOF
 [service]
-exec = sh -c 'sleep 1000 & echo started; exit 1'
+exec = sh -c 'sleep $S0 & echo started; exit 1'
 restart_delay = 10ms
 restart_delay_max = 10ms
 start_limit = 1000/1s
 EOF
 svc escaper <<EOF
 [service]
-exec = sh -c 'setsid sh -c "sleep 1001 & exit 0" & sleep 1000'
+exec = sh -c 'setsid sh -c "sleep $S1 & exit 0" & sleep $S0'
 EOF
 ns_start -c "$C" -- "$PT" sleep 0 >"$T/holder.out"
 wait_for 5 sh -c "[ \$(grep -c 'holder| started' '$T/holder.out') -ge 3 ]"
@@ -101,10 +103,10 @@ f1=$(nfds "$NS_PID1"); n1=$(field holder restarts)
 check "... pid 1's descriptors do not grow with restarts ($f0 -> $f1 over $((n1 - n0)) restarts)" \
 	test "$f1" -le "$f0"
 check "... each run's leftover child is stopped with its group" \
-	test "$(pgrep -c -f '^sleep 1000$')" -le 3
-check "setsid and double fork: the escaped process runs" sh -c "pgrep -f '^sleep 1001$' >/dev/null"
+	test "$(pgrep -c -f "^sleep $S0\$")" -le 3
+check "setsid and double fork: the escaped process runs" sh -c "pgrep -f '^sleep $S1\$' >/dev/null"
 kill -TERM "$NS_PID1"; ns_wait
-expect_eq "... and is gone once the container stopped" "$(pgrep -c -f '^sleep 100[01]$')" 0
+expect_eq "... and is gone once the container stopped" "$(pgrep -c -f "^sleep ($S0|$S1)\$")" 0
 
 # ---- hooks that read stdin and that write 100 MiB
 conf_new
