@@ -57,7 +57,7 @@ make_tree() {
 			i=$((i + 1)); done ;;
 	floor) ;;
 	supervisord)
-		{ printf '[supervisord]\nnodaemon=true\nlogfile=%s/sd.log\npidfile=%s/sd.pid\n' "$d" "$d"
+		{ printf '[supervisord]\nnodaemon=true\nlogfile=%s/sd.log\npidfile=%s/sd.pid\nchildlogdir=%s\n' "$d" "$d" "$d"
 		  printf '[unix_http_server]\nfile=%s/sd.sock\n' "$d"
 		  i=0; while [ $i -lt "$n" ]; do
 			printf '[program:s%d]\ncommand=%s\nautorestart=true\nstartsecs=0\nstartretries=100\nstopwaitsecs=5\n' "$i" "$cmd"
