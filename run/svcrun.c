@@ -635,7 +635,7 @@ static const struct ucred *take_cmsgs(struct msghdr *mh)
 void run_notify(struct super *sp, size_t i)
 {
 	char buf[4096], ctl[CMSG_SPACE(sizeof(struct ucred)) +
-			    CMSG_SPACE(16 * sizeof(int))];
+			    CMSG_SPACE(SOCK_MAX_FDS * sizeof(int))];
 	struct iovec iov = { buf, sizeof(buf) };
 	const struct ucred *cred;
 	struct msghdr mh;
