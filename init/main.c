@@ -82,11 +82,16 @@ static void check_budget(const char *dir, const struct cfg *cfg)
 		log_warnx("%s", msgs[i]);
 }
 
+/* The steps that only some runs take have big buffers: kept out of
+ * main()'s frame, which stays on the stack for pid 1's whole life, so
+ * that those pages are not pid 1's private memory in every container. */
+#define COLD __attribute__((noinline, cold))
+
 /* `pouch-init check [-c DIR] [--root DIR]`: report every problem, exit 1
  * if any. With --root, an image's tree is checked from outside: its
  * config root (DIR/etc/pouch unless -c says), users, binaries and env
  * files all from that tree. */
-static int cmd_check(int argc, char **argv)
+static COLD int cmd_check(int argc, char **argv)
 {
 	const char *dir = getenv("POUCH_CONFIG_DIR"), *cdir = NULL;
 	struct cfg_sources src = { 0 };
@@ -259,7 +264,7 @@ static int resolve_users(struct cfg *cfg)
 
 /* systemd and sbin-init modes: prestart hooks as pid 1 (the loop), then
  * register CMD and services.d with the image's init, then exec it. */
-static int systemd_main(const struct init_opts *o,
+static COLD int systemd_main(const struct init_opts *o,
 			const struct sig_inherit *inh, struct cfg *cfg, int sigfd)
 {
 	struct super_plan plan = { .prestart = 1, .poststop = 1 };
