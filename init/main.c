@@ -327,6 +327,30 @@ static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 	return super_run(o, inh, cfg, sigfd, &plan, &e);
 }
 
+/* dumb-init mode: the initscript alone, then CMD */
+static COLD void initscript_only(const struct init_opts *o,
+				 const struct sig_inherit *inh, struct cfg *cfg,
+				 int sigfd)
+{
+	struct init_opts only = *o;
+	struct super_plan plan = { .prestart = 1 };
+	struct super_end e;
+	int r;
+
+	only.config_dir = "/nonexistent";
+	r = super_run(&only, inh, cfg, sigfd, &plan, &e);
+	if (r || plan.failures || plan.stop_signal)
+		fatalx(plan.stop_signal ? 128 + plan.stop_signal : EXIT_SETUP,
+		       "--initscript failed: not starting");
+	for (char **ev = plan.env; ev && *ev; ev++) {
+		char *kv = strdup(*ev);
+
+		if (kv && putenv(kv) != 0)
+			free(kv);
+	}
+	cfg_free_words(plan.env);
+}
+
 static void become_reaper(void)
 {
 	if (getpid() == 1)
@@ -393,25 +417,8 @@ int main(int argc, char **argv)
 		cfg_free(&cfg);
 		return r;
 	}
-	if (opts.initscript) {
-		/* dumb-init mode: the initscript alone, then CMD */
-		struct init_opts only = opts;
-		struct super_plan plan = { .prestart = 1 };
-		struct super_end e;
-
-		only.config_dir = "/nonexistent";
-		r = super_run(&only, &inh, &cfg, sigfd, &plan, &e);
-		if (r || plan.failures || plan.stop_signal)
-			fatalx(plan.stop_signal ? 128 + plan.stop_signal : EXIT_SETUP,
-			       "--initscript failed: not starting");
-		for (char **ev = plan.env; ev && *ev; ev++) {
-			char *kv = strdup(*ev);
-
-			if (kv && putenv(kv) != 0)
-				free(kv);
-		}
-		cfg_free_words(plan.env);
-	}
+	if (opts.initscript)
+		initscript_only(&opts, &inh, &cfg, sigfd);
 	{
 		/* CMD alone, in the same loop */
 		struct super_plan plan = { .plain = 1 };
