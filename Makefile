@@ -199,13 +199,15 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/pouch-init.service
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
+# make bench BENCH=memory: those parts of bench/run.sh alone (see there)
 bench: deps-build deps-test deps-bench deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/output.sh
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init \
-		POUCH_RUNC=$(CURDIR)/pouch-runc sh bench/runc.sh
+	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init BENCH="$(BENCH)" sh bench/run.sh
+	$(Q)[ -n "$(BENCH)" ] || { \
+	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh && \
+	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/output.sh && \
+	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init \
+		POUCH_RUNC=$(CURDIR)/pouch-runc sh bench/runc.sh; }
 
 demo: deps-build deps-test deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc
