@@ -81,12 +81,32 @@ for i in $inits; do
 	$NS "$(bin $i)" -- "$PT" sleep 0 2>/dev/null & echo $! >"$tmp/bg.$i"
 done
 sleep 1
+# Where Anonymous is, by mapping of /proc/PID/smaps: the binary's
+# read-only-after-relocation part (relro), its .data, the anonymous
+# mapping right after it (.bss), heap, stack, the rest (shared libraries'
+# own, other mappings).
+where() {
+	awk -v exe="$(readlink "/proc/$1/exe")" '
+		/^[0-9a-f]+-[0-9a-f]+ / {
+			prev = k
+			k = "rest"
+			if ($6 == exe && $2 ~ /^r--/) k = "relro"
+			else if ($6 == exe && $2 ~ /^rw/) k = "data"
+			else if ($6 == "" && prev == "data") k = "bss"
+			else if ($6 == "[heap]") k = "heap"
+			else if ($6 == "[stack]") k = "stack"
+		}
+		/^Anonymous:/ { v[k] += $2 }
+		END { printf "%d %d %d %d %d %d\n", v["relro"], v["data"], v["bss"], v["heap"], v["stack"], v["rest"] }
+	' "/proc/$1/smaps"
+}
 cs() { awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ {s += $2} END {print s}' "/proc/$1/status"; }
 for i in $inits; do
 	p1=$(pgrep -P "$(cat "$tmp/bg.$i")" | head -n 1)
 	echo "$p1" >"$tmp/pid.$i"
 	awk '/^VmRSS/ {r=$2} /^VmHWM/ {h=$2} END {print r, h}' "/proc/$p1/status" >"$tmp/rss.$i"
 	awk '/^Anonymous/ {print $2}' "/proc/$p1/smaps_rollup" >"$tmp/anon.$i"
+	where "$p1" >"$tmp/where.$i"
 	cs "$p1" >"$tmp/cs0.$i"
 done
 sleep "$IDLE_S"
@@ -161,6 +181,30 @@ for i in $inits; do
 	echo "| $i | $size | $1 | $2 | $(cat "$tmp/anon.$i") | $(ratio "$1" "$pi_rss") | $(ratio "$(cat "$tmp/anon.$i")" "$pi_anon") | $(cat "$tmp/wake.$i") |"
 done
 echo
+echo "Where Anonymous is (KiB, from /proc/PID/smaps at the same moment):"
+echo "relro is the binary's part that is read-only after relocation"
+echo "(.data.rel.ro, GOT); a static-pie relocates itself at start, which"
+echo "writes to every page of it; .bss is the anonymous mapping after the"
+echo "binary's .data; rest: shared libraries' own and other."
+echo
+echo "| init | relro | .data | .bss | heap | stack | rest |"
+echo "|---|---|---|---|---|---|---|"
+for i in $inits; do
+	echo "| $i | $(sed 's/ / | /g' "$tmp/where.$i") |"
+done
+echo
+relro=$(readelf -lW "$POUCH_INIT" 2>/dev/null | awk '$1 == "GNU_RELRO" {print $6}')
+if [ -n "$relro" ]; then
+	relro=$(printf '%d' "$relro")
+	echo "pouch-init's relro (GNU_RELRO) is $relro bytes, $(( (relro + 4095) / 4096 )) pages:"
+	echo "mostly glibc's own tables (tunables, printf, locale), then pouch-init's"
+	echo "tables of pointers (configuration keys and their parsers, signal names,"
+	echo "options) and libcap's capability names; a page fewer takes"
+	echo "$(( relro - (relro - 1) / 4096 * 4096 )) bytes fewer. The stack holds the kernel's"
+	echo "arguments and environment (at a random offset: a page more or less"
+	echo "from run to run) and the frames under pid 1's loop."
+	echo
+fi
 echo "Ratios in the last tables are each init's figure over pouch-init's."
 echo
 } >"$tmp/part.memory"
