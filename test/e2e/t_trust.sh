@@ -473,8 +473,9 @@ true
 # as its MAINPID= (it is "of its session" by number only)
 ctl_conf
 mkdir -m 777 "$T/s"
+mkfifo -m 666 "$T/s/go" # (waited on without a fork: no pid is used up)
 cat >"$T/s.sh" <<EOF2
-setsid sh -c 'while [ ! -e $T/s/go ]; do sleep 0.05; done; exec $PT notify "MAINPID=\$(cat $T/s/target)"' & c=\$!
+setsid sh -c 'read x <$T/s/go; exec $PT notify "MAINPID=\$(cat $T/s/target)"' & c=\$!
 $PT notify "MAINPID=\$c"
 $PT notify READY=1
 echo \$\$ >$T/s/first
@@ -501,7 +502,7 @@ wait_for 5 pgrep -fx 'sleep 2040' >/dev/null
 bp=$(pgrep -fx 'sleep 2040')
 expect_eq "(the gone session's number went to the root service's run)" "$(nsenter -t "$NS_PID1" -p -m -- awk '{print $6}' "/proc/$(ns_pid "$bp")/stat" 2>/dev/null)" "$s"
 ns_pid "$bp" >"$T/s/target"
-touch "$T/s/go"
+timeout 5 sh -c "echo go >'$T/s/go'"
 sleep 0.5
 check "MAINPID= naming a root process in a reused session number is refused" [ "$(pid_of a)" != "$(ns_pid "$bp")" ]
 "$POUCH_INIT" ctl --socket "$SOCK" stop a >/dev/null 2>&1
