@@ -15,7 +15,8 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) \
              -DPOUCH_VERSION='"$(VERSION)"' -I. -MMD -MP
 STATIC_LDFLAGS := -static-pie -Wl,-z,relro,-z,now
 LIBS     := -linih -lcap
-INIT_LDFLAGS = $(STATIC_LDFLAGS)
+# init/layout.ld: where .bss's arrays go, for pid 1's private memory
+INIT_LDFLAGS = $(STATIC_LDFLAGS) -Wl,-T,init/layout.ld
 
 # make WITH_SYSTEMD=1: pouch-init as a VM's service supervisor, linked
 # (dynamically) with libsystemd: sd_notify to the outer systemd and
@@ -72,9 +73,9 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o
+pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o init/layout.ld
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(INIT_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(INIT_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 # the WITH_SYSTEMD build the tests use, beside the static one
 systemd-build:
@@ -204,13 +205,15 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/pouch-init.service
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
+# make bench BENCH=memory: those parts of bench/run.sh alone (see there)
 bench: deps-build deps-test deps-bench deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/run.sh
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/output.sh
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init \
-		POUCH_RUNC=$(CURDIR)/pouch-runc sh bench/runc.sh
+	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init BENCH="$(BENCH)" sh bench/run.sh
+	$(Q)[ -n "$(BENCH)" ] || { \
+	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh && \
+	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/output.sh && \
+	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init \
+		POUCH_RUNC=$(CURDIR)/pouch-runc sh bench/runc.sh; }
 
 demo: deps-build deps-test deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc

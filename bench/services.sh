@@ -3,16 +3,35 @@
 # The supervision benchmark: pouch-init beside runit (runsvdir), s6
 # (s6-svscan) and supervisord, each as pid 1 of a fresh pid namespace, in
 # the same run. Appends its tables to bench/RESULTS.md (or $OUT).
+# Sections: `restart` (restart latency of a SIGKILLed service) and `load`
+# (3 and N services: start, memory, idle wakeups, stop); with none named,
+# both. Named alone (`sh bench/services.sh restart`), their tables go to
+# stdout (or $OUT).
 set -eu
 : "${POUCH_INIT:?}" "${PT:?}"
 N=${N:-1000}
 IDLE_S=${IDLE_S:-10}
 LAT_RUNS=${LAT_RUNS:-10}
-out=${OUT:-bench/RESULTS.md}
+LAT_RUN_MS=${LAT_RUN_MS:-1200}
+if [ $# -eq 0 ]; then
+	sections=" restart load "
+	out=${OUT:-bench/RESULTS.md}
+else
+	for a in "$@"; do
+		case $a in restart|load) ;; *) echo "usage: $0 [restart] [load]" >&2; exit 2 ;; esac
+	done
+	sections=" $* "
+	out=${OUT:-/dev/stdout}
+fi
+has() { case $sections in *" $1 "*) return 0 ;; esac; return 1; }
 tmp=$(mktemp -d /tmp/pouch-bench-svc.XXXXXX)
 chmod 755 "$tmp"
 NS="unshare --pid --fork --mount-proc --kill-child"
-trap 'pkill -f "sleep 7777" 2>/dev/null; rm -rf "$tmp"' EXIT
+if has load; then
+	trap 'pkill -f "sleep 7777" 2>/dev/null; rm -rf "$tmp"' EXIT
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
 
 sups="pouch-init"
 command -v runsvdir >/dev/null && sups="$sups runit"
@@ -38,7 +57,7 @@ make_tree() {
 			i=$((i + 1)); done ;;
 	floor) ;;
 	supervisord)
-		{ printf '[supervisord]\nnodaemon=true\nlogfile=%s/sd.log\npidfile=%s/sd.pid\n' "$d" "$d"
+		{ printf '[supervisord]\nnodaemon=true\nlogfile=%s/sd.log\npidfile=%s/sd.pid\nchildlogdir=%s\n' "$d" "$d" "$d"
 		  printf '[unix_http_server]\nfile=%s/sd.sock\n' "$d"
 		  i=0; while [ $i -lt "$n" ]; do
 			printf '[program:s%d]\ncommand=%s\nautorestart=true\nstartsecs=0\nstartretries=100\nstopwaitsecs=5\n' "$i" "$cmd"
@@ -46,11 +65,9 @@ make_tree() {
 	esac
 }
 
-# start SUP DIR [plain]: run it as pid 1 of a new namespace (or, with
-# "plain", as a child of ours, so pids are ours too); sets BG and P1
+# start SUP DIR: run it as pid 1 of a new namespace; sets BG and P1
 start() {
 	ns=$NS
-	[ "${3:-}" = plain ] && ns=
 	case $1 in
 	pouch-init) $ns "$POUCH_INIT" -c "$2" >/dev/null 2>&1 & ;;
 	runit) $ns runsvdir "$2" >/dev/null 2>&1 & ;;
@@ -59,8 +76,6 @@ start() {
 	floor) $ns "$PT" spawnmany "$FLOOR_N" -- /bin/sleep 7777 >/dev/null 2>&1 & ;;
 	esac
 	BG=$!
-	P1=$BG
-	[ -n "$ns" ] || return 0
 	P1=
 	while [ -z "$P1" ]; do P1=$(pgrep -P "$BG" | head -n 1); sleep 0.01; done
 }
@@ -86,17 +101,34 @@ sum_pss() { for p in $1; do awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/
 sum_cs() { for p in $1; do awk '/ctxt_switches/ {s += $2} END {print s + 0}' "/proc/$p/status" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
-echo "bench: restart latency ($LAT_RUNS kills each)" >&2
-for s in $sups; do
-	f="$tmp/pids.$s"; : >"$f"; chmod 666 "$f"
-	make_tree "$s" "$tmp/tree" 1 "/bin/sh -c 'echo \$\$ >>$f; exec sleep 7777'"
-	start "$s" "$tmp/tree" plain
-	i=0; while [ ! -s "$f" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
-	sleep 0.3
-	$PT restartlat "$f" "$LAT_RUNS" >"$tmp/lat.$s" || echo "- - -" >"$tmp/lat.$s"
-	kill -KILL "$P1" 2>/dev/null || true; wait "$BG" 2>/dev/null || true
-done
+# supervisor command of SUP for the tree in DIR
+sup_cmd() {
+	case $1 in
+	pouch-init) echo "$POUCH_INIT -c $2" ;;
+	runit) echo "runsvdir $2" ;;
+	s6) echo "s6-svscan -c 20000 $2" ;;
+	supervisord) echo "supervisord -c $2/sd.conf" ;;
+	esac
+}
 
+# Restart latency: the supervisor runs beside `pt restartlat` under a
+# shell that is pid 1 of a fresh pid namespace (so the benchmark sees the
+# service's pid, and the namespace's end takes every process with it);
+# each service has run LAT_RUN_MS before it is killed.
+if has restart; then
+	echo "bench: restart latency ($LAT_RUNS kills each, each after ${LAT_RUN_MS} ms of running)" >&2
+	for s in $sups; do
+		f="$tmp/pids.$s"; : >"$f"; chmod 666 "$f"
+		make_tree "$s" "$tmp/tree" 1 "/bin/sh -c 'echo \$\$ >>$f; exec sleep 7777'"
+		$NS sh -c '
+			$1 >/dev/null 2>&1 &
+			i=0; while [ ! -s "$2" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+			"$3" restartlat "$2" "$4" "$5"' sh "$(sup_cmd "$s" "$tmp/tree")" "$f" "$PT" "$LAT_RUNS" "$LAT_RUN_MS" \
+			>"$tmp/lat.$s" || echo "- - -" >"$tmp/lat.$s"
+	done
+fi
+
+if has load; then
 for count in 3 "$N"; do
 	echo "bench: $count services: start, memory, idle wakeups, stop" >&2
 	FLOOR_N=$count
@@ -128,9 +160,36 @@ for count in 3 "$N"; do
 		pkill -f '^/bin/sleep 7777' 2>/dev/null || true
 	done
 done
+fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a ~ /^[0-9.]+$/) printf "%.2f", a / b; else print "-" }'; }
+restart_table() {
+echo
+echo "## Restart latency of a SIGKILLed service ($LAT_RUNS kills, microseconds)"
+echo
+echo "Alone: \`make pouch-init build/pt && PT=build/pt POUCH_INIT=./pouch-init"
+echo "sh bench/services.sh restart\` (this table: $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r))."
+echo "From kill(2) of the service to its successor's pid seen (the service is"
+echo "\`/bin/sh -c 'echo \$\$ >>FILE; exec sleep 7777'\`, FILE polled every 200 us)."
+echo "Every service has run $LAT_RUN_MS ms before each kill, for every supervisor alike,"
+echo "so that no pacing of a service that ran under a second applies (runsv sleeps"
+echo "1 s after such a service). Restart delay 0 where the"
+echo "supervisor has one (pouch-init \`restart_delay = 0\`, supervisord \`startsecs=0\`)."
+echo "Each supervisor (pouch-init, runsvdir, s6-svscan, supervisord) runs beside the"
+echo "measuring process under a shell that is pid 1 of a fresh pid namespace, so that"
+echo "the benchmark sees the service's pid. Ratios are each median over pouch-init's."
+echo
+echo "| supervisor | min | median | max | ratio (median) |"
+echo "|---|---|---|---|---|"
+pm=$(awk '{print $2}' "$tmp/lat.pouch-init")
+for s in $sups; do
+	set -- $(cat "$tmp/lat.$s")
+	echo "| $s | $1 | $2 | $3 | $(ratio "$2" "$pm") |"
+done
+}
+
 {
+if has load; then
 echo
 echo "# Supervision benchmark"
 echo
@@ -143,20 +202,9 @@ echo "not of the services. Ratios are each figure over pouch-init's."
 echo "The row \`floor\` is no supervisor: a C loop that starts the same"
 echo "services with posix_spawn() and nothing else (\`pt spawnmany\`), the"
 echo "fastest they can be started on this machine."
-echo
-echo "## Restart latency of a SIGKILLed service ($LAT_RUNS kills, microseconds)"
-echo
-echo "Here the supervisors run as plain children (not pid 1), so that the"
-echo "benchmark sees the service's pid. Restart delay 0 where the supervisor has one (pouch-init \`restart_delay = 0\`,"
-echo "supervisord \`startsecs=0\`); runsv and s6-supervise use their built-in pacing."
-echo
-echo "| supervisor | min | median | max | ratio (median) |"
-echo "|---|---|---|---|---|"
-pm=$(awk '{print $2}' "$tmp/lat.pouch-init")
-for s in $sups; do
-	set -- $(cat "$tmp/lat.$s")
-	echo "| $s | $1 | $2 | $3 | $(ratio "$2" "$pm") |"
-done
+fi
+if has restart; then restart_table; fi
+if has load; then
 for count in 3 "$N"; do
 	echo
 	echo "## $count services"
@@ -170,5 +218,6 @@ for count in 3 "$N"; do
 		echo "| $s | $st | $ps | $wk | $sp | $(ratio "$st" "$(cat "$tmp/start.pouch-init.$count")") | $(ratio "$ps" "$(cat "$tmp/pss.pouch-init.$count")") | $(ratio "$sp" "$(cat "$tmp/stop.pouch-init.$count")") |"
 	done
 done
+fi
 } >>"$out"
-tail -n 40 "$out"
+[ "$out" = /dev/stdout ] || tail -n 40 "$out"

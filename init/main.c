@@ -185,11 +185,16 @@ static int cmd_tmpfiles(int argc, char **argv)
 	return r ? 1 : 0;
 }
 
+/* The steps that only some runs take have big buffers: kept out of
+ * main()'s frame, which stays on the stack for pid 1's whole life, so
+ * that those pages are not pid 1's private memory in every container. */
+#define COLD __attribute__((noinline, cold))
+
 /* `pouch-init check [-c DIR] [--root DIR]`: report every problem, exit 1
  * if any. With --root, an image's tree is checked from outside: its
  * config root (DIR/etc/pouch unless -c says), users, binaries and env
  * files all from that tree. */
-static int cmd_check(int argc, char **argv)
+static COLD int cmd_check(int argc, char **argv)
 {
 	const char *dir = getenv("POUCH_CONFIG_DIR"), *cdir = NULL;
 	struct cfg_sources src = { 0 };
@@ -371,7 +376,7 @@ static int resolve_users(struct cfg *cfg)
 
 /* systemd and sbin-init modes: prestart hooks as pid 1 (the loop), then
  * register CMD and services.d with the image's init, then exec it. */
-static int systemd_main(const struct init_opts *o,
+static COLD int systemd_main(const struct init_opts *o,
 			const struct sig_inherit *inh, struct cfg *cfg, int sigfd)
 {
 	struct super_plan plan = { .prestart = 1, .poststop = 1 };
@@ -432,6 +437,30 @@ static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 	struct super_end e;
 
 	return super_run(o, inh, cfg, sigfd, &plan, &e);
+}
+
+/* dumb-init mode: the initscript alone, then CMD */
+static COLD void initscript_only(const struct init_opts *o,
+				 const struct sig_inherit *inh, struct cfg *cfg,
+				 int sigfd)
+{
+	struct init_opts only = *o;
+	struct super_plan plan = { .prestart = 1 };
+	struct super_end e;
+	int r;
+
+	only.config_dir = "/nonexistent";
+	r = super_run(&only, inh, cfg, sigfd, &plan, &e);
+	if (r || plan.failures || plan.stop_signal)
+		fatalx(plan.stop_signal ? 128 + plan.stop_signal : EXIT_SETUP,
+		       "--initscript failed: not starting");
+	for (char **ev = plan.env; ev && *ev; ev++) {
+		char *kv = strdup(*ev);
+
+		if (kv && putenv(kv) != 0)
+			free(kv);
+	}
+	cfg_free_words(plan.env);
 }
 
 static void become_reaper(void)
@@ -512,25 +541,8 @@ int main(int argc, char **argv)
 		cfg_free(&cfg);
 		return r;
 	}
-	if (opts.initscript) {
-		/* dumb-init mode: the initscript alone, then CMD */
-		struct init_opts only = opts;
-		struct super_plan plan = { .prestart = 1 };
-		struct super_end e;
-
-		only.config_dir = "/nonexistent";
-		r = super_run(&only, &inh, &cfg, sigfd, &plan, &e);
-		if (r || plan.failures || plan.stop_signal)
-			fatalx(plan.stop_signal ? 128 + plan.stop_signal : EXIT_SETUP,
-			       "--initscript failed: not starting");
-		for (char **ev = plan.env; ev && *ev; ev++) {
-			char *kv = strdup(*ev);
-
-			if (kv && putenv(kv) != 0)
-				free(kv);
-		}
-		cfg_free_words(plan.env);
-	}
+	if (opts.initscript)
+		initscript_only(&opts, &inh, &cfg, sigfd);
 	{
 		/* CMD alone, in the same loop */
 		struct super_plan plan = { .plain = 1 };

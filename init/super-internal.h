@@ -13,6 +13,7 @@
 #include "services/svc.h"
 #include "init/pidmap.h"
 #include "init/super.h"
+#include "run/proc.h"
 
 #include <stdint.h>
 #include <sys/types.h>
@@ -59,9 +60,11 @@ static inline uint64_t watch_data(const struct watch *w)
  * `valid` (when the group was last known to be the unit's) is still
  * there; otherwise it is forgotten. */
 struct grp {
-	pid_t pgid;		/* 0: none */
+	pid_t pgid;		/* 0: none (a session's id, for sess) */
 	int child;		/* its leader is pid 1's child, not reaped yet */
+	int sess;		/* a session, not a process group */
 	int64_t valid;		/* proc_ticks_now() when last known the unit's */
+	struct proc_proof proof; /* the member that showed it last */
 };
 
 /* What carrying out one unit's actions needs (its decisions are the
@@ -76,6 +79,7 @@ struct rt {
 	int exec_fd[2];		/* exec result of its run, of its check (a forked child), -1 none */
 	int main_pidfd;		/* a main process it did not start (pidfile, MAINPID=), -1 none */
 	struct grp grp[2];	/* its run's process group, the last run's */
+	struct grp sess;	/* the session its run started (same rules) */
 	struct watch wexec[2];
 	int claim_said;		/* a refused notify message or pidfile was reported */
 	int spawns;		/* spawns in this turn of the loop */

@@ -206,7 +206,10 @@ static void on_signal(struct super *sp, const struct signalfd_siginfo *si)
 	run_actions(sp);
 }
 
-static void read_signals(struct super *sp)
+/* Not inlined: its buffer is on the stack only while signals are read,
+ * not below the loop for pid 1's whole life (the pages a frame once
+ * spanned stay pid 1's private memory). */
+static __attribute__((noinline)) void read_signals(struct super *sp)
 {
 	struct signalfd_siginfo si[16];
 	ssize_t n;

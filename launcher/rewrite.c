@@ -465,13 +465,40 @@ static void cgroup_rw(struct rw *w, int mounts)
 	}
 }
 
-static int has_type(const struct lch_json *j, int arr, const char *type)
+/* A cgroup namespace of its own for the systemd modes: *asked when the
+ * bundle asks for one (else it is added). One the bundle joins by path is
+ * another process's (the host's, say): made writable, its whole tree
+ * would be the container's, so it is refused (-1, why said) rather than
+ * left read-only, where systemd could not run as it should. */
+static int own_cgroup_ns(struct rw *w, int arr, const char *mode, int *asked)
 {
+	const struct lch_json *j = w->j;
+	char *path;
+	size_t len;
+	int t, p;
+
+	*asked = 0;
 	if (arr < 0 || j->n[arr].type != LCH_J_ARRAY)
 		return 0;
-	for (int n = j->n[arr].first; n >= 0; n = j->n[n].next)
-		if (lch_json_is(j, lch_json_member(j, n, "type"), type))
-			return 1;
+	for (int n = j->n[arr].first; n >= 0; n = j->n[n].next) {
+		if (member(j, n, "type", w->why, w->whylen, &t) < 0)
+			return -1;
+		if (!lch_json_is(j, t, "cgroup"))
+			continue;
+		if (member(j, n, "path", w->why, w->whylen, &p) < 0)
+			return -1;
+		if (p == -1) {
+			*asked = 1;
+			continue;
+		}
+		path = lch_json_string(j, p, &len);
+		say(w->why, w->whylen, "rich mode '%s': linux.namespaces joins the cgroup "
+		    "namespace '%s' by path; this mode needs one of its own (it makes "
+		    "/sys/fs/cgroup writable)", mode,
+		    path ? lch_printable(path, len) : "(not a string)");
+		free(path);
+		return -1;
+	}
 	return 0;
 }
 
@@ -511,9 +538,9 @@ static int has_prefix(const struct lch_json *j, int arr, const char *prefix)
 }
 
 /* What systemd needs in a container (and the sbin-init inits): tmpfs on
- * /run, /run/lock and /tmp, a cgroup namespace with a writable
+ * /run, /run/lock and /tmp, a cgroup namespace of its own with a writable
  * /sys/fs/cgroup, container= in the environment. */
-static int systemd_needs(struct rw *w, int proc, int mounts)
+static int systemd_needs(struct rw *w, int proc, int mounts, const char *mode)
 {
 	static const char *const tmpfs[][2] = {
 		{ "/run", "nosuid,nodev,mode=755" },
@@ -521,18 +548,19 @@ static int systemd_needs(struct rw *w, int proc, int mounts)
 		{ "/tmp", "nosuid,nodev,mode=1777" },
 	};
 	const struct lch_json *j = w->j;
-	int linux, ns, env;
+	int linux, ns, env, asked;
 
+	if (member(j, 0, "linux", w->why, w->whylen, &linux) < 0 ||
+	    member(j, linux, "namespaces", w->why, w->whylen, &ns) < 0 ||
+	    member(j, proc, "env", w->why, w->whylen, &env) < 0 ||
+	    own_cgroup_ns(w, ns, mode, &asked) < 0)
+		return -1;
 	for (size_t k = 0; k < 3; k++)
 		if (!has_mount(j, mounts, tmpfs[k][0]) &&
 		    add_mount(w, mounts, tmpfs[k][0], "tmpfs", "tmpfs", tmpfs[k][1], 0) < 0)
 			return -1;
 	cgroup_rw(w, mounts);
-	if (member(j, 0, "linux", w->why, w->whylen, &linux) < 0 ||
-	    member(j, linux, "namespaces", w->why, w->whylen, &ns) < 0 ||
-	    member(j, proc, "env", w->why, w->whylen, &env) < 0)
-		return -1;
-	if (!has_type(j, ns, "cgroup") &&
+	if (!asked &&
 	    add_to_nested(w, 0, "linux", "namespaces", "{\"type\":\"cgroup\"}") < 0)
 		return -1;
 	if (!has_prefix(j, env, "container=") &&
@@ -631,7 +659,7 @@ static int edits(struct rw *w, const struct lch_rich *r)
 		return say(w->why, w->whylen, "annotation io.pouch.config: the bundle mounts "
 			   LCH_CONFIG_PATH " itself");
 	sd = !strcmp(r->mode, "systemd") || !strcmp(r->mode, "sbin-init");
-	if (sd && systemd_needs(w, proc, mounts) < 0)
+	if (sd && systemd_needs(w, proc, mounts, r->mode) < 0)
 		return -1;
 	if (r->config_dir &&
 	    add_mount(w, mounts, LCH_CONFIG_PATH, "bind", r->config_dir,

@@ -95,26 +95,27 @@ int proc_descends(pid_t pid, const pid_t *anc, int n)
 	return 0;
 }
 
-/* The start time (field 22, clock ticks since boot) after the last ')'. */
-static int parse_start(const char *buf, pid_t *pgrp, long long *start)
+/* The group or session (fields 5, 6) and the start time (field 22, clock
+ * ticks since boot), after the last ')'. */
+static int parse_start(const char *buf, int by_sid, pid_t *id, long long *start)
 {
 	const char *p = strrchr(buf, ')');
-	long pg;
+	long pg, sid;
 	int n = 0;
 
-	if (!p || sscanf(p + 1, " %*c %*d %ld%n", &pg, &n) != 1 || !n)
+	if (!p || sscanf(p + 1, " %*c %*d %ld %ld%n", &pg, &sid, &n) != 2 || !n)
 		return -EINVAL;
 	p += 1 + n;
-	/* sid tty tpgid flags minflt cminflt majflt cmajflt utime stime
-	 * cutime cstime priority nice threads itrealvalue: 16 fields */
-	for (int k = 0; k < 16; k++) {
+	/* tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime
+	 * cstime priority nice threads itrealvalue: 15 fields */
+	for (int k = 0; k < 15; k++) {
 		p = strchr(p + 1, ' ');
 		if (!p)
 			return -EINVAL;
 	}
 	if (sscanf(p, " %lld", start) != 1)
 		return -EINVAL;
-	*pgrp = (pid_t)pg;
+	*id = (pid_t)(by_sid ? sid : pg);
 	return 0;
 }
 
@@ -129,27 +130,46 @@ int64_t proc_ticks_now(void)
 	return (int64_t)ts.tv_sec * hz + (int64_t)ts.tv_nsec / (1000000000 / hz);
 }
 
-int proc_group_before(pid_t pgid, int64_t before)
+static int is_member(long pid, pid_t id, int by_sid, int64_t before,
+		     long long *start)
 {
-	DIR *d = opendir("/proc");
+	char path[64], buf[1024];
+	pid_t got;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	return read_small(path, buf, sizeof(buf)) > 0 &&
+	       parse_start(buf, by_sid, &got, start) == 0 && got == id &&
+	       *start <= before;
+}
+
+int proc_member_before(pid_t id, int by_sid, int64_t before,
+		       struct proc_proof *pf)
+{
+	long long start;
 	struct dirent *e;
+	DIR *d;
 	int found = 0;
 
+	/* the process that showed it last time, if it is still the same */
+	if (pf->pid > 0 && is_member(pf->pid, id, by_sid, before, &start) &&
+	    start == pf->start)
+		return 1;
+	d = opendir("/proc");
 	while (d && !found && (e = readdir(d))) {
-		char path[64], buf[1024], *end;
+		char *end;
 		long pid = strtol(e->d_name, &end, 10);
-		long long start;
-		pid_t pg;
 
 		if (*end || pid <= 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-		if (read_small(path, buf, sizeof(buf)) > 0 &&
-		    parse_start(buf, &pg, &start) == 0 && pg == pgid &&
-		    start <= before)
+		if (is_member(pid, id, by_sid, before, &start)) {
+			pf->pid = (pid_t)pid;
+			pf->start = start;
 			found = 1;
+		}
 	}
 	if (d)
 		closedir(d);
+	if (!found)
+		pf->pid = 0;
 	return found;
 }

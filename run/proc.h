@@ -28,12 +28,21 @@ int proc_descends(pid_t pid, const pid_t *anc, int n);
 /* Now, in the clock ticks of a process's start time (CLOCK_BOOTTIME). */
 int64_t proc_ticks_now(void);
 
-/* Whether a process of process group pgid started before the tick
- * before, or in it (zombies included). Since a group's number is not
- * given to another process while one of the group lives, such a process
- * shows that the group known at before is still the one of that number
- * (a new process of that number in the same tick would need the whole
- * range of pids to go round within 10 ms). */
-int proc_group_before(pid_t pgid, int64_t before);
+/* The process that last showed a group or session to be the old one. */
+struct proc_proof {
+	pid_t pid;		/* 0: none yet */
+	long long start;
+};
+
+/* Whether a process of process group id (of session id, with by_sid)
+ * started before the tick before, or in it (zombies included). Since a
+ * group's or session's number is not given to another process while one
+ * of its processes lives, such a process shows that the group known at
+ * before is still the one of that number (a new process of that number
+ * in the same tick would need the whole range of pids to go round within
+ * 10 ms). The process of *pf is asked first; a full /proc scan only when
+ * it is gone, and *pf is then the one found. */
+int proc_member_before(pid_t id, int by_sid, int64_t before,
+		       struct proc_proof *pf);
 
 #endif

@@ -44,7 +44,7 @@ void sock_drop_fds(struct msghdr *mh)
 
 void sock_close(int fd, int refuses)
 {
-	char buf[1] = { 0 }, ctl[CMSG_SPACE(64 * sizeof(int))];
+	char buf[1] = { 0 }, ctl[CMSG_SPACE(SOCK_MAX_FDS * sizeof(int))];
 
 	for (int k = 0; !refuses && k < 4096; k++) {
 		struct iovec iov = { buf, sizeof(buf) };

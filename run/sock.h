@@ -10,6 +10,11 @@
 
 #include <sys/socket.h>
 
+/* The most descriptors one message may carry (the kernel's SCM_MAX_FD):
+ * a buffer of this room is never truncated, so the kernel never closes
+ * any itself in pid 1. */
+#define SOCK_MAX_FDS 253
+
 /* Make fd refuse SCM_RIGHTS: a sender's sendmsg() fails with EPERM.
  * Returns 0, or -errno when the kernel cannot (before Linux 6.16). */
 int sock_refuse_fds(int fd);

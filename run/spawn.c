@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <sys/capability.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,10 +258,12 @@ static int child_main(void *arg)
 	child_exec(a->sp, a->cands, a->sh_argv, a->errfd);
 }
 
-/* Like vfork(), but the child runs on its own part of our stack: a
- * buffer below this frame, unused by us while we are suspended. The
- * AddressSanitizer build forks instead: its shadow memory must not be
- * shared with a child that never returns from its frames. */
+/* Like vfork(), but the child runs on a stack of its own, mapped for
+ * this one spawn (a guard page below it) and unmapped once the child has
+ * exec'd or exited: the pages it touched are given back, so they do not
+ * stay in pid 1's private memory as they would on pid 1's own stack.
+ * The AddressSanitizer build forks instead: its shadow memory must not
+ * be shared with a child that never returns from its frames. */
 static pid_t clone_vfork(struct child_args *a)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -270,7 +273,9 @@ static pid_t clone_vfork(struct child_args *a)
 		child_main(a);
 	return p;
 #else
-	char stack[CHILD_STACK] __attribute__((aligned(16)));
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t len = CHILD_STACK + (size_t)(pg > 0 ? pg : 4096);
+	char *m;
 	pid_t p;
 
 	if (a->sp->set_ids) { /* see spawn.h: never vfork for another user */
@@ -279,8 +284,27 @@ static pid_t clone_vfork(struct child_args *a)
 			child_main(a);
 		return p;
 	}
-	return clone(child_main, stack + sizeof(stack),
-		     CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+	m = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+		 -1, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	if (mprotect(m + len - CHILD_STACK, CHILD_STACK, PROT_READ | PROT_WRITE) < 0) {
+		int e = errno;
+
+		(void)munmap(m, len);
+		errno = e;
+		return -1;
+	}
+	p = clone(child_main, m + len, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+	if (p < 0) {
+		int e = errno;
+
+		(void)munmap(m, len);
+		errno = e;
+		return -1;
+	}
+	(void)munmap(m, len); /* CLONE_VFORK: the child is done with it */
+	return p;
 #endif
 }
 

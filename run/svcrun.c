@@ -72,12 +72,13 @@ static int grp_ours(struct super *sp, size_t i, struct grp *g)
 	if (g->child ||
 	    (u->svc.pid == g->pgid && sp->rt[i].main_pidfd >= 0 &&
 	     syscall(SYS_pidfd_send_signal, sp->rt[i].main_pidfd, 0, NULL, 0) == 0) ||
-	    proc_group_before(g->pgid, g->valid)) {
+	    proc_member_before(g->pgid, g->sess, g->valid, &g->proof)) {
 		g->valid = now;
 		return 1;
 	}
-	log_debug("%s%s: process group %d is gone; its number is not signalled again",
-		  u->is_cmd ? "" : "service ", rt_name(sp, i), (int)g->pgid);
+	log_debug("%s%s: %s %d is gone; its number is not its own again",
+		  u->is_cmd ? "" : "service ", rt_name(sp, i),
+		  g->sess ? "session" : "process group", (int)g->pgid);
 	*g = (struct grp){ 0 };
 	return 0;
 }
@@ -102,14 +103,25 @@ static void grp_learn(struct super *sp, size_t i, int child)
 		g[1] = g[0];
 	if (g[1].pgid == pgid) /* its number was free, so that one is gone */
 		g[1] = (struct grp){ 0 };
-	g[0] = (struct grp){ pgid > 1 ? pgid : 0, child, proc_ticks_now() };
+	g[0] = (struct grp){ .pgid = pgid > 1 ? pgid : 0, .child = child,
+			     .valid = proc_ticks_now() };
 }
 
-/* A leader of one of its groups was reaped (tick: just before). */
+/* A run started its session (its first process leads it). */
+static void sess_learn(struct super *sp, size_t i)
+{
+	pid_t sid = rt_unit(sp, i)->sid;
+
+	sp->rt[i].sess = (struct grp){ .pgid = sid > 1 ? sid : 0, .child = 1,
+				       .sess = 1, .valid = proc_ticks_now() };
+}
+
+/* A leader of one of its groups or of its session was reaped (tick:
+ * just before). */
 static void grp_reaped(struct super *sp, size_t i, pid_t pid, int64_t tick)
 {
-	for (int k = 0; k < 2; k++) {
-		struct grp *g = &sp->rt[i].grp[k];
+	for (int k = 0; k < 3; k++) {
+		struct grp *g = k < 2 ? &sp->rt[i].grp[k] : &sp->rt[i].sess;
 
 		if (g->pgid == pid && g->child) {
 			g->child = 0;
@@ -209,17 +221,32 @@ void run_kill_rest(struct super *sp, int sig)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	for (char *p = buf, *end; *p; p = end) {
-		long pid = strtol(p, &end, 10);
+	/* all of them, however many: read on, a number cut at the end of
+	 * a read is kept for the next (they are its unreaped children) */
+	for (size_t have = 0;;) {
+		char *p = buf, *end;
 
-		if (end == p)
+		n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (n > 0)
+			have += (size_t)n;
+		buf[have] = '\0';
+		for (;;) {
+			long pid = strtol(p, &end, 10);
+
+			if (end == p || (n > 0 && *end == '\0'))
+				break; /* none, or maybe cut */
+			if (pid > 1)
+				(void)kill((pid_t)pid, sig);
+			p = end;
+		}
+		if (n <= 0)
 			break;
-		if (pid > 1)
-			(void)kill((pid_t)pid, sig);
+		have -= (size_t)(p - buf);
+		memmove(buf, p, have);
+		if (have >= sizeof(buf) - 1)
+			break; /* not a list of pids */
 	}
+	close(fd);
 }
 
 /* ---- who a process is ---- */
@@ -241,7 +268,7 @@ static int file_pid(struct super *sp, size_t i, pid_t pid, enum sched_role role)
  * launcher, a process of the session its run was started in, or a
  * descendant of its main process or launcher. A process in another pid
  * namespace has pid 0 here and is no one's. */
-static int belongs(const struct super *sp, size_t i, pid_t pid)
+static int belongs(struct super *sp, size_t i, pid_t pid)
 {
 	const struct sched_unit *u = &sp->sch.u[i];
 	pid_t anc[2] = { u->svc.pid, u->launcher };
@@ -253,7 +280,9 @@ static int belongs(const struct super *sp, size_t i, pid_t pid)
 		return 1;
 	if (proc_ids(pid, &ids) < 0)
 		return 0;
-	if (u->sid > 1 && ids.sid == u->sid)
+	/* (its session's number only while it is still that session) */
+	if (u->sid > 1 && ids.sid == u->sid && sp->rt[i].sess.pgid == u->sid &&
+	    grp_ours(sp, i, &sp->rt[i].sess))
 		return 1;
 	return proc_descends(pid, anc, 2);
 }
@@ -608,7 +637,7 @@ static const struct ucred *take_cmsgs(struct msghdr *mh)
 void run_notify(struct super *sp, size_t i)
 {
 	char buf[4096], ctl[CMSG_SPACE(sizeof(struct ucred)) +
-			    CMSG_SPACE(16 * sizeof(int))];
+			    CMSG_SPACE(SOCK_MAX_FDS * sizeof(int))];
 	struct iovec iov = { buf, sizeof(buf) };
 	const struct ucred *cred;
 	struct msghdr mh;
@@ -673,6 +702,7 @@ static void do_spawn(struct super *sp, size_t i)
 	role = sched_spawned(&sp->sch, i, pid);
 	(void)file_pid(sp, i, pid, role);
 	grp_learn(sp, i, 1);
+	sess_learn(sp, i);
 }
 
 /* A unit's Condition*= and Assert*=, right before its start: a few
@@ -878,18 +908,20 @@ static void unit_reaped(struct super *sp, const struct pm_ent *e, int status)
 {
 	size_t i = e->unit;
 	const struct sched_unit *u;
-	int alive = 0;
+	int alive = 0, was_main;
 
 	if (i >= sp->n)
 		return;
 	u = rt_unit(sp, i);
+	was_main = e->role == ROLE_MAIN && u->svc.pid == e->pid;
 	if (e->role == ROLE_MAIN) {
 		run_drain(sp, i);
 		alive = u->pgid > 0 && u->pgid == sp->rt[i].grp[0].pgid &&
 			grp_ours(sp, i, &sp->rt[i].grp[0]);
 	}
 	sched_reaped(&sp->sch, i, (enum sched_role)e->role, e->pid, status, alive);
-	if (e->role == ROLE_MAIN && u->svc.pid != e->pid)
+	/* the pidfd held is the reaped main's, not a later one's */
+	if (was_main && u->svc.pid != e->pid)
 		take_main(sp, i, -1);
 }
 

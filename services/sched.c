@@ -18,6 +18,8 @@
 
 /* ---- actions ---- */
 
+#define SCHED_RETRY_MS 100
+
 static struct sched_act *push(struct sched *s, enum sched_act_kind kind,
 			      int u)
 {
@@ -190,7 +192,13 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 			kill_group(s, i, u->old_pgid, SIGKILL);
 		u->old_pgid = 0;
 		/* a unit's conditions are asked right before each start */
-		push(s, u->cfg->nconds ? SA_CONDITIONS : SA_SPAWN, (int)i);
+		if (!push(s, u->cfg->nconds ? SA_CONDITIONS : SA_SPAWN, (int)i)) {
+			/* out of memory for the action: the start is not
+			 * lost (a unit starting with no process would wait
+			 * for ever), it is tried again shortly */
+			u->svc.state = SVC_BACKOFF;
+			u->svc.timer_at = s->now + SCHED_RETRY_MS;
+		}
 	}
 	if (u->svc.state != SVC_STARTING) {
 		u->probe_at = 0;

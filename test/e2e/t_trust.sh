@@ -466,3 +466,48 @@ check "a process group that took the gone group's number does not" pgrep -fx 'sl
 kill "$victim" 2>/dev/null; pkill -fx 'sleep 1033'; pkill -fx 'sleep 1032'
 ns_kill
 true
+
+# ---- a session's number after the session is gone: the main hands over
+# to a child in a session of its own and exits; the number goes to a
+# root service's new run; the nobody service names that run's process
+# as its MAINPID= (it is "of its session" by number only)
+ctl_conf
+mkdir -m 777 "$T/s"
+mkfifo -m 666 "$T/s/go" # (waited on without a fork: no pid is used up)
+cat >"$T/s.sh" <<EOF2
+setsid sh -c 'read x <$T/s/go; exec $PT notify "MAINPID=\$(cat $T/s/target)"' & c=\$!
+$PT notify "MAINPID=\$c"
+$PT notify READY=1
+echo \$\$ >$T/s/first
+EOF2
+svc a <<EOF2
+[service]
+type = notify
+user = nobody
+exec = sh $T/s.sh
+EOF2
+svc b <<EOF2
+[service]
+enabled = no
+exec = sh -c "sleep 2040 & wait"
+EOF2
+ns_start -c "$C" -- sleep 1000
+wait_for 5 test -s "$T/s/first"
+wait_for 5 is_state a running
+s=$(cat "$T/s/first")
+sleep 0.3
+nsenter -t "$NS_PID1" -p -m -- sh -c "echo $((s - 1)) >/proc/sys/kernel/ns_last_pid"
+"$POUCH_INIT" ctl --socket "$SOCK" start b >/dev/null 2>&1
+wait_for 5 pgrep -fx 'sleep 2040' >/dev/null
+bp=$(pgrep -fx 'sleep 2040')
+expect_eq "(the gone session's number went to the root service's run)" "$(nsenter -t "$NS_PID1" -p -m -- awk '{print $6}' "/proc/$(ns_pid "$bp")/stat" 2>/dev/null)" "$s"
+ns_pid "$bp" >"$T/s/target"
+timeout 5 sh -c "echo go >'$T/s/go'"
+sleep 0.5
+check "MAINPID= naming a root process in a reused session number is refused" [ "$(pid_of a)" != "$(ns_pid "$bp")" ]
+"$POUCH_INIT" ctl --socket "$SOCK" stop a >/dev/null 2>&1
+sleep 0.5
+check "... and stopping the service does not reach it" pgrep -fx 'sleep 2040' >/dev/null
+ns_kill
+pkill -fx 'sleep 2040'
+true

@@ -19,8 +19,11 @@
  *                          of send-to-handler latency in us
  *   pt notify MSG          send MSG to $NOTIFY_SOCKET (sd_notify)
  *   pt listen PORT [DELAY_MS]  listen on 127.0.0.1:PORT after DELAY_MS
- *   pt restartlat FILE N   N times: SIGKILL the pid on FILE's last line and
- *                          time until a new pid is appended (min med max us)
+ *   pt restartlat FILE N [RUN_MS]  N times: SIGKILL the pid on FILE's last
+ *                          line and time until a new pid is appended (min
+ *                          med max us); each pid is killed RUN_MS (100)
+ *                          after it was first seen, so that it has run that
+ *                          long (the first: RUN_MS after the start)
  *   pt ctlabuse SOCK       hold silent, garbage-sending and never-reading
  *                          control clients open, and check that a normal
  *                          request is still answered
@@ -512,16 +515,25 @@ static int spawnmany(int n, char **cmd)
 	return 0;
 }
 
-static int restartlat(const char *file, int n)
+static int restartlat(const char *file, int n, long run_ms)
 {
 	long long *v = calloc((size_t)n, sizeof(*v));
+	long long seen = now_us();
 
 	for (int i = 0; v && i < n; i++) {
 		long pid = last_pid(file), np;
-		long long t0, deadline;
+		long long t0, deadline, wait;
 
 		if (pid <= 1)
 			return 2;
+		wait = seen + run_ms * 1000 - now_us();
+		if (wait > 0) {
+			struct timespec ts = { .tv_sec = wait / 1000000,
+					       .tv_nsec = wait % 1000000 * 1000 };
+
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+		}
 		t0 = now_us();
 		deadline = t0 + 20000000LL;
 		if (kill((pid_t)pid, SIGKILL) < 0)
@@ -531,8 +543,8 @@ static int restartlat(const char *file, int n)
 				return 1;
 			usleep(200);
 		}
-		v[i] = now_us() - t0;
-		usleep(100000);
+		seen = now_us();
+		v[i] = seen - t0;
 	}
 	if (!v)
 		return 2;
@@ -1144,7 +1156,8 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "listen") && argc > 2)
 		return listen_on(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0);
 	if (!strcmp(c, "restartlat") && argc > 3)
-		return restartlat(argv[2], atoi(argv[3]));
+		return restartlat(argv[2], atoi(argv[3]),
+				  argc > 4 ? atol(argv[4]) : 100);
 	if (!strcmp(c, "ctlabuse") && argc > 2)
 		return ctlabuse(argv[2]);
 	if (!strcmp(c, "notifyrecv") && argc > 3)

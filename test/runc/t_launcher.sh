@@ -405,6 +405,43 @@ run_b
 expect_eq "systemd mode: the runtime's own cgroup mount becomes writable" "$(cat "$T/out/sd" 2>/dev/null)" writable
 expect_eq "... its \"ro\" turned into \"rw\"" \
 	"$(jq -c '[.mounts[] | select(.destination == "/sys/fs/cgroup") | .options | index("ro"), index("rw")]' "$b/config.json")" '[null,4]'
+# a cgroup namespace the bundle joins by path (here the host's, this
+# shell's) is not the container's own: made writable, it would be the
+# host's whole cgroup tree. Refused, naming the mode and the path, and
+# nothing runs; the image's systemd (and CMD, in sbin-init mode) would
+# lower a host cgroup's pids.max
+hc=/sys/fs/cgroup/pids
+[ -d "$hc" ] || hc=/sys/fs/cgroup
+hc="$hc/pouch-t-host-$$"
+mkdir "$hc"
+atk="echo 7 >$hc/pids.max; echo ran >/out/sd"
+printf '#!/bin/sh\n%s\n' "$atk" >"$rootfs/lib/systemd/systemd"
+ln -sf /bin/busybox "$rootfs/sbin/init"
+for mode in systemd sbin-init; do
+	echo 50 >"$hc/pids.max"
+	jq --arg m "$mode" --arg p "/proc/$$/ns/cgroup" --arg a "$atk" '.annotations = {"io.pouch.rich-mode": $m}
+		| .process.args = ["/bin/sh", "-c", $a]
+		| .linux.namespaces += [{"type": "cgroup", "path": $p}]' "$T/orig-out.json" >"$T/hostile.json"
+	cp "$T/hostile.json" "$b/config.json"
+	rm -f "$T/out/sd"
+	rmdir "$rootfs/tmp" 2>/dev/null
+	run_b
+	refused "$mode mode joining the host's cgroup namespace by path" \
+		"$b/config.json: rich mode '$mode': linux.namespaces joins the cgroup namespace '/proc/$$/ns/cgroup' by path; this mode needs one of its own (it makes /sys/fs/cgroup writable)"
+	check "$mode mode, host's cgroup namespace: nothing ran" [ ! -e "$T/out/sd" ]
+	expect_eq "$mode mode, host's cgroup namespace: the host cgroup's pids.max is as it was" "$(cat "$hc/pids.max")" 50
+done
+rm -f "$rootfs/sbin/init"
+rmdir "$hc"
+# a cgroup namespace of its own, asked for by the bundle: still writable
+printf '#!/bin/sh\nc=/sys/fs/cgroup/pids\n[ -d $c ] || c=/sys/fs/cgroup\nmkdir $c/pouch-t && rmdir $c/pouch-t && echo writable >/out/sd\n' >"$rootfs/lib/systemd/systemd"
+jq '.annotations = {"io.pouch.rich-mode": "systemd"} | .linux.namespaces += [{"type": "cgroup"}]' \
+	"$T/orig-out.json" >"$b/config.json"
+rm -f "$T/out/sd"
+rmdir "$rootfs/tmp" 2>/dev/null
+run_b
+expect_eq "systemd mode with the bundle's own {\"type\": \"cgroup\"}: the cgroup mount becomes writable" \
+	"$(cat "$T/out/sd" 2>/dev/null)" writable
 rm -rf "$rootfs/lib"
 mkdir -p "$rootfs/tmp"
 
