@@ -283,6 +283,10 @@ static void output_finish(struct super *sp)
 	if (lost)
 		log_warnx("%llu bytes of service output were lost: the reader of pouch-init's output stalled",
 			  (unsigned long long)lost);
+	lost = sp->qout.own_lost + sp->qerr.own_lost;
+	if (lost)
+		log_warnx("%llu of pid 1's own lines were lost: its output was not read",
+			  (unsigned long long)lost);
 	(void)outq_flush(sp->errq);
 }
 

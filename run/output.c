@@ -265,11 +265,17 @@ static void own_line(const char *p, size_t n)
 	char *b;
 
 	if (!q->owner && batch.q != q) {
+		/* what nobody reads is not kept without bound: whole
+		 * lines are dropped once the queue is full, and counted */
+		if (q->len + n > OUT_QUEUE_MAX) {
+			q->own_lost++;
+			return;
+		}
 		q_write(q, &v, 1, n);
 		return;
 	}
 	if (q->ownlen + n > OUT_OWN_MAX || !(b = realloc(q->own, q->ownlen + n))) {
-		q->dropped += n;
+		q->own_lost++;
 		return;
 	}
 	memcpy(b + q->ownlen, p, n);

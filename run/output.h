@@ -48,6 +48,7 @@ struct outq {
 	uint64_t hold_bytes;	/* what the owner's line passed since others wait */
 	char *own;		/* pid 1's own lines, while a line is written */
 	size_t ownlen;
+	uint64_t own_lost;	/* pid 1's own lines dropped: q full, unread */
 };
 
 /* Who a log file is opened, created and rotated as. */

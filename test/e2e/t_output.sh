@@ -470,3 +470,40 @@ expect_eq "stdout's reader gone silent: CMD's status" "$rc" 6
 check "... stopped within shutdown_timeout ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 4500
 check "... the lost bytes reported" grep -q "bytes of service output were lost" "$W/never.err"
 true
+
+# ---- pid 1's own lines, while nobody reads its output: a nobody service
+# makes it log a line per STATUS= as fast as it can; what is not read is
+# dropped, counted, and pid 1 does not grow
+if command -v python3 >/dev/null; then
+conf_new
+printf '[init]\nlog_level = info\ncontrol_socket = %s\n' "$T/own.sock" >"$C/init.ini"
+cat >"$T/status.py" <<'EOF2'
+import socket, os
+p = os.environ['NOTIFY_SOCKET']
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b'READY=1', p)
+msg = b'STATUS=' + b'z' * 1000
+while True:
+    try:
+        s.sendto(msg, p)
+    except OSError:
+        pass
+EOF2
+svc chatty <<EOF2
+[service]
+type = notify
+user = nobody
+exec = python3 $T/status.py
+EOF2
+rm -f "$T/own.fifo"; mkfifo "$T/own.fifo"
+exec 7<>"$T/own.fifo" # a reader that never reads
+ns_start -c "$C" -- sleep 1000 >"$T/own.fifo" 2>&1 7<&-
+sleep 4
+rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$NS_PID1/status")
+check "pid 1 does not keep what nobody reads of its own lines (VmRSS ${rss:-?} KiB after 4 s)" [ "${rss:-999999}" -lt 65536 ]
+check "... and still answers" timeout 5 "$POUCH_INIT" ctl --socket "$T/own.sock" status chatty
+exec 7<&- # (its writers get EPIPE, instead of waiting for room)
+ns_kill
+else
+skip "pid 1's own lines while unread: no python3"
+fi
