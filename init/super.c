@@ -936,8 +936,10 @@ static void reload_init(struct super *sp, const struct cfg_init *was,
 /* A configuration a reload replaces is kept while units use it. */
 /* gcc 12's analyzer loses the realloc'd array across the reload path and
  * calls it a leak; release_cfgs() and teardown free it. */
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static int keep_old(struct super *sp, struct cfg *c)
 {
 	size_t n = sp->nold + 1;
@@ -950,7 +952,9 @@ static int keep_old(struct super *sp, struct cfg *c)
 	sp->nold = n;
 	return 0;
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 /* To the ctl client that asked, or to the log for a reload by signal. */
 #define reply(c, ...)                                   \

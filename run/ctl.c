@@ -30,8 +30,10 @@
 /* c->out, made cap bytes long; 0, or -1 (the answer is lost). gcc
  * 12's analyzer loses c->out (c is one of a static array's clients)
  * and calls the buffer realloc'd into it leaked. */
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static int grow_out(struct ctl_client *c, size_t cap)
 {
 	char *b = realloc(c->out, cap);
@@ -44,7 +46,9 @@ static int grow_out(struct ctl_client *c, size_t cap)
 	c->outcap = cap;
 	return 0;
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 static void drop(struct super *sp, struct ctl_client *c)
 {

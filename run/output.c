@@ -177,8 +177,10 @@ static void q_free(struct outq *q)
 /* gcc 12's analyzer loses q->buf on the long path through the batch
  * (q comes from a global) and calls the realloc'd buffer leaked, here
  * or in q_write */
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static void q_append(struct outq *q, const char *p, size_t n)
 {
 	char *b = q->buf;
@@ -242,7 +244,9 @@ static void q_write(struct outq *q, const struct iovec *iov, int n, size_t total
 		w = 0;
 	}
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 /* pid 1's own lines wait while a line is being written to q. */
 static void own_flush(struct outq *q)

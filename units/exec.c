@@ -194,8 +194,10 @@ static const char *env_get(char *const *env, const char *name, size_t n)
 /* gcc 12's analyzer loses a word stored by push() into the array it
  * realloc'd and calls it leaked (the pattern launcher/conf.c names);
  * each word is freed with the array, or by push() when it fails. */
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 
 /* A value split at blanks, quotes respected and removed, a '\' taking
  * the next character as it is (systemd: EXTRACT_UNQUOTE|EXTRACT_RELAX). */
@@ -289,7 +291,9 @@ oom:
 	cfg_free_words(out);
 	return NULL;
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 /* ---- EnvironmentFile= ---- */
 

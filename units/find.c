@@ -86,8 +86,10 @@ static int not_hidden(const struct dirent *e)
 
 /* The entries are stored in the cache's realloc'd array, which gcc 12's
  * analyzer loses (units_cache_drop() frees them). */
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static void scan_dir(const char *root, const char *dir)
 {
 	char host[PATH_MAX], path[PATH_MAX], target[PATH_MAX];
@@ -127,7 +129,9 @@ static void scan_dir(const char *root, const char *dir)
 	}
 	free(names);
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 static void build_aliases(const char *root)
 {

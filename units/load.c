@@ -166,8 +166,10 @@ static struct cfg_service *overridden(struct lctx *l, const struct unit *u)
 
 /* gcc 12's analyzer loses the entry in the realloc'd array (it is
  * counted before it is filled: lctx_free() frees it) */
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static int add_loaded(struct lctx *l, const struct unit *u, long svc,
 		      struct unit_deps *deps)
 {
@@ -187,7 +189,9 @@ static int add_loaded(struct lctx *l, const struct unit *u, long svc,
 			return -ENOMEM;
 	return v->id ? 0 : -ENOMEM;
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 /* u is a service unit: make it one of the configuration */
 static int take_service(struct lctx *l, const struct unit *u, const char *from,
@@ -707,8 +711,10 @@ int units_load_hook(struct cfg *cfg, const struct cfg_sources *src)
 /* the loaded services of cfg, as lctx entries (for one more); each is
  * counted before it is filled, so lctx_free() frees it (gcc 12's
  * analyzer loses the entry in the realloc'd array) */
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static int known_units(struct lctx *l)
 {
 	for (size_t i = 0; i < l->cfg->nsvcs; i++) {
@@ -737,7 +743,9 @@ static int known_units(struct lctx *l)
 	}
 	return 0;
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 int units_load_one(struct cfg *cfg, const struct cfg_sources *src,
 		   const char *name)

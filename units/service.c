@@ -34,7 +34,9 @@ const char *const dep_key[DEP_NKINDS] = {
 /* What is set here is stored in a service of cfg->svcs, which
  * cfg_new_service() realloc'd: gcc 12's analyzer loses it there and calls
  * every string stored into it leaked (cfg_free_service() frees them). */
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 
 struct conv {
 	struct cfg *cfg;
