@@ -85,9 +85,16 @@ chmod 755 "$T_TMP" # services running as nobody write here
 # pid 1's sockets, of every pouch-init a test starts, stay in here
 export POUCH_STATE_DIR="$T_TMP/state"
 mkdir -m 755 "$POUCH_STATE_DIR"
+# umount_under DIR: every mount below DIR, deepest first; never with an
+# empty DIR or /, which would take the machine's own mounts
+umount_under() {
+	case ${1:-} in "" | / | //*) echo "umount_under: refusing '${1:-}'" >&2; return 1 ;; esac
+	grep " ${1%/}/" /proc/mounts | awk '{print $2}' | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null; done
+}
+
 t_cleanup() {
-	grep " $T_TMP/" /proc/mounts | awk '{print $2}' | sort -r |
-		while read -r m; do umount -l "$m"; done
+	umount_under "$T_TMP"
 	rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT

@@ -52,7 +52,8 @@ docker_stop() {
 			sleep 0.1; i=$((i + 1))
 		done
 	fi
-	grep " $1/" /proc/mounts | awk '{print $2}' | sort -r |
+	case $1 in "" | /) return 1 ;; esac # never the machine's own mounts
+	grep " ${1%/}/" /proc/mounts | awk '{print $2}' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null; done
 	rm -rf "$1"
 }
@@ -81,7 +82,8 @@ EOC
 containerd_stop() {
 	[ -f "$1/containerd.pid" ] && kill "$(cat "$1/containerd.pid")" 2>/dev/null
 	sleep 0.5
-	grep " $1/" /proc/mounts | awk '{print $2}' | sort -r |
+	case $1 in "" | /) return 1 ;; esac # never the machine's own mounts
+	grep " ${1%/}/" /proc/mounts | awk '{print $2}' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null; done
 	rm -rf "$1"
 }

@@ -114,8 +114,7 @@ cri_stop() {
 	done
 	kill "$(cat "$T/containerd.pid")" 2>/dev/null
 	wait_for 10 sh -c "! kill -0 $(cat "$T/containerd.pid") 2>/dev/null"
-	grep " $cd/" /proc/mounts | awk '{print $2}' | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null; done
+	umount_under "$cd"
 	rm -rf "$cd"
 }
 check "CRI Version: containerd answers as a kubelet sees it" \

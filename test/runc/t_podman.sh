@@ -25,8 +25,7 @@ pm() { podman --root "$T/pm/root" --runroot "$T/pm/runroot" --tmpdir "$T/pm/tmp"
 pm_stop() {
 	pm rm -af -t 0 >/dev/null 2>&1
 	pm rmi -af >/dev/null 2>&1
-	grep " $T/pm/" /proc/mounts | awk '{print $2}' | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null; done
+	umount_under "$T/pm"
 	rm -rf "$T/pm"
 }
 make_busybox_rootfs "$T/bb"
