@@ -441,6 +441,7 @@ cat >"$T/g.sh" <<EOF2
 setsid sleep 1032 & c=\$!
 $PT notify "MAINPID=\$c"
 $PT notify READY=1
+sleep 1 # (until pid 1 took the hand-over: a child of its main)
 echo \$\$ >$T/gpid
 EOF2
 svc g <<EOF2
