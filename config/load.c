@@ -61,34 +61,39 @@ void cfg_error(struct cfg *cfg, const char *file, int line, const char *fmt,
 		(void)add_msg(&cfg->errors, &cfg->nerrors, full);
 }
 
+/* A warning (logged as one) or a note (logged as info), kept for check. */
+static void keep_msg(char ***list, size_t *n, int warn, const char *file,
+		     int line, const char *fmt, va_list ap)
+{
+	char *full = vformat(file, line, fmt, ap);
+
+	if (!full)
+		return;
+	if (warn)
+		log_warnx("%s", full);
+	else
+		log_info("%s", full);
+	(void)add_msg(list, n, full);
+}
+
 void cfg_warn(struct cfg *cfg, const char *file, int line, const char *fmt,
 	      ...)
 {
 	va_list ap;
-	char *full;
 
 	va_start(ap, fmt);
-	full = vformat(file, line, fmt, ap);
+	keep_msg(&cfg->warnings, &cfg->nwarnings, 1, file, line, fmt, ap);
 	va_end(ap);
-	if (!full)
-		return;
-	log_warnx("%s", full);
-	(void)add_msg(&cfg->warnings, &cfg->nwarnings, full);
 }
 
 void cfg_note(struct cfg *cfg, const char *file, int line, const char *fmt,
 	      ...)
 {
 	va_list ap;
-	char *full;
 
 	va_start(ap, fmt);
-	full = vformat(file, line, fmt, ap);
+	keep_msg(&cfg->notes, &cfg->nnotes, 0, file, line, fmt, ap);
 	va_end(ap);
-	if (!full)
-		return;
-	log_info("%s", full);
-	(void)add_msg(&cfg->notes, &cfg->nnotes, full);
 }
 
 static const char *skip_blank(const char *s)

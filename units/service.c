@@ -856,30 +856,30 @@ static void k_nnp(struct conv *c)
 	k_bool(c, &c->s->no_new_privs);
 }
 
-static void k_nice(struct conv *c)
+/* An integer in lo..hi into *out (and *has), or said as a bad value. */
+static void int_in(struct conv *c, long lo, long hi, const char *range,
+		   int *has, int *out)
 {
 	char *end;
 	long n = strtol(c->v, &end, 10);
 
-	if (*end || end == c->v || n < -20 || n > 19) {
-		bad_value(c, "-20..19");
+	if (*end || end == c->v || n < lo || n > hi) {
+		bad_value(c, range);
 		return;
 	}
-	c->s->has_nice = 1;
-	c->s->nice = (int)n;
+	*has = 1;
+	*out = (int)n;
+}
+
+static void k_nice(struct conv *c)
+{
+	int_in(c, -20, 19, "-20..19", &c->s->has_nice, &c->s->nice);
 }
 
 static void k_oom(struct conv *c)
 {
-	char *end;
-	long n = strtol(c->v, &end, 10);
-
-	if (*end || end == c->v || n < -1000 || n > 1000) {
-		bad_value(c, "-1000..1000");
-		return;
-	}
-	c->s->has_oom_score_adjust = 1;
-	c->s->oom_score_adjust = (int)n;
+	int_in(c, -1000, 1000, "-1000..1000", &c->s->has_oom_score_adjust,
+	       &c->s->oom_score_adjust);
 }
 
 static int dir_kind(const char *key, int *is_mode)
