@@ -36,7 +36,11 @@ struct ctl_client {
 	size_t outlen, outcap, outoff;
 	int overflow;		/* the answer did not fit in CTL_OUT_MAX */
 	int64_t deadline;	/* dropped then */
-	int waiting;		/* wait-ready in progress */
+	int waiting;		/* 1: wait-ready in progress; 2: a reload's
+				 * commands (unit wait_unit, until its
+				 * reloads_done is wait_gen) */
+	size_t wait_unit;
+	unsigned wait_gen;
 	char wait_name[64];
 	int64_t wait_until;	/* 0: no timeout */
 	int polled_out;
@@ -76,11 +80,13 @@ struct rt {
 	int notifyfd;		/* its own sd_notify socket, -1 none */
 	int refuses_fds;	/* ... and it takes no SCM_RIGHTS */
 	int probe_fd;		/* readiness tcp connect in progress */
-	int exec_fd[2];		/* exec result of its run, of its check (a forked child), -1 none */
+	int exec_fd[3];		/* exec result of its run, of its check, of
+				 * its command (a forked child), -1 none */
+	const char *exec_what;	/* that command's program, for messages */
 	int main_pidfd;		/* a main process it did not start (pidfile, MAINPID=), -1 none */
 	struct grp grp[2];	/* its run's process group, the last run's */
 	struct grp sess;	/* the session its run started (same rules) */
-	struct watch wexec[2];
+	struct watch wexec[3];
 	int claim_said;		/* a refused notify message or pidfile was reported */
 	int spawns;		/* spawns in this turn of the loop */
 	char *status;		/* STATUS= from sd_notify; NULL none */
@@ -175,6 +181,10 @@ const char *rt_name(struct super *sp, size_t i);
 /* svcstart.c: a run of unit i, a check of it (as it runs); 0 with *pid */
 int run_start(struct super *sp, size_t i, pid_t *pid);
 int run_start_check(struct super *sp, size_t i, char *const *argv, pid_t *pid);
+/* ... one of its commands beside the main process (ExecStartPre= and
+ * friends), as it runs, with $MAINPID */
+int run_start_exec(struct super *sp, size_t i, const struct cfg_cmd *cmd,
+		   int first, pid_t *pid);
 /* Carry out what the scheduler queued, and what that queued; how many. */
 size_t run_actions(struct super *sp);
 /* A turn of the loop is over (the spawns counted per turn). */

@@ -345,7 +345,7 @@ static void on_event(struct super *sp, struct epoll_event *ev)
 		run_notify(sp, w->idx);
 		break;
 	case W_EXEC:
-		run_exec_result(sp, w->idx >> 1, (int)(w->idx & 1));
+		run_exec_result(sp, w->idx / 3, (int)(w->idx % 3));
 		break;
 	case W_HOOK:
 		hk_read(sp);

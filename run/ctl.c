@@ -334,6 +334,17 @@ static void status_table(struct super *sp, struct ctl_client *c, int only)
 	}
 }
 
+/* A client whose answer waits: no more reading (a client that
+ * half-closed its side would wake us all the time; a hang-up is still
+ * reported). */
+static void hold(struct super *sp, struct ctl_client *c)
+{
+	struct epoll_event ev = { .events = 0 };
+
+	ev.data.u64 = ((uint64_t)W_CTL_CLIENT << 32) | (uint64_t)(c - sp->clients);
+	(void)epoll_ctl(sp->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
 /* Is NAME (or, without a name, everything) ready? */
 static void cmd_wait(struct super *sp, struct ctl_client *c,
 		     const struct ctl_req *rq)
@@ -351,14 +362,7 @@ static void cmd_wait(struct super *sp, struct ctl_client *c,
 	}
 	c->waiting = 1;
 	c->deadline = c->wait_until; /* 0: as long as it takes */
-	/* no more reading: a client that half-closed its side would wake
-	 * us all the time; a hang-up is still reported */
-	{
-		struct epoll_event ev = { .events = 0 };
-
-		ev.data.u64 = ((uint64_t)W_CTL_CLIENT << 32) | (uint64_t)(c - sp->clients);
-		(void)epoll_ctl(sp->epfd, EPOLL_CTL_MOD, c->fd, &ev);
-	}
+	hold(sp, c);
 }
 
 /* What a wait-ready still waits for: "db (starting), cmd (starting)". */
@@ -405,9 +409,27 @@ static void cmd_service(struct super *sp, struct ctl_client *c,
 	case CTL_RESTART:
 		ret = sched_restart(&sp->sch, (size_t)i);
 		break;
-	case CTL_RELOAD: /* NAME: its reload_signal, to its main process */
-		ret = sched_signal(&sp->sch, (size_t)i,
-				   sp->sch.u[i].cfg->reload_signal, 0);
+	case CTL_RELOAD: /* NAME: its ExecReload=, or its reload_signal */
+		ret = sched_reload_unit(&sp->sch, (size_t)i);
+		if (ret == -2) {
+			ctl_printf(c, "ERR 4 service '%s' has no way to reload\n", rq->name);
+			return;
+		}
+		if (ret == -3) {
+			ctl_printf(c, "ERR 1 service '%s' is busy with another command\n",
+				   rq->name);
+			return;
+		}
+		if (ret == 0 && sp->sch.u[i].cfg->reload.n) {
+			/* the answer comes when its commands are done */
+			run_actions(sp);
+			c->waiting = 2;
+			c->wait_unit = (size_t)i;
+			c->wait_gen = sp->sch.u[i].reloads;
+			c->deadline = 0;
+			hold(sp, c);
+			return;
+		}
 		break;
 	default: /* signal */
 		ret = sched_signal(&sp->sch, (size_t)i, rq->sig, 1);
@@ -538,6 +560,24 @@ void ctl_event(struct super *sp, size_t idx, uint32_t events)
 		flush(sp, c, idx);
 }
 
+/* A reload's answer, once its commands are done. */
+static void reload_done(struct super *sp, struct ctl_client *c, size_t idx)
+{
+	const struct sched_unit *u = c->wait_unit < sp->sch.n
+					     ? &sp->sch.u[c->wait_unit] : NULL;
+
+	if (u && u->reloads_done != c->wait_gen && u->ex == EX_RELOAD)
+		return;
+	c->waiting = 0;
+	if (!u || u->reloads_done != c->wait_gen)
+		ctl_printf(c, "ERR 1 the reload was cut short (the service stopped)\n");
+	else if (u->reload_failed)
+		ctl_printf(c, "ERR 1 a command of its reload failed\n");
+	else
+		ctl_printf(c, "OK\n");
+	flush(sp, c, idx);
+}
+
 void ctl_tick(struct super *sp)
 {
 	for (size_t i = 0; sp->clients && i < CTL_MAX_CLIENTS; i++) {
@@ -545,7 +585,9 @@ void ctl_tick(struct super *sp)
 
 		if (c->fd < 0)
 			continue;
-		if (c->waiting && sched_is_ready(&sp->sch, c->wait_name)) {
+		if (c->waiting == 2) {
+			reload_done(sp, c, i);
+		} else if (c->waiting && sched_is_ready(&sp->sch, c->wait_name)) {
 			c->waiting = 0;
 			ctl_printf(c, "OK\nready\n");
 			flush(sp, c, i);

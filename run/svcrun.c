@@ -308,6 +308,8 @@ static const char *claim_refused(struct super *sp, size_t i, pid_t pid,
 						      : "a process of another service";
 		if (e.role == ROLE_PROBE || e.role == ROLE_HEALTH)
 			return "one of its own checks";
+		if (e.role == ROLE_EXEC)
+			return "one of its own commands (ExecStartPre= and the like)";
 	}
 	if (proc_ids(pid, &ids) < 0)
 		return "no such process";
@@ -686,6 +688,8 @@ static void do_spawn(struct super *sp, size_t i)
 	enum sched_role role;
 	pid_t pid;
 
+	if (u->svc.state != SVC_STARTING || u->svc.pid > 0 || u->launcher > 0)
+		return; /* stopped before its turn came */
 	if (++sp->rt[i].spawns > SPAWNS_PER_TURN) {
 		log_errorx("%s%s: %d starts failed at once: stopped",
 			   u->is_cmd ? "" : "service ", rt_name(sp, i),
@@ -703,6 +707,27 @@ static void do_spawn(struct super *sp, size_t i)
 	(void)file_pid(sp, i, pid, role);
 	grp_learn(sp, i, 1);
 	sess_learn(sp, i);
+}
+
+/* One of a unit's commands beside its main process, when the
+ * scheduler still wants it. */
+static void do_exec(struct super *sp, size_t i, const struct sched_act *a)
+{
+	struct sched_unit *u = rt_unit(sp, i);
+	pid_t pid;
+
+	if (a->seq != u->ex_seq || u->ex_pid > 0)
+		return;
+	if (run_start_exec(sp, i, a->cmd, a->ex == EX_CONDITION ||
+			   (a->ex == EX_PRE && !u->cfg->exec_condition.n), &pid) < 0) {
+		sched_exec_failed(&sp->sch, i, 1 << 8);
+		return;
+	}
+	if (file_pid(sp, i, pid, ROLE_EXEC) < 0) {
+		sched_exec_failed(&sp->sch, i, SIGKILL);
+		return;
+	}
+	sched_exec_started(&sp->sch, i, pid);
 }
 
 /* A unit's Condition*= and Assert*=, right before its start: a few
@@ -864,6 +889,15 @@ static void act(struct super *sp, const struct sched_act *a)
 	case SA_REMOVE_RUNTIME:
 		remove_runtime(sp, i, a->cfg);
 		break;
+	case SA_SPAWN_EXEC:
+		do_exec(sp, i, a);
+		break;
+	case SA_SIGNAL_EXEC: /* its own command, not reaped yet: its session */
+		if (a->pid > 1 && pidmap_get(&sp->pm, a->pid, &e) &&
+		    e.owner == PM_UNIT && e.unit == i && e.role == ROLE_EXEC &&
+		    kill(-a->pid, a->sig) < 0)
+			(void)kill(a->pid, a->sig);
+		break;
 	}
 }
 
@@ -972,6 +1006,9 @@ void run_reap(struct super *sp)
 		}
 		if (e.owner == PM_UNIT && e.unit < sp->n)
 			grp_reaped(sp, e.unit, pid, tick);
+		/* a stop that waited for a command may wait for a group now */
+		if (e.owner == PM_UNIT && e.role == ROLE_EXEC)
+			orphans++;
 		switch (e.owner) {
 		case PM_HOOK:
 			hk_reaped(sp, status);
@@ -1006,12 +1043,12 @@ static void rt_init(struct super *sp, size_t i)
 	r->out_w = r->err_w = -1;
 	r->probe_fd = -1;
 	r->notifyfd = -1;
-	r->exec_fd[0] = r->exec_fd[1] = -1;
+	r->exec_fd[0] = r->exec_fd[1] = r->exec_fd[2] = -1;
 	r->main_pidfd = -1;
 	r->wout = (struct watch){ W_OUT, (uint32_t)i };
 	r->werr = (struct watch){ W_ERR, (uint32_t)i };
-	r->wexec[0] = (struct watch){ W_EXEC, (uint32_t)(i << 1) };
-	r->wexec[1] = (struct watch){ W_EXEC, (uint32_t)(i << 1 | 1) };
+	for (uint32_t k = 0; k < 3; k++)
+		r->wexec[k] = (struct watch){ W_EXEC, (uint32_t)i * 3 + k };
 }
 
 int run_grow(struct super *sp)
@@ -1040,7 +1077,7 @@ void run_release(struct super *sp, size_t i)
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct rt *r = &sp->rt[i];
 	int fds[] = { r->out_w, r->err_w, r->probe_fd,
-		      r->exec_fd[0], r->exec_fd[1], r->main_pidfd };
+		      r->exec_fd[0], r->exec_fd[1], r->exec_fd[2], r->main_pidfd };
 
 	if (r->notifyfd >= 0 && super_notify_name(sp, i, path, sizeof(path)) == 0)
 		(void)unlink(path);

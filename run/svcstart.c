@@ -239,7 +239,7 @@ static void fill_rlimits(struct super *sp, const struct cfg_service *c,
  * /dev/null. */
 static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 		      struct spawn_rlimit *rl, int devnull, char *const *argv,
-		      int probe)
+		      int probe, unsigned flags)
 {
 	const struct cfg_service *c = rt_cfg(sp, i);
 	const struct rt *r = &sp->rt[i];
@@ -278,9 +278,9 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 		return;
 	/* a unit's ExecStart= prefixes: '!' runs it as root, '+' also with
 	 * pid 1's own capabilities and no no_new_privs */
-	if (c->exec_flags & (CFG_EXEC_PRIV | CFG_EXEC_NOSETUID))
+	if (flags & (CFG_EXEC_PRIV | CFG_EXEC_NOSETUID))
 		s->set_ids = 0;
-	if (c->exec_flags & CFG_EXEC_PRIV) {
+	if (flags & CFG_EXEC_PRIV) {
 		s->has_caps = 0;
 		s->no_new_privs = 0;
 	}
@@ -289,20 +289,20 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 /* What a unit's main command runs this time: $VAR and ${VAR} expanded
  * with its environment (unless ':'), and with '@' the program apart
  * from the argv it gets. *argv: to free (NULL when none was made). */
-static char *const *main_argv(const struct cfg_service *c, char **env,
+static char *const *main_argv(char **cargv, unsigned flags, char **env,
 			      char ***made, const char **file)
 {
-	char *const *argv = c->argv;
+	char *const *argv = cargv;
 
 	*made = NULL;
 	*file = NULL;
-	if (c->exec_flags & CFG_EXEC_EXPAND) {
-		*made = units_expand_argv(c->argv, env);
+	if (flags & CFG_EXEC_EXPAND) {
+		*made = units_expand_argv(cargv, env);
 		if (!*made)
 			return NULL;
 		argv = *made;
 	}
-	if ((c->exec_flags & CFG_EXEC_ARGV0) && argv[0] && argv[1]) {
+	if ((flags & CFG_EXEC_ARGV0) && argv[0] && argv[1]) {
 		*file = argv[0];
 		argv++;
 	}
@@ -357,7 +357,8 @@ void run_exec_result(struct super *sp, size_t i, int which)
 		return;
 	errno = err;
 	log_error("service %s: unable to %s %s", rt_cfg(sp, i)->name, step,
-		  which ? "its check" : rt_cfg(sp, i)->argv[0]);
+		  which == 2 ? (r->exec_what ? r->exec_what : "its command")
+		  : which ? "its check" : rt_cfg(sp, i)->argv[0]);
 }
 
 /*
@@ -414,14 +415,14 @@ int run_start(struct super *sp, size_t i, pid_t *pid)
 	env = build_env(sp, i, 1);
 	if (!env)
 		return -EINVAL;
-	argv = main_argv(c, env, &made, &file);
+	argv = main_argv(c->argv, c->exec_flags, env, &made, &file);
 	if (!argv) {
 		cfg_free_words(env);
 		return -ENOMEM;
 	}
 	give_notify_socket(sp, i);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	fill_spec(sp, i, &s, rl, devnull, argv, 0);
+	fill_spec(sp, i, &s, rl, devnull, argv, 0, c->exec_flags);
 	s.file = file;
 	s.envp = env;
 	s.exec_fd = &efd;
@@ -468,7 +469,7 @@ int run_start_check(struct super *sp, size_t i, char *const *argv, pid_t *pid)
 	if (!env)
 		return -ENOMEM;
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	fill_spec(sp, i, &s, rl, devnull, argv, 1);
+	fill_spec(sp, i, &s, rl, devnull, argv, 1, 0);
 	s.envp = env;
 	s.exec_fd = &efd;
 	ret = spawn_start_step(&s, pid, &err, &step);
@@ -481,6 +482,65 @@ int run_start_check(struct super *sp, size_t i, char *const *argv, pid_t *pid)
 		errno = err;
 		log_error("service %s: unable to %s its check %s", c->name, step,
 			  argv[0]);
+	}
+	return ret;
+}
+
+/* Start one of unit i's commands beside its main process (first: the
+ * first process of a run, which looks its user up again and makes its
+ * directories, as the main process's start does): as the main process
+ * runs (user, limits, output...) but with the command's own prefixes,
+ * and with $MAINPID when there is a main process. 0 with *pid, or
+ * -errno. */
+int run_start_exec(struct super *sp, size_t i, const struct cfg_cmd *cmd,
+		   int first, pid_t *pid)
+{
+	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
+	struct cfg_service *c = rt_cfg(sp, i);
+	pid_t main_pid = rt_unit(sp, i)->svc.pid;
+	struct spawn_spec s;
+	const char *step, *file;
+	char **env, **made, num[24];
+	char *const *argv;
+	int devnull, err, ret, efd = -1;
+
+	ret = resolve_ids(c, first);
+	if (ret == 0 && first)
+		ret = make_dirs(c);
+	if (ret < 0)
+		return ret;
+	if (setup_output(sp, i) < 0)
+		log_warn("service %s: unable to set up its output", c->name);
+	env = build_env(sp, i, 0);
+	if (!env)
+		return -ENOMEM;
+	snprintf(num, sizeof(num), "%d", (int)main_pid);
+	if (main_pid > 0 && env_add(&env, "MAINPID", num) < 0) {
+		cfg_free_words(env);
+		return -ENOMEM;
+	}
+	argv = main_argv(cmd->argv, cmd->flags, env, &made, &file);
+	if (!argv) {
+		cfg_free_words(env);
+		return -ENOMEM;
+	}
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	fill_spec(sp, i, &s, rl, devnull, argv, 0, cmd->flags);
+	s.file = file;
+	s.envp = env;
+	s.exec_fd = &efd;
+	ret = spawn_start_step(&s, pid, &err, &step);
+	if (ret == 0) {
+		sp->rt[i].exec_what = cmd->argv[0];
+		watch_exec(sp, i, 2, efd);
+	}
+	if (devnull >= 0)
+		close(devnull);
+	cfg_free_words(env);
+	cfg_free_words(made);
+	if (ret == 0 && err) {
+		errno = err;
+		log_error("service %s: unable to %s %s", c->name, step, cmd->argv[0]);
 	}
 	return ret;
 }

@@ -162,12 +162,319 @@ static void run_over(struct sched *s, size_t i, int spawn)
 		a->cfg = c;
 }
 
+/* ---- command sequences (ExecStartPre= and friends) ---- */
+
+static void drive(struct sched *s, size_t i, enum svc_event ev, long arg);
+
+static const char *const ex_names[] = {
+	[EX_NONE] = "", [EX_CONDITION] = "ExecCondition=",
+	[EX_PRE] = "ExecStartPre=", [EX_MORE] = "ExecStart=",
+	[EX_POST] = "ExecStartPost=", [EX_RELOAD] = "ExecReload=",
+	[EX_STOP] = "ExecStop=", [EX_STOP_POST] = "ExecStopPost=",
+};
+
+const char *sched_exec_name(enum sched_exec ex)
+{
+	return ex <= EX_STOP_POST ? ex_names[ex] : "?";
+}
+
+static const struct cfg_cmds *ex_list(const struct cfg_service *c,
+				      enum sched_exec ex)
+{
+	switch (ex) {
+	case EX_CONDITION:
+		return &c->exec_condition;
+	case EX_PRE:
+		return &c->start_pre;
+	case EX_MORE:
+		return &c->start;
+	case EX_POST:
+		return &c->start_post;
+	case EX_RELOAD:
+		return &c->reload;
+	case EX_STOP:
+		return &c->stop;
+	case EX_STOP_POST:
+		return &c->stop_post;
+	default:
+		return NULL;
+	}
+}
+
+/* The sequences that are part of a start: given up when it is. */
+static int ex_starting(enum sched_exec ex)
+{
+	return ex >= EX_CONDITION && ex <= EX_POST;
+}
+
+static void signal_exec(struct sched *s, size_t i, pid_t pid, int sig)
+{
+	struct sched_act *a = pid > 0 ? push(s, SA_SIGNAL_EXEC, (int)i) : NULL;
+
+	if (a) {
+		a->pid = pid;
+		a->sig = sig;
+	}
+}
+
+/* Ask for command k of sequence ex: 0, or -1 when there is no such
+ * command (the sequence is complete). */
+static int ex_run(struct sched *s, size_t i, enum sched_exec ex, size_t k)
+{
+	struct sched_unit *u = &s->u[i];
+	const struct cfg_cmds *l = ex_list(u->ex_cfg, ex);
+	struct sched_act *a;
+	int64_t limit;
+
+	if (!l || k >= l->n)
+		return -1;
+	u->ex = ex;
+	u->ex_next = k;
+	u->ex_pid = 0;
+	u->ex_seq++;
+	/* the start's and the stop's are within the unit's own timers */
+	limit = ex == EX_RELOAD ? u->ex_cfg->ready_timeout_ms
+		: ex == EX_STOP_POST ? u->ex_cfg->stop_timeout_ms : 0;
+	u->ex_at = limit > 0 ? s->now + limit : 0;
+	if (ex == EX_PRE)
+		u->ex_began = 1;
+	say(s, (int)i, SL_DEBUG, "running its %s %s", sched_exec_name(ex),
+	    l->v[k].argv[0]);
+	a = push(s, SA_SPAWN_EXEC, (int)i);
+	if (!a) { /* out of memory: as a command that could not start */
+		u->ex_at = s->now + SCHED_RETRY_MS;
+		return 0;
+	}
+	a->cmd = &l->v[k];
+	a->ex = ex;
+	a->seq = u->ex_seq;
+	return 0;
+}
+
+static int ex_begin(struct sched *s, size_t i, enum sched_exec ex)
+{
+	struct sched_unit *u = &s->u[i];
+
+	u->ex_cfg = u->cfg;
+	return ex_run(s, i, ex, ex == EX_MORE ? 1 : 0);
+}
+
+/* Stop the command under way (a start given up, a stop taking over). */
+static void ex_abandon(struct sched *s, size_t i, int sig)
+{
+	struct sched_unit *u = &s->u[i];
+
+	if (u->ex_pid > 0) {
+		signal_exec(s, i, u->ex_pid, sig);
+		if (sig != SIGKILL) {
+			signal_exec(s, i, u->ex_pid, SIGCONT);
+			return; /* its exit is still the unit's */
+		}
+	}
+	u->ex_pid = 0; /* its exit is no one's now */
+	u->ex = EX_NONE;
+	u->ex_at = 0;
+	u->ex_seq++; /* one asked for and not started yet is not wanted */
+}
+
+/* A stop that waits for nothing any more is done. */
+static void stop_if_empty(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+
+	if (u->svc.state == SVC_STOPPING && u->svc.pid <= 0 && u->launcher <= 0 &&
+	    u->ex == EX_NONE && u->pgid <= 0)
+		drive(s, i, EV_GROUP_EMPTY, 0);
+}
+
+/* The stop's commands are done: now the stop signal, to what is left. */
+static void stop_signal_now(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+	const struct cfg_service *c = u->cfg;
+	int group = c->kill_mode == KILL_GROUP;
+
+	if (u->svc.state != SVC_STOPPING || u->svc.killed)
+		return;
+	if (u->svc.pid > 0) {
+		signal_unit(s, i, c->stop_signal, group);
+		signal_unit(s, i, SIGCONT, group);
+	} else if (u->pgid > 0 && c->kill_mode != KILL_PROCESS) {
+		kill_group(s, i, u->pgid, c->stop_signal);
+		kill_group(s, i, u->pgid, SIGCONT);
+	} else {
+		u->pgid = 0;
+	}
+	stop_if_empty(s, i);
+}
+
+static void begin_start(struct sched *s, size_t i);
+static void start_from(struct sched *s, size_t i, enum sched_exec from);
+
+/* Nothing runs for u: what is due now. */
+static void ex_idle(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+
+	if (u->ex != EX_NONE)
+		return;
+	if (u->ex_stop_post_due) {
+		u->ex_stop_post_due = 0;
+		if (ex_begin(s, i, EX_STOP_POST) == 0)
+			return;
+	}
+	if (u->ex_spawn_due) {
+		u->ex_spawn_due = 0;
+		if (u->svc.state == SVC_STARTING && u->svc.pid <= 0)
+			begin_start(s, i);
+	}
+	stop_if_empty(s, i);
+}
+
+static void say_status(char *buf, size_t len, int status)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+}
+
+/* Sequence ex of u is over: ok, or failed with status. */
+static void ex_done(struct sched *s, size_t i, enum sched_exec ex, int ok,
+		    int status)
+{
+	struct sched_unit *u = &s->u[i];
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+
+	u->ex = EX_NONE;
+	u->ex_at = 0;
+	switch (ex) {
+	case EX_CONDITION:
+		if (ok)
+			start_from(s, i, EX_PRE);
+		else
+			drive(s, i, code >= 1 && code <= 254 ? EV_SKIPPED
+							     : EV_ASSERT_FAILED, 0);
+		break;
+	case EX_PRE:
+		if (ok) {
+			start_from(s, i, EX_NONE);
+			break;
+		}
+		drive(s, i, EV_SPAWN_FAILED, status);
+		if (u->svc.state == SVC_FAILED) /* said when it is reported */
+			u->svc.why = "its ExecStartPre= failed";
+		break;
+	case EX_MORE:
+		if (!ok)
+			drive(s, i, EV_POST_FAILED, status);
+		else if (ex_begin(s, i, EX_POST) < 0)
+			drive(s, i, EV_POST_DONE, 0);
+		break;
+	case EX_POST:
+		drive(s, i, ok ? EV_POST_DONE : EV_POST_FAILED, status);
+		break;
+	case EX_RELOAD:
+		u->reloads_done = u->reloads;
+		u->reload_failed = !ok;
+		break;
+	case EX_STOP:
+		stop_signal_now(s, i);
+		break;
+	default:
+		break;
+	}
+	ex_idle(s, i);
+}
+
+/* The command of u's sequence exited (or could not start). */
+static void ex_exited(struct sched *s, size_t i, int status)
+{
+	struct sched_unit *u = &s->u[i];
+	enum sched_exec ex = u->ex;
+	const struct cfg_cmds *l = ex_list(u->ex_cfg, ex);
+	const struct cfg_cmd *cmd = l && u->ex_next < l->n ? &l->v[u->ex_next] : NULL;
+	int ok = cmd && ((cmd->flags & CFG_EXEC_IGNORE) ||
+			 (WIFEXITED(status) && WEXITSTATUS(status) == 0));
+	char how[48];
+
+	u->ex_pid = 0;
+	u->ex_at = 0;
+	if (!cmd || (ex_starting(ex) && u->svc.state != SVC_STARTING)) {
+		u->ex = EX_NONE; /* a start given up: it was stopped */
+		ex_idle(s, i);
+		return;
+	}
+	if (!ok) {
+		say_status(how, sizeof(how), status);
+		if (ex == EX_CONDITION && WIFEXITED(status) &&
+		    WEXITSTATUS(status) >= 1 && WEXITSTATUS(status) <= 254)
+			say(s, (int)i, SL_WARN, "skipped: %s%s %s (%s:%d)",
+			    sched_exec_name(ex), cmd->argv[0], how, cmd->file,
+			    cmd->line);
+		else
+			say(s, (int)i, ex == EX_STOP || ex == EX_STOP_POST ? SL_WARN
+									  : SL_ERROR,
+			    "%s%s %s (%s:%d)%s", sched_exec_name(ex), cmd->argv[0],
+			    how, cmd->file, cmd->line,
+			    ex == EX_CONDITION || ex == EX_PRE ? ": not started"
+			    : ex == EX_MORE || ex == EX_POST ? ": the start failed"
+			    : "");
+	}
+	if ((ok || ex == EX_STOP || ex == EX_STOP_POST) &&
+	    ex_run(s, i, ex, u->ex_next + 1) == 0)
+		return;
+	ex_done(s, i, ex, ok, status);
+}
+
+void sched_exec_started(struct sched *s, size_t i, pid_t pid)
+{
+	s->u[i].ex_pid = pid;
+}
+
+void sched_exec_failed(struct sched *s, size_t i, int status)
+{
+	if (i < s->n && s->u[i].ex != EX_NONE)
+		ex_exited(s, i, status);
+}
+
+int sched_reload_unit(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+	const struct cfg_service *c = u->cfg;
+
+	if (s->phase != PH_RUN)
+		return -1;
+	if (!c->reload.n) {
+		if (!c->reload_signal)
+			return -2;
+		return sched_signal(s, i, c->reload_signal, 0);
+	}
+	if (u->svc.state != SVC_RUNNING &&
+	    !(u->svc.state == SVC_DONE && c->remain_after_exit))
+		return -1;
+	if (u->ex != EX_NONE)
+		return -3;
+	u->reloads++;
+	(void)ex_begin(s, i, EX_RELOAD);
+	return 0;
+}
+
+int sched_idle(const struct sched *s, size_t i)
+{
+	const struct sched_unit *u = &s->u[i];
+
+	return svc_final(&u->svc) && u->ex == EX_NONE && !u->ex_stop_post_due;
+}
+
 /* Feed one event to u's state machine and queue what it asks for. */
 static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 {
 	struct sched_unit *u = &s->u[i];
 	enum svc_state before = u->svc.state;
 	struct svc_action a = svc_step(&u->svc, ev, arg, s->now);
+	enum svc_state st = u->svc.state;
+	const struct cfg_service *c = u->cfg;
 
 	if (before != SVC_STOPPING && u->svc.state == SVC_STOPPING)
 		u->stop_began = s->now;
@@ -186,19 +493,35 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 	/* a stopped process could not act on its stop signal */
 	if (a.signal && a.signal != SIGKILL && a.signal != SIGCONT)
 		signal_unit(s, i, SIGCONT, a.group);
+	/* a command under way goes with its unit's SIGKILL, and with a
+	 * start that is given up */
+	if (a.signal == SIGKILL && u->ex_pid > 0)
+		ex_abandon(s, i, SIGKILL);
+	if (ex_starting(u->ex) && st != SVC_STARTING)
+		ex_abandon(s, i, st == SVC_STOPPING ? c->stop_signal : SIGKILL);
+	if (a.stop_cmds) {
+		if (u->ex != EX_NONE)
+			ex_abandon(s, i, SIGKILL); /* a reload: the stop wins */
+		if (ex_begin(s, i, EX_STOP) < 0)
+			stop_signal_now(s, i);
+	}
+	/* the end of a run that started: its ExecStopPost= */
+	if (live(before) && u->ex_began && st != SVC_SKIPPED &&
+	    (a.spawn || (!live(st) && !(st == SVC_DONE && c->remain_after_exit)))) {
+		u->ex_began = 0;
+		u->ex_stop_post_due = c->stop_post.n > 0;
+	}
 	run_over(s, i, a.spawn);
 	if (a.spawn) {
-		if (u->old_pgid > 0) /* what its last run left behind */
-			kill_group(s, i, u->old_pgid, SIGKILL);
-		u->old_pgid = 0;
-		/* a unit's conditions are asked right before each start */
-		if (!push(s, u->cfg->nconds ? SA_CONDITIONS : SA_SPAWN, (int)i)) {
-			/* out of memory for the action: the start is not
-			 * lost (a unit starting with no process would wait
-			 * for ever), it is tried again shortly */
-			u->svc.state = SVC_BACKOFF;
-			u->svc.timer_at = s->now + SCHED_RETRY_MS;
-		}
+		if (u->ex_stop_post_due || (u->ex != EX_NONE && !ex_starting(u->ex)))
+			u->ex_spawn_due = 1; /* after the stop's commands */
+		else
+			begin_start(s, i);
+	}
+	if (a.post && u->ex == EX_NONE) {
+		if (ex_begin(s, i, c->type == TYPE_ONESHOT ? EX_MORE : EX_POST) < 0 &&
+		    ex_begin(s, i, EX_POST) < 0)
+			drive(s, i, EV_POST_DONE, 0);
 	}
 	if (u->svc.state != SVC_STARTING) {
 		u->probe_at = 0;
@@ -208,7 +531,54 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 	}
 	if (u->svc.state != SVC_RUNNING && u->health_pid > 0)
 		kill_probe(s, i, u->health_pid);
+	ex_idle(s, i);
 	note(s, i);
+}
+
+/* A start of u: its old leftovers go, its conditions are asked, then
+ * its commands before the main process, then the main process. */
+static void begin_start(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+
+	if (u->old_pgid > 0) /* what its last run left behind */
+		kill_group(s, i, u->old_pgid, SIGKILL);
+	u->old_pgid = 0;
+	u->pgid = 0; /* the new run has no group until its process starts */
+	/* a unit's conditions are asked right before each start */
+	if (u->cfg->nconds) {
+		if (!push(s, SA_CONDITIONS, (int)i))
+			goto retry;
+		return;
+	}
+	start_from(s, i, EX_CONDITION);
+	return;
+retry:
+	/* out of memory for the action: the start is not lost (a unit
+	 * starting with no process would wait for ever), it is tried
+	 * again shortly */
+	u->svc.state = SVC_BACKOFF;
+	u->svc.timer_at = s->now + SCHED_RETRY_MS;
+}
+
+/* The start goes on from `from`: ExecCondition=, ExecStartPre=, then
+ * (EX_NONE) the main process. */
+static void start_from(struct sched *s, size_t i, enum sched_exec from)
+{
+	struct sched_unit *u = &s->u[i];
+
+	if (from == EX_CONDITION && ex_begin(s, i, EX_CONDITION) == 0)
+		return;
+	if (from != EX_NONE && ex_begin(s, i, EX_PRE) == 0)
+		return;
+	if (!u->cfg->argv) { /* a oneshot with no ExecStart=: done at once */
+		drive(s, i, EV_EXITED, 0);
+		return;
+	}
+	if (!push(s, SA_SPAWN, (int)i)) {
+		u->svc.state = SVC_BACKOFF;
+		u->svc.timer_at = s->now + SCHED_RETRY_MS;
+	}
 }
 
 /* A changed service that is down takes its new configuration now. */
@@ -390,7 +760,7 @@ static int has_live_dependent(const struct sched *s, const struct sched_unit *u)
 		const struct sched_unit *o = &s->u[i];
 		char **lists[2] = { o->cfg->after, o->cfg->requires };
 
-		if (o == u || svc_final(&o->svc))
+		if (o == u || sched_idle(s, i))
 			continue;
 		for (int l = 0; l < 2; l++)
 			for (size_t k = 0; lists[l] && lists[l][k]; k++)
@@ -403,7 +773,7 @@ static int has_live_dependent(const struct sched *s, const struct sched_unit *u)
 static int all_final(const struct sched *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (!svc_final(&s->u[i].svc))
+		if (!sched_idle(s, i))
 			return 0;
 	return 1;
 }
@@ -611,6 +981,7 @@ enum sched_role sched_spawned(struct sched *s, size_t i, pid_t pid)
 
 	u->pgid = pid;
 	u->ran = 1;
+	u->ex_began = 1;
 	u->sid = u->is_cmd ? 0 : pid;
 	u->launcher = forking ? pid : 0;
 	drive(s, i, EV_SPAWNED, pid);
@@ -630,10 +1001,10 @@ void sched_conditions(struct sched *s, size_t i, int result, const char *why)
 
 	/* only for the start that asked */
 	if (i >= s->n || u->svc.state != SVC_STARTING || u->svc.pid > 0 ||
-	    u->launcher > 0)
+	    u->launcher > 0 || u->ex != EX_NONE)
 		return;
 	if (result == SCHED_COND_MET) {
-		push(s, SA_SPAWN, (int)i);
+		start_from(s, i, EX_CONDITION);
 		return;
 	}
 	if (result == SCHED_COND_FAILED)
@@ -693,13 +1064,17 @@ void sched_reaped(struct sched *s, size_t i, enum sched_role role, pid_t pid,
 		  int status, int group_alive)
 {
 	const struct sched_unit *u = &s->u[i];
-	pid_t was[] = { u->svc.pid, u->launcher, u->probe_pid, u->health_pid };
+	pid_t was[] = { u->svc.pid, u->launcher, u->probe_pid, u->health_pid,
+			u->ex_pid };
 
 	/* the caller's map and the unit agree on who this was, or it is
 	 * no longer the unit's (an orphan now) */
-	if (i >= s->n || pid <= 0 || role > ROLE_HEALTH || was[role] != pid)
+	if (i >= s->n || pid <= 0 || role > ROLE_EXEC || was[role] != pid)
 		return;
 	switch (role) {
+	case ROLE_EXEC:
+		ex_exited(s, i, status);
+		break;
 	case ROLE_HEALTH:
 		health_exited(s, i, status);
 		break;
@@ -719,12 +1094,14 @@ int sched_awaits_group(const struct sched *s, size_t i)
 {
 	const struct sched_unit *u = &s->u[i];
 
-	return u->svc.state == SVC_STOPPING && u->svc.pid == 0 && u->pgid > 0;
+	return u->svc.state == SVC_STOPPING && u->svc.pid == 0 && u->pgid > 0 &&
+	       u->ex == EX_NONE && u->launcher <= 0;
 }
 
 void sched_group_gone(struct sched *s, size_t i)
 {
-	drive(s, i, EV_GROUP_EMPTY, 0);
+	if (sched_awaits_group(s, i))
+		drive(s, i, EV_GROUP_EMPTY, 0);
 }
 
 /* ---- time ---- */
@@ -754,6 +1131,16 @@ void sched_tick(struct sched *s, int64_t now)
 			probe(s, i);
 		if (u->health_at && u->health_at <= now)
 			health(s, i);
+		if (u->ex_at && u->ex_at <= now) {
+			u->ex_at = 0;
+			if (u->ex_pid > 0) {
+				say(s, (int)i, SL_WARN, "its %s command ran out of time: SIGKILL",
+				    sched_exec_name(u->ex));
+				signal_exec(s, i, u->ex_pid, SIGKILL);
+			} else if (u->ex != EX_NONE) { /* it never started */
+				sched_exec_failed(s, i, 1 << 8);
+			}
+		}
 	}
 	if (s->phase != PH_RUN && s->phase != PH_DONE && s->deadline &&
 	    now >= s->deadline)
@@ -770,6 +1157,7 @@ int64_t sched_next_deadline(const struct sched *s)
 		EARLIER(s->u[i].svc.timer_at);
 		EARLIER(s->u[i].probe_at);
 		EARLIER(s->u[i].health_at);
+		EARLIER(s->u[i].ex_at);
 	}
 	if (s->phase == PH_RUN && s->cmd != SCHED_NO_CMD &&
 	    s->u[s->cmd].svc.state == SVC_WAITING)
@@ -873,6 +1261,8 @@ int sched_owner(const struct sched *s, pid_t pid, enum sched_role *role)
 			*role = ROLE_MAIN;
 		else if (u->health_pid == pid)
 			*role = ROLE_HEALTH;
+		else if (u->ex_pid == pid)
+			*role = ROLE_EXEC;
 		else
 			continue;
 		return (int)i;
@@ -931,7 +1321,8 @@ int sched_uses(const struct sched *s, const struct cfg *c)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->u[i].is_cmd &&
-		    (holds(c, s->u[i].cfg) || holds(c, s->u[i].next_cfg)))
+		    (holds(c, s->u[i].cfg) || holds(c, s->u[i].next_cfg) ||
+		     (s->u[i].ex != EX_NONE && holds(c, s->u[i].ex_cfg))))
 			return 1;
 	return 0;
 }
@@ -987,7 +1378,8 @@ int sched_restart(struct sched *s, size_t i)
 static int slot_free(const struct sched_unit *u)
 {
 	return u->removed && svc_final(&u->svc) && u->svc.pid <= 0 &&
-	       u->launcher <= 0 && u->probe_pid <= 0 && u->health_pid <= 0;
+	       u->launcher <= 0 && u->probe_pid <= 0 && u->health_pid <= 0 &&
+	       u->ex == EX_NONE && u->ex_pid <= 0 && !u->ex_stop_post_due;
 }
 
 static int add_unit(struct sched *s, const struct cfg_service *cfg)

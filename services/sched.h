@@ -24,7 +24,15 @@
 #define SCHED_PROBE_MS 100	/* readiness re-check while a service starts */
 #define SCHED_PIDFILE_MS 50	/* pidfile re-read while a daemon forks */
 
-enum sched_role { ROLE_MAIN = 0, ROLE_LAUNCHER, ROLE_PROBE, ROLE_HEALTH };
+enum sched_role { ROLE_MAIN = 0, ROLE_LAUNCHER, ROLE_PROBE, ROLE_HEALTH,
+		  ROLE_EXEC };
+
+/* A unit's command sequences beside its main process (systemd's
+ * "control process": one at a time, each command to completion):
+ * ExecCondition=, ExecStartPre=, a oneshot's further ExecStart=,
+ * ExecStartPost=, ExecReload=, ExecStop=, ExecStopPost=. */
+enum sched_exec { EX_NONE = 0, EX_CONDITION, EX_PRE, EX_MORE, EX_POST,
+		  EX_RELOAD, EX_STOP, EX_STOP_POST };
 
 enum sched_phase { PH_RUN = 0, PH_STOP_CMD, PH_STOP_SERVICES, PH_STOP_REST,
 		   PH_DONE };
@@ -52,6 +60,19 @@ struct sched_unit {
 	int ran;		/* a process of this run was started (its
 				 * RuntimeDirectory= is removed at its end) */
 	enum svc_state logged;	/* the state last reported */
+	/* its command sequence under way (enum sched_exec): */
+	enum sched_exec ex;
+	const struct cfg_service *ex_cfg; /* the configuration it is from */
+	size_t ex_next;		/* the command running: index in its list */
+	pid_t ex_pid;		/* its process; 0 while none */
+	int64_t ex_at;		/* deadline of a reload or stop-post command */
+	int ex_began;		/* this run started a process (pre or main):
+				 * its ExecStopPost= is due at its end */
+	int ex_stop_post_due;	/* ExecStopPost= waits for the command running */
+	int ex_spawn_due;	/* a start waits for the stop's commands */
+	unsigned ex_seq;	/* counts the commands asked for */
+	unsigned reloads, reloads_done; /* ExecReload= sequences begun, ended */
+	int reload_failed;	/* the last one ended with a failure */
 };
 
 enum sched_act_kind {
@@ -75,6 +96,10 @@ enum sched_act_kind {
 	SA_STOPPING,	/* the container starts to stop */
 	SA_REMOVE_RUNTIME, /* a run of u is over: remove the RuntimeDirectory=
 			 * of cfg (the configuration that run had) */
+	SA_SPAWN_EXEC,	/* start u's command cmd (of sequence ex) as u runs,
+			 * with $MAINPID: sched_exec_started() or
+			 * sched_exec_failed() */
+	SA_SIGNAL_EXEC,	/* sig to u's command process pid (its session) */
 };
 
 enum sched_level { SL_ERROR = 0, SL_WARN, SL_INFO, SL_DEBUG };
@@ -91,6 +116,10 @@ struct sched_act {
 	enum sched_level level;
 	char msg[224];		/* SA_SAY: the message, without the name */
 	const struct cfg_service *cfg; /* SA_REMOVE_RUNTIME */
+	const struct cfg_cmd *cmd;	/* SA_SPAWN_EXEC */
+	enum sched_exec ex;		/* SA_SPAWN_EXEC */
+	unsigned seq;			/* SA_SPAWN_EXEC: still wanted while
+					 * it is the unit's ex_seq */
 };
 
 struct sched {
@@ -180,6 +209,20 @@ void sched_no_children(struct sched *s);
 int sched_start(struct sched *s, size_t u);
 int sched_stop(struct sched *s, size_t u);
 int sched_restart(struct sched *s, size_t u);
+/* Results of SA_SPAWN_EXEC (status: the wait status to count a failure
+ * as). */
+void sched_exec_started(struct sched *s, size_t u, pid_t pid);
+void sched_exec_failed(struct sched *s, size_t u, int status);
+/* Reload u: its ExecReload= commands, else reload_signal to its main
+ * process. 0 begun (a sequence: reloads counts it, reloads_done and
+ * reload_failed say how it ended), -1 not running, -2 it has no way to
+ * reload, -3 busy with another command. */
+int sched_reload_unit(struct sched *s, size_t u);
+/* A sequence's name in messages ("ExecStartPre="). */
+const char *sched_exec_name(enum sched_exec ex);
+/* Nothing of u is running or due: final, with no command under way. */
+int sched_idle(const struct sched *s, size_t u);
+
 /* sig to u's main process, or its process group; -1 when it has none. */
 int sched_signal(struct sched *s, size_t u, int sig, int group);
 

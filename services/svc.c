@@ -27,7 +27,7 @@ static const char *const state_names[SVC_NSTATES] = {
 static const char *const event_names[EV_NEVENTS] = {
 	"go", "start", "stop", "spawned", "spawn-failed", "ready", "forked",
 	"exited", "group-empty", "timer", "dep-failed", "unhealthy", "skipped",
-	"assert-failed",
+	"assert-failed", "post-done", "post-failed",
 };
 
 const char *svc_state_name(enum svc_state st)
@@ -74,6 +74,43 @@ int svc_final(const struct svc *s)
 	       s->state == SVC_SKIPPED;
 }
 
+int svc_has_post(const struct cfg_service *c)
+{
+	return c->start_post.n > 0 || (c->type == TYPE_ONESHOT && c->start.n > 1);
+}
+
+static int in_set(const struct cfg_status_set *set, int status)
+{
+	if (WIFEXITED(status))
+		return (set->code[WEXITSTATUS(status) / 8] >> (WEXITSTATUS(status) % 8)) & 1;
+	return WIFSIGNALED(status) && WTERMSIG(status) >= 1 &&
+	       WTERMSIG(status) <= 64 && ((set->sigs >> (WTERMSIG(status) - 1)) & 1);
+}
+
+int svc_clean(const struct cfg_service *c, int status)
+{
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+	/* a unit's ExecStart=-...: any end of it counts as a success */
+	if (c->exec_flags & CFG_EXEC_IGNORE)
+		return 1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 1;
+	if (c->origin == ORIGIN_SERVICES_D)
+		return 0;
+	if (c->type != TYPE_ONESHOT &&
+	    (sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE))
+		return 1;
+	return in_set(&c->success_status, status);
+}
+
+static enum svc_end end_of(const struct cfg_service *c, int status)
+{
+	if (svc_clean(c, status))
+		return END_CLEAN;
+	return WIFSIGNALED(status) ? END_SIGNAL : END_CODE;
+}
+
 int svc_starts_in_window(const struct svc *s, int64_t now)
 {
 	int n = 0;
@@ -107,7 +144,7 @@ static int record_start(struct svc *s, int64_t now)
 
 static struct svc_action none(void)
 {
-	struct svc_action a = { 0, 0, 0 };
+	struct svc_action a = { 0, 0, 0, 0, 0 };
 
 	return a;
 }
@@ -136,7 +173,14 @@ static struct svc_action spawn(struct svc *s, int64_t now)
 	s->stop_wanted = 0;
 	s->restart_after_stop = 0;
 	s->killed = 0;
-	s->timer_at = 0;
+	s->posting = 0;
+	s->post_done = 0;
+	s->fail_end = END_CODE;
+	/* a unit's start budget (TimeoutStartSec=) covers the commands
+	 * before its main process too */
+	s->timer_at = s->cfg->ready_timeout_ms > 0 && s->cfg->type != TYPE_ONESHOT &&
+		      (s->cfg->exec_condition.n || s->cfg->start_pre.n)
+			      ? now + s->cfg->ready_timeout_ms : 0;
 	a.spawn = 1;
 	return a;
 }
@@ -144,6 +188,9 @@ static struct svc_action spawn(struct svc *s, int64_t now)
 static struct svc_action begin_stop(struct svc *s, int64_t now, int wanted)
 {
 	struct svc_action a = none();
+	/* ExecStop= only for a run that came up (systemd's rule) */
+	int cmds = s->cfg->stop.n > 0 &&
+		   (s->state == SVC_RUNNING || s->state == SVC_DONE);
 
 	s->stop_wanted = wanted;
 	s->restart_after_stop = !wanted;
@@ -151,40 +198,62 @@ static struct svc_action begin_stop(struct svc *s, int64_t now, int wanted)
 	s->killed = 0;
 	/* stop_timeout = 0: no SIGKILL, however long it takes */
 	s->timer_at = s->cfg->stop_timeout_ms > 0 ? now + s->cfg->stop_timeout_ms : 0;
-	a.signal = s->cfg->stop_signal;
+	a.signal = cmds ? 0 : s->cfg->stop_signal;
 	a.group = s->cfg->kill_mode == KILL_GROUP;
+	a.stop_cmds = cmds;
 	return a;
 }
 
-static int success(const struct svc *s, int status)
+/* Whether Restart= restarts after this end (systemd's table), with
+ * RestartPreventExitStatus= and RestartForceExitStatus= (status >= 0:
+ * the wait status of the exit). */
+static int restarts(const struct svc *s, enum svc_end end, int status)
 {
-	/* a unit's ExecStart=-...: any end of it counts as a success */
-	if (s->cfg->exec_flags & CFG_EXEC_IGNORE)
+	const struct cfg_service *c = s->cfg;
+
+	if (s->no_restart)
+		return 0;
+	if (status >= 0 && in_set(&c->restart_prevent, status))
+		return 0;
+	if (status >= 0 && in_set(&c->restart_force, status))
 		return 1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	switch (c->restart) {
+	case RESTART_ALWAYS:
+		return 1;
+	case RESTART_ON_FAILURE:
+		return end != END_CLEAN;
+	case RESTART_ON_SUCCESS:
+		return end == END_CLEAN;
+	case RESTART_ON_ABNORMAL:
+		return end == END_SIGNAL || end == END_TIMEOUT;
+	case RESTART_ON_ABORT:
+		return end == END_SIGNAL;
+	default:
+		return 0;
+	}
 }
 
 /* The main process is gone and nothing asked for that: restart or not.
- * why: the reason to report if it fails for good (NULL: its exit). */
-static struct svc_action after_exit(struct svc *s, int ok, int64_t now,
-				    const char *why)
+ * status: its wait status (-1: no exit, a timeout). why: the reason to
+ * report if it fails for good (NULL: its exit). */
+static struct svc_action after_exit(struct svc *s, enum svc_end end,
+				    int status, int64_t now, const char *why)
 {
-	enum cfg_restart r = s->cfg->restart;
 	struct svc_action a = none();
 
 	s->pid = 0;
 	s->timer_at = 0;
+	s->posting = 0;
 	if (now - s->started_at >= SVC_STABLE_MS)
 		s->delay_ms = s->cfg->restart_delay_ms;
-	if (s->no_restart)
-		r = RESTART_NEVER;
-	if (!(r == RESTART_ALWAYS || (r == RESTART_ON_FAILURE && !ok))) {
-		if (!ok) {
+	if (!restarts(s, end, status)) {
+		if (end != END_CLEAN) {
 			s->state = SVC_FAILED;
 			s->why = why ? why : "exited with failure";
 		} else {
-			s->state = s->cfg->type == TYPE_ONESHOT ? SVC_DONE
-								: SVC_STOPPED;
+			s->state = s->cfg->type == TYPE_ONESHOT ||
+						   s->cfg->remain_after_exit
+					   ? SVC_DONE : SVC_STOPPED;
 		}
 		return a;
 	}
@@ -207,27 +276,65 @@ static struct svc_action after_exit(struct svc *s, int ok, int64_t now,
 static struct svc_action stop_done(struct svc *s, int64_t now)
 {
 	if (s->restart_after_stop) /* not ready in time, unhealthy */
-		return after_exit(s, 0, now, s->why);
+		return after_exit(s, s->fail_end, -1, now, s->why);
 	s->pid = 0;
 	s->timer_at = 0;
 	s->state = SVC_STOPPED;
 	return none();
 }
 
+/* The start is complete (the main process is up, or a oneshot's is
+ * done): unless the commands after the start are still to run first. */
+static struct svc_action become_up(struct svc *s, int64_t now)
+{
+	struct svc_action a = none();
+
+	if (s->posting)
+		return a;
+	if (svc_has_post(s->cfg) && !s->post_done) {
+		s->posting = 1;
+		if (!s->timer_at && s->cfg->ready_timeout_ms > 0 &&
+		    s->cfg->type != TYPE_ONESHOT)
+			s->timer_at = now + s->cfg->ready_timeout_ms;
+		a.post = 1;
+		return a;
+	}
+	s->state = s->cfg->type == TYPE_ONESHOT ? SVC_DONE : SVC_RUNNING;
+	s->ready = 1;
+	s->timer_at = 0;
+	return a;
+}
+
 static struct svc_action on_exit_running(struct svc *s, int status, int64_t now)
 {
-	int ok = success(s, status);
+	enum svc_end end = end_of(s->cfg, status);
 
 	s->last_status = status;
-	if (s->state == SVC_STARTING && s->cfg->type == TYPE_ONESHOT && ok &&
-	    s->cfg->restart != RESTART_ALWAYS) {
+	if (s->state == SVC_STARTING && s->cfg->type == TYPE_ONESHOT &&
+	    end == END_CLEAN && s->cfg->restart != RESTART_ALWAYS) {
 		s->pid = 0;
-		s->timer_at = 0;
-		s->ready = 1;
-		s->state = SVC_DONE;
-		return none();
+		return become_up(s, now);
 	}
-	return after_exit(s, ok, now, NULL);
+	return after_exit(s, end, status, now, NULL);
+}
+
+static struct svc_action on_post(struct svc *s, enum svc_event ev, long arg,
+				 int64_t now)
+{
+	if (!s->posting)
+		return none();
+	s->posting = 0;
+	if (ev == EV_POST_DONE) {
+		s->post_done = 1;
+		return become_up(s, now);
+	}
+	s->why = "a command after its start failed";
+	if (s->pid <= 0) /* a oneshot: nothing left to stop */
+		return after_exit(s, end_of(s->cfg, (int)arg) == END_SIGNAL
+					     ? END_SIGNAL : END_CODE,
+				  -1, now, s->why);
+	s->fail_end = END_CODE;
+	return begin_stop(s, now, 0);
 }
 
 static struct svc_action on_spawned(struct svc *s, long pid, int64_t now)
@@ -235,12 +342,11 @@ static struct svc_action on_spawned(struct svc *s, long pid, int64_t now)
 	s->pid = (pid_t)pid;
 	if (s->cfg->type == TYPE_ONESHOT)
 		return none();
-	if (s->cfg->ready == READY_NONE && s->cfg->type == TYPE_SIMPLE) {
-		s->state = SVC_RUNNING;
-		s->ready = 1;
-		return none();
-	}
-	s->timer_at = now + s->cfg->ready_timeout_ms;
+	if (s->cfg->ready == READY_NONE && s->cfg->type == TYPE_SIMPLE)
+		return become_up(s, now);
+	/* the budget may have begun before (ExecStartPre=); 0: none */
+	if (!s->timer_at && s->cfg->ready_timeout_ms > 0)
+		s->timer_at = now + s->cfg->ready_timeout_ms;
 	return none();
 }
 
@@ -271,14 +377,15 @@ static struct svc_action step_starting(struct svc *s, enum svc_event ev,
 	case EV_READY:
 		if (s->cfg->type == TYPE_ONESHOT)
 			return none();
-		s->state = SVC_RUNNING;
-		s->ready = 1;
-		s->timer_at = 0;
-		return none();
+		return become_up(s, now);
+	case EV_POST_DONE:
+	case EV_POST_FAILED:
+		return on_post(s, ev, arg, now);
 	case EV_EXITED:
 		return on_exit_running(s, (int)arg, now);
 	case EV_TIMER:
 		s->why = "not ready in time";
+		s->fail_end = END_TIMEOUT;
 		return begin_stop(s, now, 0);
 	case EV_STOP:
 		return begin_stop(s, now, 1);
@@ -303,6 +410,7 @@ static struct svc_action step_running(struct svc *s, enum svc_event ev,
 		return begin_stop(s, now, 1);
 	case EV_UNHEALTHY:
 		s->why = "unhealthy";
+		s->fail_end = END_TIMEOUT; /* as systemd's watchdog */
 		return begin_stop(s, now, 0);
 	default:
 		return none();
@@ -373,6 +481,10 @@ static struct svc_action step_idle(struct svc *s, enum svc_event ev,
 		s->timer_at = 0;
 		return none();
 	case EV_STOP: /* what did not run stays as it was */
+		/* RemainAfterExit=: its ExecStop= runs now */
+		if (s->state == SVC_DONE && s->cfg->remain_after_exit &&
+		    s->cfg->stop.n)
+			return begin_stop(s, now, 1);
 		if (s->state != SVC_FAILED && s->state != SVC_SKIPPED)
 			s->state = SVC_STOPPED;
 		s->timer_at = 0;

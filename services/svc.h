@@ -52,6 +52,10 @@ enum svc_event {
 	EV_UNHEALTHY,	   /* health check failed health_retries times */
 	EV_SKIPPED,	   /* starting, before the spawn: a condition failed */
 	EV_ASSERT_FAILED,  /* starting, before the spawn: an assert failed */
+	EV_POST_DONE,	   /* the commands after the start (a unit's
+			    * ExecStartPost=, a oneshot's further
+			    * ExecStart=) succeeded: up now */
+	EV_POST_FAILED,	   /* one of them failed; arg: its wait status */
 	EV_NEVENTS,
 };
 
@@ -60,7 +64,14 @@ struct svc_action {
 	int spawn;	/* start the process now */
 	int signal;	/* send this (0: none) ... */
 	int group;	/* ... to the whole process group, else the main process */
+	int post;	/* run the commands after the start (svc_has_post),
+			 * then EV_POST_DONE or EV_POST_FAILED */
+	int stop_cmds;	/* run the stop commands (ExecStop=) first, then
+			 * send cfg->stop_signal (signal is 0 then) */
 };
+
+/* How a run ended, for the restart policy (systemd's classes). */
+enum svc_end { END_CLEAN = 0, END_CODE, END_SIGNAL, END_TIMEOUT };
 
 struct svc {
 	const struct cfg_service *cfg;
@@ -77,6 +88,9 @@ struct svc {
 	int ready;
 	int group_alive;	/* set by init/ before EV_EXITED */
 	int no_restart;		/* the container stops: nothing starts again */
+	int posting;		/* starting: the commands after the start run */
+	int post_done;		/* this run's commands after the start are done */
+	enum svc_end fail_end;	/* stopping after a failure: what kind */
 	const char *why;	/* last reason for failed/blocked */
 	int64_t first_start;	/* until a second start makes the ring */
 	int64_t *starts;	/* ring of start times, start_limit long */
@@ -101,6 +115,13 @@ int svc_settled(const struct svc *s);
 int svc_up(const struct svc *s);
 /* final: will not change without an operator */
 int svc_final(const struct svc *s);
+/* a run of it has commands after the start: ExecStartPost=, or a
+ * oneshot's ExecStart= after the first */
+int svc_has_post(const struct cfg_service *c);
+/* whether a wait status counts as a clean exit (exit 0; a unit's
+ * SuccessExitStatus=, and SIGHUP, SIGINT, SIGTERM, SIGPIPE but for a
+ * oneshot, as systemd's; anything with ExecStart=-) */
+int svc_clean(const struct cfg_service *c, int status);
 /* starts within the window before now, this one included */
 int svc_starts_in_window(const struct svc *s, int64_t now);
 

@@ -446,3 +446,110 @@ expect_eq "ExecStart=-: its exit 3 counts as a success (stopped, not failed or r
 kill -TERM "$NS_PID1"
 ns_wait
 expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
+
+# ---- a unit's commands beside its main process: ExecCondition=,
+# ExecStartPre=, ExecStartPost=, ExecReload=, ExecStop=, ExecStopPost=,
+# a oneshot's several ExecStart=, RemainAfterExit=, SuccessExitStatus=,
+# Restart=on-abnormal
+rm -f "$W"/etc/systemd/system/multi-user.target.wants/*
+wunit xseq.service <<'EOF2'
+[Service]
+RuntimeDirectory=xseq
+RuntimeDirectoryPreserve=yes
+ExecStartPre=/bin/sh -c 'echo pre $RUNTIME_DIRECTORY >>/run/xlog'
+ExecStartPre=-/bin/false
+ExecStart=/bin/sh -c 'echo main $$$$ >>/run/xlog; trap "echo hup >>/run/xlog" HUP; trap "echo term >>/run/xlog; exit 0" TERM; while :; do sleep 0.1; done'
+ExecStartPost=/bin/sh -c 'sleep 0.3; echo post $MAINPID >>/run/xlog'
+ExecReload=/bin/kill -HUP $MAINPID
+ExecReload=/bin/sh -c 'echo reload2 >>/run/xlog'
+ExecStop=/bin/sh -c 'echo stop $MAINPID >>/run/xlog'
+ExecStopPost=/bin/sh -c 'echo stoppost >>/run/xlog'
+EOF2
+wunit xafter.service <<'EOF2'
+[Unit]
+After=xseq.service
+[Service]
+ExecStart=/bin/sh -c 'cut -d" " -f1 /run/xlog | tr "\n" " " >/run/xafter; exec sleep 1040'
+EOF2
+wunit xfail.service <<'EOF2'
+[Service]
+ExecStartPre=/bin/sh -c 'exit 3'
+ExecStart=/bin/sleep 1041
+ExecStopPost=/bin/sh -c 'echo stoppost >>/run/xfail'
+EOF2
+wunit xcond.service <<'EOF2'
+[Service]
+ExecCondition=/bin/sh -c 'exit 1'
+ExecStart=/bin/sleep 1042
+EOF2
+wunit xone.service <<'EOF2'
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'echo 1 >>/run/xone'
+ExecStart=/bin/sh -c 'echo 2 >>/run/xone'
+ExecStartPost=/bin/sh -c 'echo post >>/run/xone'
+ExecStop=/bin/sh -c 'echo stop >>/run/xone'
+EOF2
+wunit xabn.service <<'EOF2'
+[Unit]
+StartLimitBurst=3
+[Service]
+Restart=on-abnormal
+RestartSec=100ms
+ExecStart=/bin/sh -c 'echo run >>/run/xabn; kill -KILL $$$$'
+EOF2
+wunit xcode.service <<'EOF2'
+[Service]
+Restart=on-abnormal
+ExecStart=/bin/sh -c 'echo run >>/run/xcode; exit 1'
+EOF2
+wunit xsucc.service <<'EOF2'
+[Service]
+Restart=on-failure
+SuccessExitStatus=3
+ExecStart=/bin/sh -c 'echo run >>/run/xsucc; exit 3'
+EOF2
+rm -f "$W"/run/x*
+wstart
+wait_for 10 test -s "$W/run/xafter"
+mainpid=$(sed -n 's/^main //p' "$W/run/xlog")
+expect_eq "ExecStartPre= (with \$RUNTIME_DIRECTORY; '-' lets a failure pass), ExecStart=, ExecStartPost= with \$MAINPID, in order" \
+	"$(tr '\n' ' ' <"$W/run/xlog")" "pre /run/xseq main $mainpid post $mainpid "
+expect_eq "... what is After= it starts once ExecStartPost= is done" "$(cat "$W/run/xafter")" "pre main post "
+expect_eq "... then it is running" "$(wstate xseq)" running
+winside reload xseq; rc=$?
+expect_eq "systemctl reload: 0, once its ExecReload= lines are done" "$rc $(tail -n 1 "$W/run/xlog")" "0 reload2"
+check "... the first sent SIGHUP to \$MAINPID" wait_for 5 grep -qx hup "$W/run/xlog"
+winside stop xseq; rc=$?
+expect_eq "systemctl stop: ExecStop= (with \$MAINPID), then the stop signal, then ExecStopPost=" \
+	"$rc $(sed -n '/^stop/,$p' "$W/run/xlog" | tr '\n' ' ')" "0 stop $mainpid term stoppost "
+wait_for 5 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xfail | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = failed ]"
+expect_eq "a failed ExecStartPre=: failed" "$(wstate xfail)" failed
+check "... said, with the command, its status and FILE:LINE" grep -q \
+	"service xfail: ExecStartPre=/bin/sh exited with status 3 (/[a-z/]*lib/systemd/system/xfail.service:2): not started\$" "$T/pid1w.err"
+check "... and failed, with why" grep -q "service xfail: failed (its ExecStartPre= failed)" "$T/pid1w.err"
+check "... its ExecStart= never ran" sh -c "! pgrep -f '^/bin/sleep 1041\$' >/dev/null"
+check "... its ExecStopPost= did" wait_for 5 grep -qx stoppost "$W/run/xfail"
+expect_eq "ExecCondition= exiting 1: skipped" "$(wstate xcond)" skipped
+check "... said" grep -q "service xcond: skipped: ExecCondition=/bin/sh exited with status 1" "$T/pid1w.err"
+out=$(winside is-active xone)
+expect_eq "a oneshot with RemainAfterExit=: its ExecStart= lines in turn, ExecStartPost=, then active" \
+	"$(tr '\n' ' ' <"$W/run/xone") $out" "1 2 post  active"
+winside stop xone
+expect_eq "... systemctl stop runs its ExecStop=, then it is inactive" \
+	"$(tail -n 1 "$W/run/xone") $(winside is-active xone)" "stop inactive"
+wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xabn | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = failed ]"
+expect_eq "Restart=on-abnormal: restarted after SIGKILL, until the start limit" "$(wc -l <"$W/run/xabn")" 3
+expect_eq "... not after exit 1" "$(wstate xcode) $(wc -l <"$W/run/xcode")" "failed 1"
+expect_eq "SuccessExitStatus=3: exit 3 is clean (stopped, not restarted)" "$(wstate xsucc) $(wc -l <"$W/run/xsucc")" "stopped 1"
+# the container's stop: ExecStop= and ExecStopPost= run in it too
+winside start xseq
+wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xseq | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = running ]"
+: >"$W/run/xlog.before" && cp "$W/run/xlog" "$W/run/xlog.before"
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
+mainpid=$(sed -n 's/^main //p' "$W/run/xlog" | tail -n 1)
+expect_eq "... its ExecStop=, the stop signal and ExecStopPost= ran in the container's stop" \
+	"$(tail -n 3 "$W/run/xlog" | tr '\n' ' ')" "stop $mainpid term stoppost "

@@ -44,7 +44,8 @@ static void reap(struct sched *s, size_t i, enum sched_role role, int status,
 		 int alive)
 {
 	const struct sched_unit *u = &s->u[i];
-	pid_t pid[] = { u->svc.pid, u->launcher, u->probe_pid, u->health_pid };
+	pid_t pid[] = { u->svc.pid, u->launcher, u->probe_pid, u->health_pid,
+			u->ex_pid };
 
 	sched_reaped(s, i, role, pid[role], status, alive);
 }
@@ -81,6 +82,8 @@ static const char *acts(struct sched *s)
 		case SA_RELEASE: w = snprintf(got + n, sizeof(got) - n, "release:%s ", u); break;
 		case SA_STOPPING: w = snprintf(got + n, sizeof(got) - n, "stopping "); break;
 		case SA_REMOVE_RUNTIME: w = snprintf(got + n, sizeof(got) - n, "rmruntime:%s:%s ", u, a.cfg ? a.cfg->name : "?"); break;
+		case SA_SPAWN_EXEC: w = snprintf(got + n, sizeof(got) - n, "exec:%s:%s%s ", u, sched_exec_name(a.ex), a.cmd->argv[0]); break;
+		case SA_SIGNAL_EXEC: w = snprintf(got + n, sizeof(got) - n, "sigexec:%s:%d:%d ", u, (int)a.pid, a.sig); break;
 		}
 		if (w > 0 && (size_t)w < sizeof(got) - n)
 			n += (size_t)w;
@@ -779,6 +782,150 @@ static void test_routing(void)
 	cfg_free(&cfg);
 }
 
+/* A unit's commands beside its main process: ExecCondition=,
+ * ExecStartPre= before it, ExecStartPost= before it counts as up,
+ * ExecReload=, ExecStop= before the stop signal, ExecStopPost= after
+ * every run, a restart only after them; a stop during ExecStartPre=
+ * stops the command. */
+static void test_exec_sequences(void)
+{
+	static char *pre1[] = { "/pre1", NULL }, *pre2[] = { "/pre2", NULL },
+		    *post[] = { "/post", NULL }, *stop[] = { "/stop", NULL },
+		    *spost[] = { "/stoppost", NULL }, *rel[] = { "/reload", NULL },
+		    *cnd[] = { "/cond", NULL };
+	static struct cfg_cmd pres[] = { { pre1, 0, "u", 1 }, { pre2, CFG_EXEC_IGNORE, "u", 2 } },
+			      posts[] = { { post, 0, "u", 3 } }, stops[] = { { stop, 0, "u", 4 } },
+			      sposts[] = { { spost, 0, "u", 5 } }, rels[] = { { rel, 0, "u", 6 } },
+			      cnds[] = { { cnd, 0, "u", 7 } };
+	struct cfg cfg;
+	struct cfg_service sv[2];
+	struct sched s;
+
+	cfg_defaults(&cfg);
+	svc_base(&sv[0], "a");
+	sv[0].origin = ORIGIN_UNIT;
+	sv[0].restart = RESTART_ON_FAILURE;
+	sv[0].restart_delay_ms = sv[0].restart_delay_max_ms = 0;
+	sv[0].start_pre = (struct cfg_cmds){ pres, 2 };
+	sv[0].start_post = (struct cfg_cmds){ posts, 1 };
+	sv[0].stop = (struct cfg_cmds){ stops, 1 };
+	sv[0].stop_post = (struct cfg_cmds){ sposts, 1 };
+	sv[0].reload = (struct cfg_cmds){ rels, 1 };
+	svc_base(&sv[1], "b");
+	sv[1].after = dep_a;
+	cfg.svcs = sv;
+	cfg.nsvcs = 2;
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	CHECK(has(acts(&s), "exec:a:ExecStartPre=/pre1"));
+	CHECK(lacks(got, "spawn:a"));
+	sched_exec_started(&s, 0, 50);
+	reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	CHECK(has(acts(&s), "exec:a:ExecStartPre=/pre2"));
+	sched_exec_started(&s, 0, 51);
+	reap(&s, 0, ROLE_EXEC, EXIT(7), 0); /* '-': a failure counts as success */
+	CHECK(has(acts(&s), "spawn:a"));
+	(void)sched_spawned(&s, 0, 10);
+	CHECK(has(acts(&s), "exec:a:ExecStartPost=/post"));
+	CHECK(lacks(got, "state:a:running"));
+	sched_step(&s, 1);
+	CHECK(lacks(acts(&s), "spawn:b")); /* b is after a: a is not up yet */
+	sched_exec_started(&s, 0, 52);
+	CHECK_EQ(sched_reload_unit(&s, 0), -1); /* not running yet */
+	reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	sched_step(&s, 2);
+	CHECK(has(acts(&s), "state:a:running spawn:b"));
+	(void)sched_spawned(&s, 1, 11);
+	(void)acts(&s);
+	/* a reload: its commands, with a count of how it ended */
+	CHECK_EQ(sched_reload_unit(&s, 0), 0);
+	CHECK(has(acts(&s), "exec:a:ExecReload=/reload"));
+	sched_exec_started(&s, 0, 53);
+	CHECK_EQ(sched_reload_unit(&s, 0), -3); /* busy */
+	reap(&s, 0, ROLE_EXEC, EXIT(1), 0);
+	CHECK(has(acts(&s), "say:a:ExecReload=/reload exited with status 1"));
+	CHECK(s.u[0].reloads_done == s.u[0].reloads && s.u[0].reload_failed);
+	CHECK_EQ(s.u[0].svc.state, SVC_RUNNING);
+	/* the main process fails: ExecStopPost=, and only then the restart */
+	reap(&s, 0, ROLE_MAIN, EXIT(1), 0);
+	CHECK(has(acts(&s), "exec:a:ExecStopPost=/stoppost"));
+	CHECK(lacks(got, "exec:a:ExecStartPre="));
+	CHECK_EQ(s.u[0].svc.state, SVC_STARTING);
+	sched_exec_started(&s, 0, 54);
+	reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	CHECK(has(acts(&s), "exec:a:ExecStartPre=/pre1"));
+	/* stopped during ExecStartPre=: the command gets the stop signal,
+	 * the stop is done when it exited; ExecStop= is not run (the run
+	 * never came up), ExecStopPost= is */
+	sched_exec_started(&s, 0, 55);
+	CHECK_EQ(sched_stop(&s, 0), 0);
+	CHECK(has(acts(&s), "sigexec:a:55:15 sigexec:a:55:18"));
+	CHECK(lacks(got, "exec:a:ExecStop=/stop"));
+	CHECK_EQ(s.u[0].svc.state, SVC_STOPPING);
+	CHECK(!sched_awaits_group(&s, 0));
+	reap(&s, 0, ROLE_EXEC, SIGTERM, 0);
+	CHECK(has(acts(&s), "exec:a:ExecStopPost=/stoppost"));
+	CHECK_EQ(s.u[0].svc.state, SVC_STOPPED);
+	CHECK(!sched_idle(&s, 0)); /* its ExecStopPost= runs */
+	sched_exec_started(&s, 0, 56);
+	reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	(void)acts(&s);
+	CHECK(sched_idle(&s, 0));
+	/* a run that came up: ExecStop= first, then the stop signal */
+	CHECK_EQ(sched_start(&s, 0), 0);
+	sched_step(&s, 10);
+	(void)acts(&s);
+	for (pid_t p = 57; p < 59; p++) {
+		sched_exec_started(&s, 0, p);
+		reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	}
+	(void)sched_spawned(&s, 0, 12);
+	sched_exec_started(&s, 0, 59);
+	reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	CHECK(has(acts(&s), "state:a:running"));
+	CHECK_EQ(sched_stop(&s, 0), 0);
+	CHECK(has(acts(&s), "exec:a:ExecStop=/stop"));
+	CHECK(lacks(got, "signal:a:15"));
+	sched_exec_started(&s, 0, 60);
+	reap(&s, 0, ROLE_EXEC, EXIT(1), 0); /* a failed ExecStop=: on anyway */
+	CHECK(has(acts(&s), "signal:a:15:g signal:a:18:g"));
+	reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
+	CHECK(has(acts(&s), "exec:a:ExecStopPost=/stoppost"));
+	sched_free(&s);
+
+	/* ExecCondition=: exit 1..254 skips, 255 fails */
+	svc_base(&sv[0], "a");
+	sv[0].origin = ORIGIN_UNIT;
+	sv[0].restart = RESTART_NEVER;
+	sv[0].exec_condition = (struct cfg_cmds){ cnds, 1 };
+	sv[0].stop_post = (struct cfg_cmds){ sposts, 1 };
+	cfg.nsvcs = 1;
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	CHECK(has(acts(&s), "exec:a:ExecCondition=/cond"));
+	sched_exec_started(&s, 0, 70);
+	reap(&s, 0, ROLE_EXEC, EXIT(1), 0);
+	CHECK(has(acts(&s), "say:a:skipped: ExecCondition=/cond exited with status 1"));
+	CHECK(lacks(got, "ExecStopPost"));
+	CHECK_EQ(s.u[0].svc.state, SVC_SKIPPED);
+	CHECK_EQ(sched_start(&s, 0), 0);
+	sched_step(&s, 1);
+	(void)acts(&s);
+	sched_exec_started(&s, 0, 71);
+	reap(&s, 0, ROLE_EXEC, EXIT(255), 0);
+	CHECK_EQ(s.u[0].svc.state, SVC_FAILED);
+	CHECK_EQ(sched_start(&s, 0), 0);
+	sched_step(&s, 2);
+	(void)acts(&s);
+	sched_exec_started(&s, 0, 72);
+	reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	CHECK(has(acts(&s), "spawn:a"));
+	sched_free(&s);
+	cfg.svcs = NULL;
+	cfg.nsvcs = 0;
+	cfg_free(&cfg);
+}
+
 int main(void)
 {
 	test_stop_rules();
@@ -793,5 +940,6 @@ int main(void)
 	test_ctl();
 	test_reload();
 	test_routing();
+	test_exec_sequences();
 	return t_done("test_sched");
 }

@@ -458,6 +458,192 @@ static void test_exec_ignore(void)
 	svc_free(&s);
 }
 
+/* A unit's Restart= against systemd's table: which ends restart. */
+static void test_unit_restart_table(void)
+{
+	static const struct {
+		enum cfg_restart r;
+		int clean, code, sig, timeout; /* restarted after each? */
+	} t[] = {
+		{ RESTART_NEVER, 0, 0, 0, 0 },
+		{ RESTART_ALWAYS, 1, 1, 1, 1 },
+		{ RESTART_ON_SUCCESS, 1, 0, 0, 0 },
+		{ RESTART_ON_FAILURE, 0, 1, 1, 1 },
+		{ RESTART_ON_ABNORMAL, 0, 0, 1, 1 },
+		{ RESTART_ON_ABORT, 0, 0, 1, 0 },
+		{ RESTART_ON_WATCHDOG, 0, 0, 0, 0 },
+	};
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(*t); k++) {
+		struct cfg_service c = base();
+		int want[4] = { t[k].clean, t[k].code, t[k].sig, t[k].timeout };
+		int how[3] = { EXIT(0), EXIT(2), SIGSEGV };
+		struct svc s;
+
+		c.origin = ORIGIN_UNIT;
+		c.restart = t[k].r;
+		for (int e = 0; e < 4; e++) {
+			CHECK_EQ(svc_init(&s, &c), 0);
+			into(&s, SVC_RUNNING, 0);
+			if (e < 3) {
+				(void)svc_step(&s, EV_EXITED, how[e], 100);
+			} else { /* not ready in time */
+				s.state = SVC_STARTING;
+				(void)svc_step(&s, EV_TIMER, 0, 6000);
+				(void)svc_step(&s, EV_EXITED, SIGTERM, 6100);
+			}
+			if (want[e])
+				CHECK_EQ(s.state, SVC_BACKOFF);
+			else
+				CHECK_EQ(s.state, e == 0 ? SVC_STOPPED : SVC_FAILED);
+			svc_free(&s);
+		}
+	}
+}
+
+/* What counts as clean for a unit: SIGTERM and friends (not for a
+ * oneshot), SuccessExitStatus=; RestartPreventExitStatus= and
+ * RestartForceExitStatus= win over Restart=. services.d: exit 0 only. */
+static void test_unit_exit_status(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+
+	CHECK(!svc_clean(&c, SIGTERM));
+	c.origin = ORIGIN_UNIT;
+	CHECK(svc_clean(&c, SIGTERM));
+	CHECK(svc_clean(&c, SIGPIPE));
+	CHECK(!svc_clean(&c, SIGKILL));
+	CHECK(!svc_clean(&c, EXIT(143)));
+	c.success_status.code[143 / 8] |= 1 << (143 % 8);
+	c.success_status.sigs |= 1ULL << (SIGUSR1 - 1);
+	CHECK(svc_clean(&c, EXIT(143)));
+	CHECK(svc_clean(&c, SIGUSR1));
+	c.type = TYPE_ONESHOT;
+	CHECK(!svc_clean(&c, SIGTERM));
+	c.type = TYPE_SIMPLE;
+
+	c.restart = RESTART_ON_FAILURE;
+	c.restart_prevent.code[0] |= 1 << 3;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(3), 100);
+	CHECK_EQ(s.state, SVC_FAILED);
+	svc_free(&s);
+	c.restart = RESTART_NEVER;
+	c.restart_force.code[0] |= 1 << 4;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(4), 100);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	svc_free(&s);
+	/* RemainAfterExit=: a clean end leaves it done (active) */
+	c.remain_after_exit = 1;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(0), 100);
+	CHECK_EQ(s.state, SVC_DONE);
+	CHECK(svc_up(&s));
+	svc_free(&s);
+}
+
+/* ExecStartPost=: up only once they succeeded; a failure stops it. */
+static void test_post(void)
+{
+	static struct cfg_cmd one = { 0 };
+	struct cfg_service c = base();
+	struct svc s;
+	struct svc_action a;
+
+	c.origin = ORIGIN_UNIT;
+	c.restart = RESTART_NEVER;
+	c.start_post.v = &one;
+	c.start_post.n = 1;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 0);
+	a = svc_step(&s, EV_SPAWNED, 42, 10);
+	CHECK_EQ(a.post, 1);
+	CHECK_EQ(s.state, SVC_STARTING);
+	CHECK(!svc_up(&s) && !svc_settled(&s));
+	CHECK_EQ(s.timer_at, 10 + 5000); /* within the start budget */
+	a = svc_step(&s, EV_READY, 0, 20); /* no second run of them */
+	CHECK_EQ(a.post, 0);
+	(void)svc_step(&s, EV_POST_DONE, 0, 30);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK(svc_up(&s));
+	CHECK_EQ(s.timer_at, 0);
+	/* a failed one: the main process is stopped, then it is failed */
+	(void)svc_step(&s, EV_STOP, 0, 40);
+	(void)svc_step(&s, EV_EXITED, SIGTERM, 50);
+	(void)svc_step(&s, EV_START, 0, 60);
+	(void)svc_step(&s, EV_GO, 0, 60);
+	a = svc_step(&s, EV_SPAWNED, 43, 70);
+	CHECK_EQ(a.post, 1);
+	a = svc_step(&s, EV_POST_FAILED, EXIT(1), 80);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	CHECK_EQ(a.signal, SIGTERM);
+	(void)svc_step(&s, EV_EXITED, SIGTERM, 90);
+	CHECK_EQ(s.state, SVC_FAILED);
+	svc_free(&s);
+	/* a oneshot: after its main process exited cleanly */
+	c.type = TYPE_ONESHOT;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 0);
+	(void)svc_step(&s, EV_SPAWNED, 44, 0);
+	a = svc_step(&s, EV_EXITED, EXIT(0), 10);
+	CHECK_EQ(a.post, 1);
+	CHECK_EQ(s.state, SVC_STARTING);
+	CHECK_EQ(s.pid, 0);
+	(void)svc_step(&s, EV_POST_FAILED, EXIT(1), 20);
+	CHECK_EQ(s.state, SVC_FAILED);
+	svc_free(&s);
+}
+
+/* ExecStop=: asked for instead of the stop signal, for a run that came
+ * up (also a RemainAfterExit= one that is done), not for a start. */
+static void test_stop_cmds(void)
+{
+	static struct cfg_cmd one = { 0 };
+	struct cfg_service c = base();
+	struct svc s;
+	struct svc_action a;
+
+	c.origin = ORIGIN_UNIT;
+	c.stop.v = &one;
+	c.stop.n = 1;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	a = svc_step(&s, EV_STOP, 0, 10);
+	CHECK_EQ(a.stop_cmds, 1);
+	CHECK_EQ(a.signal, 0);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	CHECK_EQ(s.timer_at, 10 + 500);
+	svc_free(&s);
+	c.ready = READY_NOTIFY; /* not up yet when it is stopped */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_STARTING, 0);
+	(void)svc_step(&s, EV_SPAWNED, 42, 0);
+	a = svc_step(&s, EV_STOP, 0, 10);
+	CHECK_EQ(a.stop_cmds, 0);
+	CHECK_EQ(a.signal, SIGTERM);
+	svc_free(&s);
+	c.ready = READY_NONE;
+	c.restart = RESTART_NEVER;
+	c.type = TYPE_ONESHOT;
+	c.remain_after_exit = 1;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 0);
+	(void)svc_step(&s, EV_SPAWNED, 42, 0);
+	(void)svc_step(&s, EV_EXITED, EXIT(0), 0);
+	CHECK_EQ(s.state, SVC_DONE);
+	a = svc_step(&s, EV_STOP, 0, 10);
+	CHECK_EQ(a.stop_cmds, 1);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	(void)svc_step(&s, EV_GROUP_EMPTY, 0, 20);
+	CHECK_EQ(s.state, SVC_STOPPED);
+	svc_free(&s);
+}
+
 static void test_every_pair(void)
 {
 	struct cfg_service c = base();
@@ -498,6 +684,10 @@ int main(void)
 	test_kill_mode();
 	test_conditions();
 	test_exec_ignore();
+	test_unit_restart_table();
+	test_unit_exit_status();
+	test_post();
+	test_stop_cmds();
 	test_every_pair();
 	return t_done("test_svc");
 }
