@@ -194,6 +194,7 @@ void run_notify(struct super *sp, size_t i);
 void run_drain(struct super *sp, size_t i);
 /* The exec result of a forked child (spawn.h) came: say a failure. */
 void run_exec_result(struct super *sp, size_t i, int which);
+void run_check_groups(struct super *sp);
 /* Make rt[] as long as the scheduler's units; -ENOMEM. */
 int run_grow(struct super *sp);
 void run_release(struct super *sp, size_t i);

@@ -390,6 +390,10 @@ static void step(struct super *sp)
 			break;
 	}
 	run_turn_over(sp);
+	/* a stop that has only a group left to wait for (no main process:
+	 * a daemon with no pid file) may be done now */
+	run_check_groups(sp);
+	run_actions(sp);
 	if (sp->sch.phase == PH_STOP_REST) {
 		run_reap(sp);
 		if (sp->childless)

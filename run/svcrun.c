@@ -929,8 +929,9 @@ void run_turn_over(struct super *sp)
 
 /* ---- reaping ---- */
 
-/* After orphans were reaped: units whose stop waits for their group. */
-static void check_groups(struct super *sp)
+/* After orphans were reaped, and each turn: units whose stop waits for
+ * their group. */
+void run_check_groups(struct super *sp)
 {
 	for (size_t i = 0; i < sp->n; i++)
 		if (sched_awaits_group(&sp->sch, i) &&
@@ -1028,7 +1029,7 @@ void run_reap(struct super *sp)
 	if (pid < 0 && errno == ECHILD)
 		sp->childless = 1;
 	if (sp->rt && (orphans || sp->sch.phase != PH_RUN)) {
-		check_groups(sp);
+		run_check_groups(sp);
 		run_actions(sp);
 	}
 }

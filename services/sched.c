@@ -790,8 +790,12 @@ static void stop_step(struct sched *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct sched_unit *u = &s->u[i];
 
-		if (!svc_final(&u->svc) && u->svc.state != SVC_STOPPING &&
-		    !has_live_dependent(s, u))
+		/* RemainAfterExit=: a done one with ExecStop= is stopped too */
+		int up = !svc_final(&u->svc) ||
+			 (u->svc.state == SVC_DONE && u->cfg->remain_after_exit &&
+			  u->cfg->stop.n);
+
+		if (up && u->svc.state != SVC_STOPPING && !has_live_dependent(s, u))
 			drive(s, i, EV_STOP, 0);
 	}
 	if (!all_final(s))
@@ -1024,6 +1028,13 @@ static void launcher_exited(struct sched *s, size_t i, int status)
 		return;
 	}
 	u->svc.pid = 0;
+	if (!u->cfg->pidfile) {
+		/* no pid file to follow (an init.d script's start, a unit
+		 * with no PIDFile=): up now, with no main process; what is
+		 * left of its group is what its stop signals */
+		drive(s, i, EV_READY, 0);
+		return;
+	}
 	u->await_pidfile = 1;
 	probe(s, i);
 }

@@ -299,7 +299,11 @@ static struct svc_action become_up(struct svc *s, int64_t now)
 		a.post = 1;
 		return a;
 	}
-	s->state = s->cfg->type == TYPE_ONESHOT ? SVC_DONE : SVC_RUNNING;
+	/* a forking daemon with no pid file to follow is up with no main
+	 * process: with RemainAfterExit= (an init.d script's) it is done */
+	s->state = s->cfg->type == TYPE_ONESHOT ||
+				   (s->pid <= 0 && s->cfg->remain_after_exit)
+			   ? SVC_DONE : SVC_RUNNING;
 	s->ready = 1;
 	s->timer_at = 0;
 	return a;
@@ -472,7 +476,9 @@ static struct svc_action step_idle(struct svc *s, enum svc_event ev,
 		}
 		return s->state == SVC_BACKOFF ? spawn(s, now) : none();
 	case EV_START:
-		if (s->state == SVC_WAITING || s->state == SVC_BACKOFF)
+		/* RemainAfterExit=: done is active, as systemd's */
+		if (s->state == SVC_WAITING || s->state == SVC_BACKOFF ||
+		    (s->state == SVC_DONE && s->cfg->remain_after_exit))
 			return none();
 		s->state = SVC_WAITING; /* an operator's start resets limits */
 		s->nstarts = 0;

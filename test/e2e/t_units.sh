@@ -254,7 +254,8 @@ check "tmpfiles: /etc/tmpfiles.d hides the same name in /usr/lib/tmpfiles.d" sh 
 # directories of its own (so that what units make stays in the test)
 W=$T/u2
 mkdir -p "$W/etc/systemd/system/multi-user.target.wants" "$W/usr/lib/systemd/system" \
-	"$W/run/systemd" "$W/var/lib" "$W/var/cache" "$W/var/log" "$W/etc/pouch" "$W/etc/init.d"
+	"$W/run/systemd" "$W/var/lib" "$W/var/cache" "$W/var/log" "$W/etc/pouch" "$W/etc/init.d" \
+	"$W/etc/rc2.d"
 wunit() {
 	cat >"$W/usr/lib/systemd/system/$1"
 	ln -s "/usr/lib/systemd/system/$1" "$W/etc/systemd/system/multi-user.target.wants/$1"
@@ -267,7 +268,7 @@ wstart() {
 	rm -f "$wsock"
 	unshare --pid --fork --mount --mount-proc --kill-child sh -c '
 		r=$1; shift
-		for d in /etc/systemd/system /usr/lib/systemd/system /etc/init.d /run /var/lib /var/cache /var/log; do
+		for d in /etc/systemd/system /usr/lib/systemd/system /etc/init.d /etc/rc2.d /run /var/lib /var/cache /var/log; do
 			[ -d "$d" ] && mount --bind "$r$d" "$d"
 		done
 		exec "$@"' sh "$W" "$POUCH_INIT" -c "$W/etc/pouch" 2>"$T/pid1w.err" &
@@ -543,6 +544,39 @@ wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xabn | s
 expect_eq "Restart=on-abnormal: restarted after SIGKILL, until the start limit" "$(wc -l <"$W/run/xabn")" 3
 expect_eq "... not after exit 1" "$(wstate xcode) $(wc -l <"$W/run/xcode")" "failed 1"
 expect_eq "SuccessExitStatus=3: exit 3 is clean (stopped, not restarted)" "$(wstate xsucc) $(wc -l <"$W/run/xsucc")" "stopped 1"
+# an init.d script with no pid file: active after its start (with no
+# main process), stopped with its stop, reloaded with its reload
+cat >"$W/etc/init.d/xsv" <<'EOF2'
+#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          xsv
+# Required-Start:    $remote_fs
+# Default-Start:     2 3 4 5
+# Short-Description: a test daemon
+### END INIT INFO
+case "$1" in
+start) echo start >>/run/xsv.log
+	setsid sh -c 'echo $$ >/run/xsv.daemon; exec sleep 1050' </dev/null >/dev/null 2>&1 &
+	exit 0 ;;
+stop) echo stop >>/run/xsv.log; kill "$(cat /run/xsv.daemon)"; exit 0 ;;
+reload|force-reload) echo reload >>/run/xsv.log; exit 0 ;;
+status) exit 0 ;;
+*) echo "Usage: $0 {start|stop|reload|force-reload|status}"; exit 1 ;;
+esac
+EOF2
+chmod 755 "$W/etc/init.d/xsv"
+ln -s ../init.d/xsv "$W/etc/rc2.d/S01xsv"
+winside start xsv; rc=$?
+expect_eq "an init.d script with no pid file: systemctl start, then active" \
+	"$rc $(winside is-active xsv) $(cat "$W/run/xsv.log")" "0 active start"
+check "... its daemon runs" pgrep -f '^sleep 1050$'
+winside reload xsv; rc=$?
+expect_eq "... systemctl reload runs its reload" "$rc $(tail -n 1 "$W/run/xsv.log")" "0 reload"
+winside stop xsv; rc=$?
+expect_eq "... systemctl stop runs its stop, then it is inactive" \
+	"$rc $(tail -n 1 "$W/run/xsv.log") $(winside is-active xsv)" "0 stop inactive"
+check "... its daemon is gone" wait_for 5 sh -c "! pgrep -f '^sleep 1050\$' >/dev/null"
+winside start xsv
 # the container's stop: ExecStop= and ExecStopPost= run in it too
 winside start xseq
 wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xseq | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = running ]"
@@ -553,3 +587,5 @@ expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
 mainpid=$(sed -n 's/^main //p' "$W/run/xlog" | tail -n 1)
 expect_eq "... its ExecStop=, the stop signal and ExecStopPost= ran in the container's stop" \
 	"$(tail -n 3 "$W/run/xlog" | tr '\n' ' ')" "stop $mainpid term stoppost "
+expect_eq "... the init.d script's stop too" "$(tail -n 1 "$W/run/xsv.log")" stop
+rm -f "$W/etc/rc2.d/S01xsv"
