@@ -161,13 +161,28 @@ static void close_fds_except(int keep)
 		(void)close_range(3, ~0U, 0);
 }
 
+/* A unit's capability settings, carried out by the child. */
+static int unit_caps(const struct spawn_spec *sp)
+{
+	return !sp->has_caps && (sp->has_bounding || sp->has_ambient);
+}
+
+static int kept(const struct spawn_spec *sp, int cap)
+{
+	int keep = 0;
+
+	if (!sp->has_caps)
+		return !sp->has_bounding || cap >= 64 || ((sp->bounding >> cap) & 1);
+	for (size_t i = 0; i < sp->ncaps; i++)
+		keep |= sp->caps[i] == cap;
+	return keep;
+}
+
 static int child_drop_bounding(const struct spawn_spec *sp)
 {
 	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		int keep = 0;
+		int keep = kept(sp, cap);
 
-		for (size_t i = 0; i < sp->ncaps; i++)
-			keep |= sp->caps[i] == cap;
 		if (!keep && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
 		    errno != EINVAL)
 			return -1;
@@ -191,10 +206,11 @@ static void child_setup(const struct spawn_spec *sp, int errfd)
 			child_fail(errfd, STEP_RLIMIT, errno);
 	if (sp->has_umask)
 		umask(sp->umask);
-	if (sp->has_caps && child_drop_bounding(sp) < 0)
+	if ((sp->has_caps || sp->has_bounding) && child_drop_bounding(sp) < 0)
 		child_fail(errfd, STEP_CAPS, errno);
 	if (sp->set_ids) {
-		if (sp->has_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		if ((sp->has_caps || sp->has_ambient) &&
+		    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 			child_fail(errfd, STEP_CAPS, errno);
 		if (setgroups(sp->ngroups, sp->groups) < 0)
 			child_fail(errfd, STEP_GROUPS, errno);
@@ -213,6 +229,14 @@ static void child_setup(const struct spawn_spec *sp, int errfd)
 		for (size_t i = 0; i < sp->ncaps; i++)
 			if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
 				  sp->caps[i], 0, 0) < 0)
+				child_fail(errfd, STEP_AMBIENT, errno);
+	}
+	if (unit_caps(sp)) {
+		if (cap_set_proc((cap_t)sp->capset) < 0)
+			child_fail(errfd, STEP_CAPS, errno);
+		for (int cap = 0; sp->has_ambient && cap <= CAP_LAST_CAP && cap < 64; cap++)
+			if (((sp->ambient >> cap) & 1) && kept(sp, cap) &&
+			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 				child_fail(errfd, STEP_AMBIENT, errno);
 	}
 	if (sp->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -378,6 +402,36 @@ static cap_t make_capset(const struct spawn_spec *sp)
 	return c;
 }
 
+/* A unit's: what pid 1 has, less what CapabilityBoundingSet= drops, with
+ * AmbientCapabilities= inheritable (and effective, for the ambient
+ * raise after the user switch). */
+static cap_t make_unit_capset(const struct spawn_spec *sp)
+{
+	cap_t c = cap_get_proc();
+
+	for (int v = 0; c && v <= CAP_LAST_CAP; v++) {
+		cap_value_t cv = v;
+		cap_flag_value_t have = CAP_CLEAR;
+		int r = 0;
+
+		if (!kept(sp, v)) {
+			r |= cap_set_flag(c, CAP_PERMITTED, 1, &cv, CAP_CLEAR);
+			r |= cap_set_flag(c, CAP_EFFECTIVE, 1, &cv, CAP_CLEAR);
+			r |= cap_set_flag(c, CAP_INHERITABLE, 1, &cv, CAP_CLEAR);
+		} else if (sp->has_ambient && v < 64 && ((sp->ambient >> v) & 1) &&
+			   cap_get_flag(c, cv, CAP_PERMITTED, &have) == 0 &&
+			   have == CAP_SET) {
+			r |= cap_set_flag(c, CAP_INHERITABLE, 1, &cv, CAP_SET);
+			r |= cap_set_flag(c, CAP_EFFECTIVE, 1, &cv, CAP_SET);
+		}
+		if (r < 0) {
+			cap_free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
 int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
 		     int *exec_errno, const char **step)
 {
@@ -396,6 +450,8 @@ int spawn_start_step(const struct spawn_spec *sp_in, pid_t *pid,
 	if (!cands || !sh_argv)
 		goto out_free;
 	if (sp->has_caps && !(sp->capset = make_capset(sp)))
+		goto out_free;
+	if (unit_caps(sp) && !(sp->capset = make_unit_capset(sp)))
 		goto out_free;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		ret = -errno;

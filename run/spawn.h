@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum spawn_group {
@@ -48,6 +49,12 @@ struct spawn_spec {
 	int has_caps;		    /* keep only caps[] (bounding, ambient) */
 	const int *caps;
 	size_t ncaps;
+	/* a unit's (with has_caps 0): CapabilityBoundingSet= keeps only
+	 * the bits of bounding (in the bounding set, and in what the
+	 * process has), AmbientCapabilities= raises those of ambient
+	 * (kept across the user switch) */
+	int has_bounding, has_ambient;
+	uint64_t bounding, ambient;
 	void *capset;		    /* cap_t prepared by spawn_start */
 	int no_new_privs;
 	int close_fds;		    /* close every fd above 2 */

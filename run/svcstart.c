@@ -273,6 +273,10 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 	s->has_caps = c->has_caps;
 	s->caps = c->caps;
 	s->ncaps = c->ncaps;
+	s->has_bounding = c->has_cap_bounding;
+	s->bounding = c->cap_bounding;
+	s->has_ambient = c->has_cap_ambient;
+	s->ambient = c->cap_ambient;
 	s->no_new_privs = c->no_new_privs;
 	if (probe)
 		return;
@@ -282,6 +286,7 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 		s->set_ids = 0;
 	if (flags & CFG_EXEC_PRIV) {
 		s->has_caps = 0;
+		s->has_bounding = s->has_ambient = 0;
 		s->no_new_privs = 0;
 	}
 }

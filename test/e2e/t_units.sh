@@ -577,6 +577,44 @@ expect_eq "... systemctl stop runs its stop, then it is inactive" \
 	"$rc $(tail -n 1 "$W/run/xsv.log") $(winside is-active xsv)" "0 stop inactive"
 check "... its daemon is gone" wait_for 5 sh -c "! pgrep -f '^sleep 1050\$' >/dev/null"
 winside start xsv
+# CapabilityBoundingSet= and AmbientCapabilities=, as systemd's: from
+# /proc/PID/status of each
+capline() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$(pgrep -f "^/bin/sleep $1\$")/status"; }
+wunit xcapb.service <<'EOF2'
+[Service]
+CapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE
+ExecStart=/bin/sleep 1060
+EOF2
+wunit xcapnone.service <<'EOF2'
+[Service]
+CapabilityBoundingSet=
+ExecStart=/bin/sleep 1061
+EOF2
+wunit xcapamb.service <<'EOF2'
+[Service]
+User=nobody
+AmbientCapabilities=CAP_NET_BIND_SERVICE
+ExecStart=/bin/sleep 1062
+EOF2
+wunit xcapplus.service <<'EOF2'
+[Service]
+CapabilityBoundingSet=CAP_CHOWN
+ExecStart=+/bin/sleep 1063
+EOF2
+winside daemon-reload
+winside start xcapb xcapnone xcapamb xcapplus
+wait_for 5 pgrep -f '^/bin/sleep 1063$'
+expect_eq "CapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE: the bounding and effective sets are those two" \
+	"$(capline 1060 CapBnd) $(capline 1060 CapEff) $(capline 1060 CapPrm)" \
+	"0000000000000401 0000000000000401 0000000000000401"
+expect_eq "CapabilityBoundingSet= empty: none at all" \
+	"$(capline 1061 CapBnd) $(capline 1061 CapEff)" "0000000000000000 0000000000000000"
+expect_eq "User=nobody, AmbientCapabilities=CAP_NET_BIND_SERVICE: it has that one, ambient and effective" \
+	"$(capline 1062 CapAmb) $(capline 1062 CapEff) $(capline 1062 CapPrm)" \
+	"0000000000000400 0000000000000400 0000000000000400"
+expect_eq "ExecStart=+: the bounding set is not applied" \
+	"$(capline 1063 CapBnd)" "$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)"
+winside stop xcapb xcapnone xcapamb xcapplus
 # the container's stop: ExecStop= and ExecStopPost= run in it too
 winside start xseq
 wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xseq | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = running ]"
