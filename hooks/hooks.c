@@ -206,6 +206,8 @@ int hook_phase_begin(struct hook_phase *h)
 	h->stopped = 0;
 	h->refused = 0;
 	h->init_done = !h->initscript;
+	h->boot_done = !h->boot;
+	h->in_boot = 0;
 	h->pvars = NULL;
 	h->envfile = NULL;
 	h->argv = NULL;
@@ -260,15 +262,16 @@ static void clear_current(struct hook_phase *h)
 	h->argv = h->hook_env = NULL;
 }
 
-/* The initscript's words, or -1 (said, counted) when it has none. */
-static int initscript_argv(struct hook_phase *h)
+/* The initscript's (or the boot command's) words, or -1 (said, counted)
+ * when it has none. */
+static int initscript_argv(struct hook_phase *h, const char *line)
 {
 	const char *why;
 
-	h->argv = cfg_split_words(h->initscript, &why);
+	h->argv = cfg_split_words(line, &why);
 	if (h->argv && h->argv[0])
 		return 0;
-	log_errorx("--initscript '%s': %s", h->initscript, h->argv ? "empty" : why);
+	log_errorx("--initscript '%s': %s", line, h->argv ? "empty" : why);
 	cfg_free_words(h->argv);
 	h->argv = NULL;
 	h->failures++;
@@ -278,10 +281,19 @@ static int initscript_argv(struct hook_phase *h)
 int hook_phase_next(struct hook_phase *h, int64_t now)
 {
 	clear_current(h);
+	h->in_boot = 0;
+	if (!h->boot_done) {
+		h->boot_done = 1;
+		snprintf(h->name, sizeof(h->name), "tmpfiles");
+		if (!over(h) && initscript_argv(h, h->boot) == 0) {
+			h->in_boot = 1;
+			goto found;
+		}
+	}
 	if (!h->init_done) {
 		h->init_done = 1;
 		snprintf(h->name, sizeof(h->name), "initscript");
-		if (!over(h) && initscript_argv(h) == 0)
+		if (!over(h) && initscript_argv(h, h->initscript) == 0)
 			goto found;
 	}
 	while (h->next < h->n && !over(h)) {
@@ -335,6 +347,11 @@ void hook_phase_done(struct hook_phase *h, int status)
 	hook_env_taken(h);
 	if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return;
+	if (h->in_boot) { /* its lines that failed were said */
+		log_warnx("%s: tmpfiles.d: not every line could be applied (status %d)",
+			  h->phase, status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return;
+	}
 	h->failures++;
 	if (status < 0)
 		return; /* could not start: said by whoever tried */

@@ -19,6 +19,9 @@ struct hook_phase {
 	/* in */
 	const char *phase;	  /* "prestart" or "poststop" */
 	const char *dir;	  /* CONFIG/hooks/PHASE.d */
+	const char *boot;	  /* prestart: "PATH ARGS", run first of all,
+				   * whose failure is said and does not
+				   * count (the tmpfiles.d of units) */
 	const char *initscript;	  /* prestart: "PATH ARGS", run first */
 	const char *state_dir;	  /* prestart: holds the env file; NULL: none */
 	int64_t timeout_ms;	  /* per hook */
@@ -34,7 +37,7 @@ struct hook_phase {
 	char **hook_env;	  /* ... and its environment */
 	/* private */
 	struct dirent **list;
-	int n, next, refused, init_done;
+	int n, next, refused, init_done, boot_done, in_boot;
 	char *envfile;
 	char **pvars;
 	uint64_t *warned;	  /* env file lines warned about */

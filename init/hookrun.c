@@ -102,6 +102,13 @@ void hk_begin(struct super *sp, const char *phase, char **vars,
 	h->dir = dir;
 	h->hp.dir = dir ? dir : "/nonexistent";
 	h->hp.initscript = strcmp(phase, "prestart") ? NULL : sp->opts->initscript;
+	/* units: their tmpfiles.d, before anything else runs (a daemon's
+	 * /run/NAME may exist only there), as systemd-tmpfiles --boot; not
+	 * systemd's /run/nologin, which its systemd-user-sessions.service
+	 * (not run here) would remove once the boot is over */
+	h->hp.boot = !strcmp(phase, "prestart") && sp->cfg->init.units
+			     ? "/proc/self/exe tmpfiles --boot --exclude-prefix /run/nologin"
+			     : NULL;
 	h->hp.state_dir = sp->state_dir[0] ? sp->state_dir : NULL;
 	h->hp.timeout_ms = timeout;
 	h->hp.deadline_ms = deadline_ms;

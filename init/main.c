@@ -160,9 +160,18 @@ static void tmpfiles_err(void *arg, const char *file, int line,
 static int cmd_tmpfiles(int argc, char **argv)
 {
 	struct tmpfiles_opts t = { .note = tmpfiles_err };
-	int r;
+	char *excl[17] = { NULL };
+	int r, nexcl = 0;
 
 	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--exclude-prefix") && i + 1 < argc && nexcl < 16) {
+			excl[nexcl++] = argv[++i];
+			continue;
+		}
+		if (!strncmp(argv[i], "--exclude-prefix=", 17) && nexcl < 16) {
+			excl[nexcl++] = argv[i] + 17;
+			continue;
+		}
 		if (!strcmp(argv[i], "--root") && i + 1 < argc)
 			t.root = argv[++i];
 		else if (!strncmp(argv[i], "--root=", 7))
@@ -172,11 +181,12 @@ static int cmd_tmpfiles(int argc, char **argv)
 		else if (!strcmp(argv[i], "--dry-run"))
 			t.dry_run = 1;
 		else {
-			log_errorx("tmpfiles: unknown argument '%s' (usage: pouch-init tmpfiles [--root DIR] [--boot] [--dry-run])",
+			log_errorx("tmpfiles: unknown argument '%s' (usage: pouch-init tmpfiles [--root DIR] [--boot] [--dry-run] [--exclude-prefix PATH]...)",
 				   argv[i]);
 			return 2;
 		}
 	}
+	t.exclude = excl;
 	r = units_tmpfiles(&t);
 	if (r < 0) {
 		errno = -r;

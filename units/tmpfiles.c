@@ -680,6 +680,19 @@ static void apply(struct tctx *t, const struct line *l)
 	}
 }
 
+static int excluded(const struct tmpfiles_opts *o, const char *path)
+{
+	for (char *const *e = o->exclude; e && *e; e++) {
+		size_t n = strlen(*e);
+
+		while (n > 1 && (*e)[n - 1] == '/')
+			n--;
+		if (!strncmp(path, *e, n) && (path[n] == '\0' || path[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 int units_tmpfiles_text(const struct tmpfiles_opts *o, const char *file,
 			const char *text)
 {
@@ -703,7 +716,7 @@ int units_tmpfiles_text(const struct tmpfiles_opts *o, const char *file,
 			if (strchr("tThHaA", l.type))
 				say(&t, "%c %s: not applied (extended attributes, file attributes and ACLs are not set)",
 				    l.type, l.path);
-			else if (l.boot && !o->boot)
+			else if ((l.boot && !o->boot) || excluded(o, l.path))
 				;
 			else if (!strchr("xXrRzZ", l.type) && units_strv_has(t.paths, l.path))
 				say(&t, "%s: a line before this one has it: ignored", l.path);

@@ -201,6 +201,9 @@ struct tmpfiles_opts {
 	const char *passwd, *group; /* NULL: root's /etc/passwd, /etc/group */
 	int boot;		/* also the lines marked '!' (boot only) */
 	int dry_run;		/* parse and report, change nothing */
+	char *const *exclude;	/* NULL-terminated: paths whose lines (the
+				 * path or what is below it) are skipped,
+				 * as systemd-tmpfiles --exclude-prefix */
 	void (*note)(void *arg, const char *file, int line, const char *msg);
 	void *arg;
 };

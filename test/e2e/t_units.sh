@@ -17,6 +17,7 @@ sysd() { "$POUCH_INIT" systemctl "$@"; }
 dot=$(printf '\342\227\217') # systemctl's bullet
 
 mkdir -p "$U/etc/systemd/system/multi-user.target.wants" "$U/usr/lib/systemd/system" \
+	"$U/usr/lib/tmpfiles.d" "$U/etc/tmpfiles.d" \
 	"$U/run/systemd" "$U/etc/init.d" "$U/etc/pouch/services.d"
 unit() { cat >"$U/usr/lib/systemd/system/$1"; }
 unit a.service <<'EOF'
@@ -150,7 +151,8 @@ sock=$T/state/units.sock
 printf '[init]\nunits = enabled\ncontrol_socket = %s\n' "$sock" >"$U/etc/pouch/init.ini"
 unshare --pid --fork --mount --mount-proc --kill-child sh -c '
 	r=$1; shift
-	for d in /etc/systemd/system /usr/lib/systemd/system /run/systemd /etc/init.d; do
+	# (tmpfiles.d: the tree'"'"'s, which it has not; /run: the tree'"'"'s)
+	for d in /etc/systemd/system /usr/lib/systemd/system /run/systemd /etc/init.d /usr/lib/tmpfiles.d /etc/tmpfiles.d; do
 		[ -d "$d" ] && mount --bind "$r$d" "$d"
 	done
 	exec "$@"' sh "$U" "$POUCH_INIT" -c "$U/etc/pouch" 2>"$T/pid1.err" &
@@ -255,7 +257,7 @@ check "tmpfiles: /etc/tmpfiles.d hides the same name in /usr/lib/tmpfiles.d" sh 
 W=$T/u2
 mkdir -p "$W/etc/systemd/system/multi-user.target.wants" "$W/usr/lib/systemd/system" \
 	"$W/run/systemd" "$W/var/lib" "$W/var/cache" "$W/var/log" "$W/etc/pouch" "$W/etc/init.d" \
-	"$W/etc/rc2.d"
+	"$W/etc/rc2.d" "$W/usr/lib/tmpfiles.d" "$W/etc/tmpfiles.d"
 wunit() {
 	cat >"$W/usr/lib/systemd/system/$1"
 	ln -s "/usr/lib/systemd/system/$1" "$W/etc/systemd/system/multi-user.target.wants/$1"
@@ -268,7 +270,7 @@ wstart() {
 	rm -f "$wsock"
 	unshare --pid --fork --mount --mount-proc --kill-child sh -c '
 		r=$1; shift
-		for d in /etc/systemd/system /usr/lib/systemd/system /etc/init.d /etc/rc2.d /run /var/lib /var/cache /var/log; do
+		for d in /etc/systemd/system /usr/lib/systemd/system /etc/init.d /etc/rc2.d /usr/lib/tmpfiles.d /etc/tmpfiles.d /run /var/lib /var/cache /var/log; do
 			[ -d "$d" ] && mount --bind "$r$d" "$d"
 		done
 		exec "$@"' sh "$W" "$POUCH_INIT" -c "$W/etc/pouch" 2>"$T/pid1w.err" &
@@ -512,8 +514,18 @@ SuccessExitStatus=3
 ExecStart=/bin/sh -c 'echo run >>/run/xsucc; exit 3'
 EOF2
 rm -f "$W"/run/x*
+# tmpfiles.d at boot, before any unit: not systemd's /run/nologin
+cat >"$W/usr/lib/tmpfiles.d/xt.conf" <<'EOF2'
+d /run/xtmp 0750 nobody nogroup -
+f /run/xtmp/file 0640 nobody nogroup - hello
+f+! /run/nologin 0644 - - - "System is booting up."
+EOF2
+rm -f "$W/run/nologin"
 wstart
 wait_for 10 test -s "$W/run/xafter"
+expect_eq "units: pid 1 applies tmpfiles.d at boot" \
+	"$(stat -c '%U %a' "$W/run/xtmp") $(cat "$W/run/xtmp/file")" "nobody 750 hello"
+check "... but not systemd's /run/nologin (no systemd-user-sessions would remove it)" test ! -e "$W/run/nologin"
 mainpid=$(sed -n 's/^main //p' "$W/run/xlog")
 expect_eq "ExecStartPre= (with \$RUNTIME_DIRECTORY; '-' lets a failure pass), ExecStart=, ExecStartPost= with \$MAINPID, in order" \
 	"$(tr '\n' ' ' <"$W/run/xlog")" "pre /run/xseq main $mainpid post $mainpid "
