@@ -106,7 +106,8 @@ void hk_begin(struct super *sp, const char *phase, char **vars,
 	 * /run/NAME may exist only there), as systemd-tmpfiles --boot; not
 	 * systemd's /run/nologin, which its systemd-user-sessions.service
 	 * (not run here) would remove once the boot is over */
-	h->hp.boot = !strcmp(phase, "prestart") && sp->cfg->init.units
+	h->hp.boot = !strcmp(phase, "prestart") && sp->cfg->init.units &&
+			     sp->plan->services
 			     ? "/proc/self/exe tmpfiles --boot --exclude-prefix /run/nologin"
 			     : NULL;
 	h->hp.state_dir = sp->state_dir[0] ? sp->state_dir : NULL;

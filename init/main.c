@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef POUCH_VERSION
@@ -446,6 +447,12 @@ static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 	struct super_plan plan = { .prestart = 1, .services = 1, .poststop = 1 };
 	struct super_end e;
 
+	/* units: the mark package scripts (deb-systemd-invoke, invoke-rc.d)
+	 * look for before they ask systemctl to start what they install;
+	 * pouch-init answers as systemctl */
+	if (cfg->init.units && (mkdir("/run/systemd", 0755) == 0 || errno == EEXIST) &&
+	    mkdir("/run/systemd/system", 0755) < 0 && errno != EEXIST)
+		log_warn("units: unable to make /run/systemd/system");
 	return super_run(o, inh, cfg, sigfd, &plan, &e);
 }
 

@@ -88,6 +88,7 @@ struct rt {
 	struct grp sess;	/* the session its run started (same rules) */
 	struct watch wexec[3];
 	int claim_said;		/* a refused notify message or pidfile was reported */
+	int limit_said;		/* a Limit*= lowered to the hard limit was said */
 	int spawns;		/* spawns in this turn of the loop */
 	char *status;		/* STATUS= from sd_notify; NULL none */
 };

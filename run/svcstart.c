@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -219,7 +221,63 @@ static int out_fd(const struct cfg_output *o, int wend, int devnull, int self)
 	}
 }
 
-static void fill_rlimits(struct super *sp, const struct cfg_service *c,
+static const char *limit_name(int resource)
+{
+	switch (resource) {
+	case RLIMIT_NOFILE: return "LimitNOFILE=";
+	case RLIMIT_NPROC: return "LimitNPROC=";
+	case RLIMIT_CORE: return "LimitCORE=";
+	case RLIMIT_MEMLOCK: return "LimitMEMLOCK=";
+	case RLIMIT_AS: return "LimitAS=";
+	case RLIMIT_CPU: return "LimitCPU=";
+	case RLIMIT_FSIZE: return "LimitFSIZE=";
+	case RLIMIT_DATA: return "LimitDATA=";
+	case RLIMIT_STACK: return "LimitSTACK=";
+	case RLIMIT_RSS: return "LimitRSS=";
+	case RLIMIT_LOCKS: return "LimitLOCKS=";
+	case RLIMIT_SIGPENDING: return "LimitSIGPENDING=";
+	case RLIMIT_MSGQUEUE: return "LimitMSGQUEUE=";
+	case RLIMIT_NICE: return "LimitNICE=";
+	case RLIMIT_RTPRIO: return "LimitRTPRIO=";
+	default: return "LimitRTTIME=";
+	}
+}
+
+static int may_raise_limits(void)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t c = cap_get_proc();
+
+	if (c && cap_get_flag(c, CAP_SYS_RESOURCE, CAP_EFFECTIVE, &v) < 0)
+		v = CAP_CLEAR;
+	cap_free(c);
+	return v == CAP_SET;
+}
+
+/* A unit's Limit*= above what the container allows (a hard limit pid 1
+ * cannot raise, with no CAP_SYS_RESOURCE) is lowered to that, as
+ * systemd does (said once per service); a services.d limit is as
+ * written, and a start it fails is said. */
+static void clamp_limit(struct super *sp, size_t i, const struct cfg_service *c,
+			struct spawn_rlimit *r)
+{
+	struct rlimit have;
+
+	if (c->origin == ORIGIN_SERVICES_D || getrlimit(r->resource, &have) < 0 ||
+	    r->lim.rlim_max <= have.rlim_max || may_raise_limits())
+		return;
+	if (!sp->rt[i].limit_said)
+		log_warnx("service %s: %s%llu is above the container's hard limit: %llu instead",
+			  c->name, limit_name(r->resource),
+			  (unsigned long long)r->lim.rlim_max,
+			  (unsigned long long)have.rlim_max);
+	sp->rt[i].limit_said = 1;
+	r->lim.rlim_max = have.rlim_max;
+	if (r->lim.rlim_cur > have.rlim_max)
+		r->lim.rlim_cur = have.rlim_max;
+}
+
+static void fill_rlimits(struct super *sp, size_t u, const struct cfg_service *c,
 			 struct spawn_rlimit *rl, size_t *n)
 {
 	*n = 0;
@@ -229,8 +287,9 @@ static void fill_rlimits(struct super *sp, const struct cfg_service *c,
 			continue;
 		if (c->rlimits[i].resource == RLIMIT_NOFILE)
 			*n = 0;
-		rl[(*n)++] = (struct spawn_rlimit){ c->rlimits[i].resource,
-						    c->rlimits[i].lim };
+		rl[*n] = (struct spawn_rlimit){ c->rlimits[i].resource,
+						c->rlimits[i].lim };
+		clamp_limit(sp, u, c, &rl[(*n)++]);
 	}
 }
 
@@ -245,7 +304,7 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 	const struct rt *r = &sp->rt[i];
 
 	spawn_spec_init(s, sp->inh, argv);
-	fill_rlimits(sp, c, rl, &s->nrlimits);
+	fill_rlimits(sp, i, c, rl, &s->nrlimits);
 	s->rlimits = rl;
 	if (rt_unit(sp, i)->is_cmd) {
 		s->group = SPAWN_PGRP;

@@ -273,7 +273,7 @@ wstart() {
 		for d in /etc/systemd/system /usr/lib/systemd/system /etc/init.d /etc/rc2.d /usr/lib/tmpfiles.d /etc/tmpfiles.d /run /var/lib /var/cache /var/log; do
 			[ -d "$d" ] && mount --bind "$r$d" "$d"
 		done
-		exec "$@"' sh "$W" "$POUCH_INIT" -c "$W/etc/pouch" 2>"$T/pid1w.err" &
+		exec "$@"' sh "$W" ${WRAP:-} "$POUCH_INIT" -c "$W/etc/pouch" 2>"$T/pid1w.err" &
 	NS_BG=$!
 	wait_for 10 test -S "$wsock"
 	NS_PID1=$(pgrep -P "$NS_BG" | head -n 1)
@@ -526,6 +526,7 @@ wait_for 10 test -s "$W/run/xafter"
 expect_eq "units: pid 1 applies tmpfiles.d at boot" \
 	"$(stat -c '%U %a' "$W/run/xtmp") $(cat "$W/run/xtmp/file")" "nobody 750 hello"
 check "... but not systemd's /run/nologin (no systemd-user-sessions would remove it)" test ! -e "$W/run/nologin"
+check "... and it makes /run/systemd/system, which package scripts look for before they call systemctl" test -d "$W/run/systemd/system"
 mainpid=$(sed -n 's/^main //p' "$W/run/xlog")
 expect_eq "ExecStartPre= (with \$RUNTIME_DIRECTORY; '-' lets a failure pass), ExecStart=, ExecStartPost= with \$MAINPID, in order" \
 	"$(tr '\n' ' ' <"$W/run/xlog")" "pre /run/xseq main $mainpid post $mainpid "
@@ -639,3 +640,23 @@ expect_eq "... its ExecStop=, the stop signal and ExecStopPost= ran in the conta
 	"$(tail -n 3 "$W/run/xlog" | tr '\n' ' ')" "stop $mainpid term stoppost "
 expect_eq "... the init.d script's stop too" "$(tail -n 1 "$W/run/xsv.log")" stop
 rm -f "$W/etc/rc2.d/S01xsv"
+
+# Limit*= above the container's hard limit, with no CAP_SYS_RESOURCE to
+# raise it: lowered to it and said, as systemd does (the start failed)
+rm -f "$W"/etc/systemd/system/multi-user.target.wants/*
+hard=$(sh -c 'ulimit -Hn')
+wunit xlim.service <<EOF2
+[Service]
+LimitNOFILE=$((hard + 1000))
+ExecStart=/bin/sh -c 'ulimit -Hn >/run/xlim; exec sleep 1070'
+EOF2
+rm -f "$W/run/xlim"
+WRAP="setpriv --bounding-set -sys_resource" wstart
+wait_for 10 test -s "$W/run/xlim"
+expect_eq "LimitNOFILE= above the hard limit, no CAP_SYS_RESOURCE: it runs with the hard limit" \
+	"$(cat "$W/run/xlim" 2>/dev/null) $(wstate xlim)" "$hard running"
+check "... said, with the unit's name and both numbers" grep -q \
+	"service xlim: LimitNOFILE=$((hard + 1000)) is above the container's hard limit: $hard instead" "$T/pid1w.err"
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
