@@ -236,6 +236,7 @@ static void child_setup(const struct spawn_spec *sp, int errfd)
 			child_fail(errfd, STEP_CAPS, errno);
 		for (int cap = 0; sp->has_ambient && cap <= CAP_LAST_CAP && cap < 64; cap++)
 			if (((sp->ambient >> cap) & 1) && kept(sp, cap) &&
+			    ((sp->ambient_ok >> cap) & 1) &&
 			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 				child_fail(errfd, STEP_AMBIENT, errno);
 	}
@@ -405,10 +406,11 @@ static cap_t make_capset(const struct spawn_spec *sp)
 /* A unit's: what pid 1 has, less what CapabilityBoundingSet= drops, with
  * AmbientCapabilities= inheritable (and effective, for the ambient
  * raise after the user switch). */
-static cap_t make_unit_capset(const struct spawn_spec *sp)
+static cap_t make_unit_capset(struct spawn_spec *sp)
 {
 	cap_t c = cap_get_proc();
 
+	sp->ambient_ok = 0;
 	for (int v = 0; c && v <= CAP_LAST_CAP; v++) {
 		cap_value_t cv = v;
 		cap_flag_value_t have = CAP_CLEAR;
@@ -423,6 +425,7 @@ static cap_t make_unit_capset(const struct spawn_spec *sp)
 			   have == CAP_SET) {
 			r |= cap_set_flag(c, CAP_INHERITABLE, 1, &cv, CAP_SET);
 			r |= cap_set_flag(c, CAP_EFFECTIVE, 1, &cv, CAP_SET);
+			sp->ambient_ok |= 1ULL << v;
 		}
 		if (r < 0) {
 			cap_free(c);

@@ -55,6 +55,7 @@ struct spawn_spec {
 	 * (kept across the user switch) */
 	int has_bounding, has_ambient;
 	uint64_t bounding, ambient;
+	uint64_t ambient_ok;	    /* private: those of ambient pid 1 has */
 	void *capset;		    /* cap_t prepared by spawn_start */
 	int no_new_privs;
 	int close_fds;		    /* close every fd above 2 */

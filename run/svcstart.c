@@ -277,6 +277,32 @@ static void clamp_limit(struct super *sp, size_t i, const struct cfg_service *c,
 		r->lim.rlim_cur = have.rlim_max;
 }
 
+/* AmbientCapabilities= that pid 1 does not have itself (the container
+ * was not given them) cannot be raised: the others are, and that is
+ * said once per service, by name. */
+static void say_ambient(struct super *sp, size_t i, const struct cfg_service *c)
+{
+	cap_t have;
+
+	if (!c->has_cap_ambient || sp->rt[i].ambient_said || !(have = cap_get_proc()))
+		return;
+	for (int v = 0; v <= CAP_LAST_CAP && v < 64; v++) {
+		cap_flag_value_t f = CAP_CLEAR;
+		char *name;
+
+		if (!((c->cap_ambient >> v) & 1) ||
+		    (cap_get_flag(have, (cap_value_t)v, CAP_PERMITTED, &f) == 0 &&
+		     f == CAP_SET))
+			continue;
+		name = cap_to_name((cap_value_t)v);
+		log_warnx("service %s: AmbientCapabilities=%s: the container does not have it: not raised",
+			  c->name, name ? name : "?");
+		cap_free(name);
+		sp->rt[i].ambient_said = 1;
+	}
+	cap_free(have);
+}
+
 static void fill_rlimits(struct super *sp, size_t u, const struct cfg_service *c,
 			 struct spawn_rlimit *rl, size_t *n)
 {
@@ -305,6 +331,7 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 
 	spawn_spec_init(s, sp->inh, argv);
 	fill_rlimits(sp, i, c, rl, &s->nrlimits);
+	say_ambient(sp, i, c);
 	s->rlimits = rl;
 	if (rt_unit(sp, i)->is_cmd) {
 		s->group = SPAWN_PGRP;

@@ -252,6 +252,9 @@ if [ -n "$db" ]; then
 	stop db
 	expect_eq "db: SIGTERM to pid 1: the container stops (CMD's 143)" "$stop_rc" 143
 	check "db: ... mariadb logged a clean shutdown" grep -q 'mariadbd: Shutdown complete' "$T/db.err"
+	check "db: mariadb's LimitNOFILE= above the container's hard limit (where it is) and its AmbientCapabilities=CAP_IPC_LOCK the container lacks: said once each, and it runs" sh -c "
+		[ \$(grep -c 'service mariadb: LimitNOFILE=32768 is above the container.s hard limit' '$T/db.err') -le 1 ] &&
+		[ \$(grep -c 'service mariadb: AmbientCapabilities=cap_ipc_lock: the container does not have it: not raised' '$T/db.err') = 1 ]"
 	pglog=$R/var/log/postgresql/postgresql-15-main.log
 	check "db: ... postgresql@15-main stopped by its ExecStop (pg_ctlcluster -m fast)" \
 		grep -q 'received fast shutdown request' "$pglog"
