@@ -298,6 +298,8 @@ static void stop_signal_now(struct sched *s, size_t i)
 		return;
 	if (u->svc.pid > 0) {
 		signal_unit(s, i, c->stop_signal, group);
+		if (c->send_sighup)
+			signal_unit(s, i, SIGHUP, group);
 		signal_unit(s, i, SIGCONT, group);
 	} else if (u->pgid > 0 && c->kill_mode != KILL_PROCESS) {
 		kill_group(s, i, u->pgid, c->stop_signal);
@@ -490,6 +492,10 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 		note_kill(s, i, "what is left of its group once its main process exited, kill_mode = mixed");
 	if (a.signal)
 		signal_unit(s, i, a.signal, a.group);
+	/* SendSIGHUP=yes: SIGHUP right after the stop signal */
+	if (a.signal && a.signal == c->stop_signal && c->send_sighup &&
+	    st == SVC_STOPPING)
+		signal_unit(s, i, SIGHUP, a.group);
 	/* a stopped process could not act on its stop signal */
 	if (a.signal && a.signal != SIGKILL && a.signal != SIGCONT)
 		signal_unit(s, i, SIGCONT, a.group);

@@ -305,7 +305,9 @@ static struct svc_action become_up(struct svc *s, int64_t now)
 				   (s->pid <= 0 && s->cfg->remain_after_exit)
 			   ? SVC_DONE : SVC_RUNNING;
 	s->ready = 1;
-	s->timer_at = 0;
+	/* RuntimeMaxSec=: from the start on */
+	s->timer_at = s->state == SVC_RUNNING && s->cfg->runtime_max_ms > 0
+			      ? s->started_at + s->cfg->runtime_max_ms : 0;
 	return a;
 }
 
@@ -416,6 +418,12 @@ static struct svc_action step_running(struct svc *s, enum svc_event ev,
 		s->why = "unhealthy";
 		s->fail_end = END_TIMEOUT; /* as systemd's watchdog */
 		return begin_stop(s, now, 0);
+	case EV_TIMER: /* only with RuntimeMaxSec= */
+		if (!s->timer_at || s->cfg->runtime_max_ms <= 0)
+			return none();
+		s->why = "it ran longer than its RuntimeMaxSec=";
+		s->fail_end = END_TIMEOUT;
+		return begin_stop(s, now, 0);
 	default:
 		return none();
 	}
@@ -446,6 +454,15 @@ static struct svc_action step_stopping(struct svc *s, enum svc_event ev,
 	case EV_TIMER:
 		if (s->killed)
 			return stop_done(s, now);
+		if (s->cfg->origin != ORIGIN_SERVICES_D && !s->cfg->send_sigkill) {
+			/* SendSIGKILL=no: the stop is given up, what is left
+			 * is left (to the container's end) */
+			s->why = "it did not stop in time (SendSIGKILL=no)";
+			s->pid = 0;
+			s->timer_at = 0;
+			s->state = SVC_FAILED;
+			return a;
+		}
 		s->killed = 1;
 		s->timer_at = now + SVC_KILL_GRACE_MS;
 		a.signal = SIGKILL;

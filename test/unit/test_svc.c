@@ -644,6 +644,49 @@ static void test_stop_cmds(void)
 	svc_free(&s);
 }
 
+/* SendSIGKILL=no: a stop that outlasts its timeout is given up (failed),
+ * nothing is SIGKILLed; RuntimeMaxSec=: a run that lasts longer is
+ * stopped, and it is a failure (Restart=on-failure restarts it). */
+static void test_unit_stop_keys(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+	struct svc_action a;
+
+	c.origin = ORIGIN_UNIT;
+	c.restart = RESTART_ON_FAILURE;
+	c.send_sigkill = 0;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_STOP, 0, 10);
+	a = svc_step(&s, EV_TIMER, 0, 510);
+	CHECK_EQ(a.signal, 0);
+	CHECK_EQ(s.state, SVC_FAILED);
+	CHECK_EQ(s.timer_at, 0);
+	svc_free(&s);
+	c.origin = ORIGIN_SERVICES_D; /* services.d: always SIGKILL */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	into(&s, SVC_RUNNING, 0);
+	(void)svc_step(&s, EV_STOP, 0, 10);
+	a = svc_step(&s, EV_TIMER, 0, 510);
+	CHECK_EQ(a.signal, SIGKILL);
+	svc_free(&s);
+	c.origin = ORIGIN_UNIT;
+	c.send_sigkill = 1;
+	c.runtime_max_ms = 3000;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 1000);
+	(void)svc_step(&s, EV_SPAWNED, 42, 1000);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK_EQ(s.timer_at, 4000);
+	a = svc_step(&s, EV_TIMER, 0, 4000);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	CHECK_EQ(a.signal, SIGTERM);
+	(void)svc_step(&s, EV_EXITED, SIGTERM, 4100);
+	CHECK_EQ(s.state, SVC_BACKOFF);
+	svc_free(&s);
+}
+
 static void test_every_pair(void)
 {
 	struct cfg_service c = base();
@@ -688,6 +731,7 @@ int main(void)
 	test_unit_exit_status();
 	test_post();
 	test_stop_cmds();
+	test_unit_stop_keys();
 	test_every_pair();
 	return t_done("test_svc");
 }
