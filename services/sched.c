@@ -440,13 +440,11 @@ void sched_exec_failed(struct sched *s, size_t i, int status)
 		ex_exited(s, i, status);
 }
 
-int sched_reload_unit(struct sched *s, size_t i)
+static int reload_one(struct sched *s, size_t i)
 {
 	struct sched_unit *u = &s->u[i];
 	const struct cfg_service *c = u->cfg;
 
-	if (s->phase != PH_RUN)
-		return -1;
 	if (!c->reload.n) {
 		if (!c->reload_signal)
 			return -2;
@@ -460,6 +458,27 @@ int sched_reload_unit(struct sched *s, size_t i)
 	u->reloads++;
 	(void)ex_begin(s, i, EX_RELOAD);
 	return 0;
+}
+
+static void pass_on(struct sched *s, size_t i, size_t off, int back,
+		    int (*op)(struct sched *, size_t));
+
+/* ReloadPropagatedFrom= (and PropagatesReloadTo=): a reload of one of
+ * them reloads this one. */
+static int reload_on(struct sched *s, size_t i)
+{
+	int r = reload_one(s, i);
+
+	pass_on(s, i, offsetof(struct cfg_service, reload_from), 1, reload_on);
+	return r;
+}
+
+int sched_reload_unit(struct sched *s, size_t i)
+{
+	if (s->phase != PH_RUN)
+		return -1;
+	s->mark++;
+	return reload_on(s, i);
 }
 
 int sched_idle(const struct sched *s, size_t i)
@@ -541,6 +560,78 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 	note(s, i);
 }
 
+/* ---- the links between units beside the order (BindsTo=, PartOf=,
+ * Conflicts=, ReloadPropagatedFrom=, Wants=) ---- */
+
+static int lists(char **l, const char *name)
+{
+	for (size_t k = 0; l && l[k]; k++)
+		if (!strcmp(l[k], name))
+			return 1;
+	return 0;
+}
+
+/* j is linked to i: i's list names j, or j's list names i. */
+static int linked(const struct sched *s, size_t i, size_t j, size_t off, int back)
+{
+	const struct sched_unit *a = &s->u[back ? j : i], *b = &s->u[back ? i : j];
+	char **l = *(char **const *)((const char *)a->cfg + off);
+
+	return i != j && !a->is_cmd && !b->is_cmd && !a->removed && !b->removed &&
+	       lists(l, b->cfg->name);
+}
+
+/* A unit's Conflicts= (either way): starting it stops them. */
+static void conflicts_stop(struct sched *s, size_t i)
+{
+	size_t off = offsetof(struct cfg_service, conflicts);
+
+	for (size_t j = 0; j < s->n && s->phase == PH_RUN; j++) {
+		struct sched_unit *o = &s->u[j];
+
+		if ((linked(s, i, j, off, 0) || linked(s, i, j, off, 1)) &&
+		    !svc_final(&o->svc) && o->svc.state != SVC_STOPPING) {
+			say(s, (int)j, SL_INFO, "stopped: %s conflicts with it",
+			    s->u[i].cfg->name);
+			o->restart_pending = 0;
+			drive(s, j, EV_STOP, 0);
+		}
+	}
+}
+
+/* u is down (stopped, failed): what BindsTo= it goes down too. */
+static void bound_stop(struct sched *s, size_t i)
+{
+	size_t off = offsetof(struct cfg_service, binds_to);
+
+	for (size_t j = 0; j < s->n && s->phase == PH_RUN; j++) {
+		struct sched_unit *o = &s->u[j];
+
+		if (!linked(s, i, j, off, 1) || svc_final(&o->svc) ||
+		    o->svc.state == SVC_STOPPING)
+			continue;
+		say(s, (int)j, SL_INFO, "stopped: it is bound to %s, which is down",
+		    s->u[i].cfg->name);
+		o->restart_pending = 0;
+		drive(s, j, EV_STOP, 0);
+	}
+}
+
+/* An operator's command on u goes on to the units linked to it by the
+ * list at off (back: the lists that name u), each once. */
+static void pass_on(struct sched *s, size_t i, size_t off, int back,
+		    int (*op)(struct sched *, size_t))
+{
+	unsigned mark = s->mark;
+
+	s->u[i].mark = mark;
+	for (size_t j = 0; j < s->n; j++)
+		if (s->u[j].mark != mark && linked(s, i, j, off, back)) {
+			s->u[j].mark = mark;
+			(void)op(s, j);
+		}
+}
+
 /* A start of u: its old leftovers go, its conditions are asked, then
  * its commands before the main process, then the main process. */
 static void begin_start(struct sched *s, size_t i)
@@ -551,6 +642,7 @@ static void begin_start(struct sched *s, size_t i)
 		kill_group(s, i, u->old_pgid, SIGKILL);
 	u->old_pgid = 0;
 	u->pgid = 0; /* the new run has no group until its process starts */
+	conflicts_stop(s, i);
 	/* a unit's conditions are asked right before each start */
 	if (u->cfg->nconds) {
 		if (!push(s, SA_CONDITIONS, (int)i))
@@ -637,6 +729,8 @@ static void note(struct sched *s, size_t i)
 	}
 	if (u->is_cmd && svc_final(&u->svc) && s->phase == PH_RUN)
 		sched_shutdown(s, "cmd-exited", 0, 0);
+	if (!u->is_cmd && (st == SVC_STOPPED || st == SVC_FAILED) && s->phase == PH_RUN)
+		bound_stop(s, i);
 	if (!u->is_cmd && st == SVC_FAILED && u->cfg->essential &&
 	    s->phase == PH_RUN) {
 		say(s, -1, SL_ERROR, "essential service %s failed: stopping the container",
@@ -1346,21 +1440,46 @@ int sched_uses(const struct sched *s, const struct cfg *c)
 
 /* ---- operators ---- */
 
+static int start_one(struct sched *s, size_t i);
+static int stop_one(struct sched *s, size_t i);
+static int restart_one(struct sched *s, size_t i);
+
+/* What it Wants=, Requires= or BindsTo= starts with it, as systemd's
+ * start job pulls them in. */
+static int start_one(struct sched *s, size_t i)
+{
+	drive(s, i, EV_START, 0);
+	if (s->u[i].cfg->origin == ORIGIN_SERVICES_D)
+		return 0; /* services.d's requires: blocked, not pulled in */
+	pass_on(s, i, offsetof(struct cfg_service, wants), 0, start_one);
+	pass_on(s, i, offsetof(struct cfg_service, requires), 0, start_one);
+	pass_on(s, i, offsetof(struct cfg_service, binds_to), 0, start_one);
+	return 0;
+}
+
+/* PartOf=: a stop of one of them stops this one. */
+static int stop_one(struct sched *s, size_t i)
+{
+	s->u[i].restart_pending = 0;
+	drive(s, i, EV_STOP, 0);
+	pass_on(s, i, offsetof(struct cfg_service, part_of), 1, stop_one);
+	return 0;
+}
+
 int sched_start(struct sched *s, size_t i)
 {
 	if (s->phase != PH_RUN)
 		return -1;
-	drive(s, i, EV_START, 0);
-	return 0;
+	s->mark++;
+	return start_one(s, i);
 }
 
 int sched_stop(struct sched *s, size_t i)
 {
 	if (s->phase != PH_RUN)
 		return -1;
-	s->u[i].restart_pending = 0;
-	drive(s, i, EV_STOP, 0);
-	return 0;
+	s->mark++;
+	return stop_one(s, i);
 }
 
 int sched_signal(struct sched *s, size_t i, int sig, int group)
@@ -1373,10 +1492,18 @@ int sched_signal(struct sched *s, size_t i, int sig, int group)
 
 int sched_restart(struct sched *s, size_t i)
 {
-	struct sched_unit *u = &s->u[i];
-
 	if (s->phase != PH_RUN)
 		return -1;
+	s->mark++;
+	return restart_one(s, i);
+}
+
+/* PartOf=: a restart of one of them restarts this one. */
+static int restart_one(struct sched *s, size_t i)
+{
+	struct sched_unit *u = &s->u[i];
+
+	pass_on(s, i, offsetof(struct cfg_service, part_of), 1, restart_one);
 	if (svc_final(&u->svc) || u->svc.state == SVC_WAITING ||
 	    u->svc.state == SVC_BACKOFF) {
 		drive(s, i, EV_STOP, 0);

@@ -73,6 +73,7 @@ struct sched_unit {
 	unsigned ex_seq;	/* counts the commands asked for */
 	unsigned reloads, reloads_done; /* ExecReload= sequences begun, ended */
 	int reload_failed;	/* the last one ended with a failure */
+	unsigned mark;		/* a propagation (PartOf= ...) reached it */
 };
 
 enum sched_act_kind {
@@ -139,6 +140,7 @@ struct sched {
 	int64_t stop_started;
 	int killed_all;
 	struct budget b;
+	unsigned mark;		/* the propagation under way */
 	struct sched_act *acts;	/* queued, taken with sched_take() */
 	size_t nacts, acap, ahead;
 };

@@ -926,6 +926,86 @@ static void test_exec_sequences(void)
 	cfg_free(&cfg);
 }
 
+/* The links beside the order, for units: BindsTo= (down with it),
+ * PartOf= (its stop and restart), Conflicts= (either way, at a start),
+ * ReloadPropagatedFrom=, and Wants=/Requires= pulling in at a start. */
+static void test_links(void)
+{
+	static char *rel[] = { "/reload", NULL };
+	static struct cfg_cmd rels[] = { { rel, 0, "u", 1 } };
+	static char *n_a[] = { "a", NULL };
+	struct cfg cfg;
+	struct cfg_service sv[5];
+	struct sched s;
+
+	cfg_defaults(&cfg);
+	for (int k = 0; k < 5; k++) {
+		static char *names[] = { "a", "b", "c", "d", "e" };
+
+		svc_base(&sv[k], names[k]);
+		sv[k].origin = ORIGIN_UNIT;
+		sv[k].restart = RESTART_NEVER;
+	}
+	sv[1].binds_to = n_a;	/* b BindsTo=a */
+	sv[2].part_of = n_a;	/* c PartOf=a */
+	sv[3].conflicts = n_a;	/* d Conflicts=a */
+	sv[4].reload_from = n_a; /* e ReloadPropagatedFrom=a */
+	sv[0].reload = (struct cfg_cmds){ rels, 1 };
+	sv[4].reload = (struct cfg_cmds){ rels, 1 };
+	sv[3].enabled = 0;
+	cfg.svcs = sv;
+	cfg.nsvcs = 5;
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	run_spawns(&s);
+	for (int k = 0; k < 5; k++)
+		CHECK_EQ(s.u[k].svc.state, k == 3 ? SVC_STOPPED : SVC_RUNNING);
+	/* a reload of a: e's too */
+	CHECK_EQ(sched_reload_unit(&s, 0), 0);
+	CHECK(has(acts(&s), "exec:a:ExecReload=/reload exec:e:ExecReload=/reload"));
+	sched_exec_started(&s, 0, 90);
+	sched_exec_started(&s, 4, 91);
+	reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	reap(&s, 4, ROLE_EXEC, EXIT(0), 0);
+	(void)acts(&s);
+	/* a restart of a: c (PartOf=a) too */
+	CHECK_EQ(sched_restart(&s, 0), 0);
+	CHECK(has(acts(&s), "signal:c:15"));
+	CHECK(has(got, "signal:a:15"));
+	reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
+	reap(&s, 2, ROLE_MAIN, SIGTERM, 0);
+	sched_step(&s, 1);
+	CHECK(has(acts(&s), "spawn:a"));
+	CHECK(has(got, "spawn:c"));
+	run_spawns(&s);
+	/* d (Conflicts=a) starts: a stops, and with it b (BindsTo=a) */
+	(void)sched_spawned(&s, 0, 20);
+	(void)sched_spawned(&s, 2, 22);
+	(void)acts(&s);
+	CHECK_EQ(sched_start(&s, 3), 0);
+	sched_step(&s, 2);
+	CHECK(has(acts(&s), "say:a:stopped: d conflicts with it signal:a:15"));
+	reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
+	CHECK(has(acts(&s), "say:b:stopped: it is bound to a, which is down signal:b:15"));
+	CHECK_EQ(s.u[1].svc.state, SVC_STOPPING);
+	reap(&s, 1, ROLE_MAIN, SIGTERM, 0);
+	(void)acts(&s);
+	CHECK_EQ(sched_start(&s, 0), 0); /* a's start stops d */
+	sched_step(&s, 3);
+	CHECK(has(acts(&s), "say:d:stopped: a conflicts with it"));
+	/* an operator's stop of a passes on to c (PartOf=a), not to e */
+	(void)sched_spawned(&s, 0, 30);
+	(void)acts(&s);
+	CHECK_EQ(sched_stop(&s, 0), 0);
+	CHECK(has(acts(&s), "signal:a:15"));
+	CHECK(has(got, "signal:c:15"));
+	CHECK(lacks(got, "signal:e:"));
+	sched_free(&s);
+	cfg.svcs = NULL;
+	cfg.nsvcs = 0;
+	cfg_free(&cfg);
+}
+
 int main(void)
 {
 	test_stop_rules();
@@ -941,5 +1021,6 @@ int main(void)
 	test_reload();
 	test_routing();
 	test_exec_sequences();
+	test_links();
 	return t_done("test_sched");
 }
