@@ -159,6 +159,10 @@ struct super {
 	struct ctl_client *clients; /* CTL_MAX_CLIENTS, made with the socket */
 	struct cfg *cfg_orig;	/* the caller's */
 	struct cfg **old_cfgs;	/* replaced by reloads, kept until exit */
+	char **asked;		/* units asked for by name that no target
+				 * wants (`systemctl start NAME`): loaded
+				 * at each reload too */
+	size_t nasked;
 	size_t nold;
 	/* the outer systemd (WITH_SYSTEMD builds) */
 	int outer_ready;	/* READY=1 sent */
@@ -237,6 +241,9 @@ int64_t ctl_next_deadline(const struct super *sp);
 /* super.c */
 int super_watch_fd(struct super *sp, int fd, struct watch *w);
 void super_reload(struct super *sp, struct ctl_client *c);
+/* `ctl start NAME` of a unit pid 1 does not have: loaded now, as
+ * systemd loads a unit on demand; its index, or -1. */
+int super_load_unit(struct super *sp, const char *name);
 /* The path of a notify service's NOTIFY_SOCKET. */
 int super_notify_name(const struct super *sp, size_t i, char *buf, size_t len);
 int super_open_notify(struct super *sp, size_t i);

@@ -10,6 +10,7 @@
 #include "run/sock.h"
 #include "run/state.h"
 #include "init/super-internal.h"
+#include "units/units.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -678,6 +679,11 @@ static void fill_end(const struct super *sp, struct super_end *end)
 
 static void teardown(struct super *sp)
 {
+	for (size_t k = 0; k < sp->nasked; k++)
+		free(sp->asked[k]);
+	free(sp->asked);
+	sp->asked = NULL;
+	sp->nasked = 0;
 	for (int i = 0; i < 2; i++)
 		if (sp->relay[i])
 			outsrc_free(sp->relay[i]);
@@ -982,6 +988,9 @@ void super_reload(struct super *sp, struct ctl_client *c)
 		return;
 	}
 	r = cfg_load(sp->cfg->dir, NULL, nc);
+	for (size_t k = 0; r == 0 && nc->init.units && k < sp->nasked; k++)
+		if (units_load_one(nc, NULL, sp->asked[k]) == -ENOMEM)
+			r = -ENOMEM;
 	/* -t on the command line is the budget, whatever init.ini says */
 	if (sp->opts->stop_timeout_ms >= 0)
 		nc->init.shutdown_timeout_ms = sp->opts->stop_timeout_ms;
@@ -1017,6 +1026,31 @@ void super_reload(struct super *sp, struct ctl_client *c)
 	      removed, changed, same);
 	reload_init(sp, &sp->old_cfgs[sp->nold - 1]->init, c);
 	release_cfgs(sp);
+}
+
+int super_load_unit(struct super *sp, const char *name)
+{
+	char **n, svc[300];
+	int i;
+
+	if (!sp->cfg->init.units || !name || !*name || strchr(name, '/') ||
+	    sp->nasked >= 256)
+		return -1;
+	n = realloc(sp->asked, (sp->nasked + 1) * sizeof(*n));
+	if (!n)
+		return -1;
+	sp->asked = n;
+	if (!(n[sp->nasked] = strdup(name)))
+		return -1;
+	sp->nasked++;
+	super_reload(sp, NULL);
+	snprintf(svc, sizeof(svc), "%s", name);
+	if (strlen(svc) > 8 && !strcmp(svc + strlen(svc) - 8, ".service"))
+		svc[strlen(svc) - 8] = '\0';
+	i = sched_find(&sp->sch, svc);
+	if (i < 0) /* no such unit: not asked for again */
+		free(sp->asked[--sp->nasked]);
+	return i;
 }
 
 static int same_str(const char *a, const char *b)

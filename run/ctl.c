@@ -391,6 +391,10 @@ static void cmd_service(struct super *sp, struct ctl_client *c,
 {
 	int i = sched_find(&sp->sch, rq->name), ret;
 
+	/* a unit no target wants, started by name: loaded now */
+	if (i < 0 && (rq->op == CTL_START || rq->op == CTL_RESTART) &&
+	    sp->sch.phase == PH_RUN)
+		i = super_load_unit(sp, rq->name);
 	if (i < 0) {
 		ctl_printf(c, "ERR 3 no service '%s'\n", rq->name);
 		return;

@@ -591,7 +591,7 @@ static void conflicts_stop(struct sched *s, size_t i)
 
 		if ((linked(s, i, j, off, 0) || linked(s, i, j, off, 1)) &&
 		    !svc_final(&o->svc) && o->svc.state != SVC_STOPPING) {
-			say(s, (int)j, SL_INFO, "stopped: %s conflicts with it",
+			say(s, (int)j, SL_WARN, "stopped: %s conflicts with it",
 			    s->u[i].cfg->name);
 			o->restart_pending = 0;
 			drive(s, j, EV_STOP, 0);
@@ -610,7 +610,7 @@ static void bound_stop(struct sched *s, size_t i)
 		if (!linked(s, i, j, off, 1) || svc_final(&o->svc) ||
 		    o->svc.state == SVC_STOPPING)
 			continue;
-		say(s, (int)j, SL_INFO, "stopped: it is bound to %s, which is down",
+		say(s, (int)j, SL_WARN, "stopped: it is bound to %s, which is down",
 		    s->u[i].cfg->name);
 		o->restart_pending = 0;
 		drive(s, j, EV_STOP, 0);

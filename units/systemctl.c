@@ -486,21 +486,36 @@ static int send_op(struct sc *sc, struct uinfo *ui, const char *op,
 			ui->asked);
 		return SC_FAIL;
 	}
-	if (!ui->known) {
+	/* a unit no target wants: pid 1 loads it when it is started */
+	if (!ui->known && !(exists(ui) && is_type(ui, "service") &&
+			    (!strcmp(op, "start") || !strcmp(op, "restart")))) {
 		fprintf(stderr, exists(ui)
-				? "Failed to %s %s: Unit %s is not loaded by pouch-init (is [init] units = enabled, and the unit enabled?).\n"
+				? "Failed to %s %s: Unit %s is not loaded by pouch-init (is [init] units = enabled?).\n"
 				: "Failed to %s %s: Unit %s not found.\n",
 			verb, ui->asked, ui->asked);
 		return SC_NOTLOADED;
 	}
-	units_fmt(line, sizeof(line), "%s %s", op, ui->svc);
+	units_fmt(line, sizeof(line), "%s %s", op, ui->known ? ui->svc : ui->asked);
 	if (call(sc, line, &status, &body) < 0 || status) {
+		if (!ui->known && status == 3) {
+			fprintf(stderr, "Failed to %s %s: Unit %s is not loaded by pouch-init (is [init] units = enabled?).\n",
+				verb, ui->asked, ui->asked);
+			free(body);
+			return SC_NOTLOADED;
+		}
 		fprintf(stderr, "Failed to %s %s: %s\n", verb, ui->asked,
 			body ? body : "no answer");
 		free(body);
 		return status == 4 ? SC_INACTIVE : SC_FAIL;
 	}
 	free(body);
+	if (!ui->known) { /* loaded by that start: what it is now */
+		char name[300];
+
+		units_fmt(name, sizeof(name), "%s", ui->asked);
+		uinfo_free(ui);
+		(void)resolve(sc, name, ui);
+	}
 	return 0;
 }
 

@@ -582,7 +582,7 @@ ln -s ../init.d/xsv "$W/etc/rc2.d/S01xsv"
 winside start xsv; rc=$?
 expect_eq "an init.d script with no pid file: systemctl start, then active" \
 	"$rc $(winside is-active xsv) $(cat "$W/run/xsv.log")" "0 active start"
-check "... its daemon runs" pgrep -f '^sleep 1050$'
+check "... its daemon runs" wait_for 5 pgrep -f "^sleep 1050$"
 winside reload xsv; rc=$?
 expect_eq "... systemctl reload runs its reload" "$rc $(tail -n 1 "$W/run/xsv.log")" "0 reload"
 winside stop xsv; rc=$?
@@ -657,6 +657,49 @@ expect_eq "LimitNOFILE= above the hard limit, no CAP_SYS_RESOURCE: it runs with 
 	"$(cat "$W/run/xlim" 2>/dev/null) $(wstate xlim)" "$hard running"
 check "... said, with the unit's name and both numbers" grep -q \
 	"service xlim: LimitNOFILE=$((hard + 1000)) is above the container's hard limit: $hard instead" "$T/pid1w.err"
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
+
+# BindsTo=, PartOf=, Conflicts= with real processes
+rm -f "$W"/etc/systemd/system/multi-user.target.wants/*
+wunit ybase.service <<'EOF2'
+[Service]
+ExecStart=/bin/sleep 1080
+EOF2
+wunit ybound.service <<'EOF2'
+[Unit]
+BindsTo=ybase.service
+After=ybase.service
+[Service]
+ExecStart=/bin/sleep 1081
+EOF2
+wunit ypart.service <<'EOF2'
+[Unit]
+PartOf=ybase.service
+[Service]
+ExecStart=/bin/sleep 1082
+EOF2
+cat >"$W/usr/lib/systemd/system/yconf.service" <<'EOF2'
+[Unit]
+Conflicts=ybase.service
+[Service]
+ExecStart=/bin/sleep 1083
+EOF2
+wstart
+wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json ypart | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = running ]"
+p0=$(pgrep -f '^/bin/sleep 1082$')
+winside restart ybase
+wait_for 5 sh -c "p=\$(pgrep -f '^/bin/sleep 1082\$'); [ -n \"\$p\" ] && [ \"\$p\" != $p0 ]"
+check "PartOf=: a restart of what it is part of restarts it" sh -c "[ \"\$(pgrep -f '^/bin/sleep 1082\$')\" != '$p0' ]"
+winside start yconf
+expect_eq "Conflicts=: starting it stops the other, and BindsTo= stops what is bound to that" \
+	"$(wstate yconf) $(wstate ybase) $(wstate ybound)" "running stopped stopped"
+check "... each said" sh -c "grep -q 'service ybase: stopped: yconf conflicts with it' '$T/pid1w.err' &&
+	grep -q 'service ybound: stopped: it is bound to ybase, which is down' '$T/pid1w.err'"
+winside start ybound
+expect_eq "systemctl start of the bound one starts what it is bound to (and stops the conflicting one)" \
+	"$(wstate ybound) $(wstate ybase) $(wstate yconf)" "running running stopped"
 kill -TERM "$NS_PID1"
 ns_wait
 expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
