@@ -90,6 +90,7 @@ struct rt {
 	int claim_said;		/* a refused notify message or pidfile was reported */
 	int limit_said;		/* a Limit*= lowered to the hard limit was said */
 	int ambient_said;	/* AmbientCapabilities= pid 1 has not: said */
+	char oom_adj[16];	/* OOMScoreAdjust= as the child writes it */
 	int spawns;		/* spawns in this turn of the loop */
 	char *status;		/* STATUS= from sd_notify; NULL none */
 };

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/capability.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -101,6 +102,10 @@ static void child_signals(const struct spawn_spec *sp)
 	for (int sig = 1; sp->ignored && sig < NSIG; sig++)
 		if (sigismember(sp->ignored, sig) == 1)
 			(void)sigaction(sig, &sa, NULL);
+	/* a unit's IgnoreSIGPIPE= */
+	sa.sa_handler = sp->sigpipe == 1 ? SIG_IGN : SIG_DFL;
+	if (sp->sigpipe)
+		(void)sigaction(SIGPIPE, &sa, NULL);
 	(void)sigprocmask(SIG_SETMASK, sp->mask, NULL);
 }
 
@@ -120,12 +125,14 @@ static void child_group(const struct spawn_spec *sp)
 enum child_step {
 	STEP_EXEC = 0, STEP_FDS, STEP_RLIMIT, STEP_CHDIR, STEP_CAPS,
 	STEP_GROUPS, STEP_SETGID, STEP_SETUID, STEP_AMBIENT, STEP_NNP,
+	STEP_NICE, STEP_OOM,
 };
 
 static const char *const step_names[] = {
 	"exec", "set up stdio for", "set rlimits for", "chdir for",
 	"set capabilities for", "setgroups for", "setgid for", "setuid for",
 	"raise ambient capabilities for", "set no_new_privs for",
+	"set the nice value (Nice=) for", "set OOMScoreAdjust= for",
 };
 
 static __attribute__((noreturn)) void child_fail(int errfd, int step, int err)
@@ -206,6 +213,16 @@ static void child_setup(const struct spawn_spec *sp, int errfd)
 			child_fail(errfd, STEP_RLIMIT, errno);
 	if (sp->has_umask)
 		umask(sp->umask);
+	/* before the user switch: a lower value needs privilege */
+	if (sp->has_nice && setpriority(PRIO_PROCESS, 0, sp->nice) < 0)
+		child_fail(errfd, STEP_NICE, errno);
+	if (sp->oom_adj) {
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 || write(fd, sp->oom_adj, strlen(sp->oom_adj)) < 0)
+			child_fail(errfd, STEP_OOM, errno);
+		close(fd);
+	}
 	if ((sp->has_caps || sp->has_bounding) && child_drop_bounding(sp) < 0)
 		child_fail(errfd, STEP_CAPS, errno);
 	if (sp->set_ids) {
@@ -221,7 +238,7 @@ static void child_setup(const struct spawn_spec *sp, int errfd)
 	}
 	/* as the service's user: its own symbolic links get it nowhere it
 	 * could not go */
-	if (sp->workdir && chdir(sp->workdir) < 0)
+	if (sp->workdir && chdir(sp->workdir) < 0 && !sp->workdir_optional)
 		child_fail(errfd, STEP_CHDIR, errno);
 	if (sp->has_caps) {
 		if (cap_set_proc((cap_t)sp->capset) < 0)

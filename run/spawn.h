@@ -37,6 +37,11 @@ struct spawn_spec {
 	int tty_foreground;	    /* make it the terminal's foreground group */
 	int fds[3];		    /* stdin, stdout, stderr; -1: inherit */
 	const char *workdir;
+	int workdir_optional;	    /* a chdir that fails is no failure */
+	int has_nice;		    /* a unit's Nice= */
+	int nice;
+	const char *oom_adj;	    /* a unit's OOMScoreAdjust=, as text */
+	int sigpipe;		    /* 1: SIGPIPE ignored, 2: its default */
 	int has_umask;
 	mode_t umask;
 	const struct spawn_rlimit *rlimits;

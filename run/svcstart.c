@@ -70,6 +70,62 @@ static int env_file(const struct cfg_service *c, char ***env)
 	return 0;
 }
 
+static void bad_env_line(void *arg, int line)
+{
+	const char **what = arg;
+
+	log_warnx("service %s: EnvironmentFile=%s:%d: not KEY=VALUE: ignored",
+		  what[0], what[1], line);
+}
+
+/* A unit's EnvironmentFile= ('-': may be missing), in systemd's syntax;
+ * who may change it is checked as for env_file. */
+static int unit_env_file(const struct cfg_service *c, const char *spec,
+			 char ***env)
+{
+	const char *path = spec + (spec[0] == '-'), *what[2] = { c->name, path };
+	char *text, why[PATH_MAX + 128];
+	int err = cfg_path_unsafe(path, geteuid(), why, sizeof(why));
+
+	if (err > 0) {
+		log_errorx("service %s: EnvironmentFile=%s refused: %s", c->name,
+			   path, why);
+		return -EPERM;
+	}
+	text = err < 0 ? NULL : cfg_read_file(path, &err);
+	if (!text) {
+		if (err < 0)
+			err = -err;
+		if (spec[0] == '-' && err == ENOENT)
+			return 0;
+		errno = err;
+		log_error("service %s: unable to read EnvironmentFile=%s", c->name,
+			  path);
+		return -err;
+	}
+	(void)units_parse_env_file(text, env, bad_env_line, what);
+	free(text);
+	return 0;
+}
+
+/* UnsetEnvironment=: NAME, or NAME=VALUE only with that value. */
+static void env_unset(char **env, const char *what)
+{
+	size_t n = strcspn(what, "="), k = 0;
+
+	for (size_t j = 0; env && env[j]; j++) {
+		int gone = what[n] ? !strcmp(env[j], what)
+				   : !strncmp(env[j], what, n) && env[j][n] == '=';
+
+		if (gone)
+			free(env[j]);
+		else
+			env[k++] = env[j];
+	}
+	if (env)
+		env[k] = NULL;
+}
+
 /* The notify socket is the service's user's alone (0600). */
 static void give_notify_socket(struct super *sp, size_t i)
 {
@@ -129,6 +185,13 @@ static char **build_env(struct super *sp, size_t i, int with_notify)
 		goto fail;
 	if (cfg_env_merge(&env, c->env) < 0)
 		goto fail;
+	/* a unit's EnvironmentFile= (read at each command: an
+	 * ExecStartPre= may write one), then UnsetEnvironment= */
+	for (char **f = c->env_files; f && *f; f++)
+		if (unit_env_file(c, *f, &env) < 0)
+			goto fail;
+	for (char **u = c->unset_env; u && *u; u++)
+		env_unset(env, *u);
 	if (!rt_unit(sp, i)->is_cmd) {
 		snprintf(num, sizeof(num), "%s", c->name);
 		if (env_add(&env, "POUCH_SERVICE", num) < 0)
@@ -348,7 +411,17 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 	s->fds[0] = devnull;
 	s->fds[1] = probe ? devnull : out_fd(&c->out, r->out_w, devnull, 1);
 	s->fds[2] = probe ? devnull : out_fd(&c->err, r->err_w, devnull, 2);
-	s->workdir = c->workdir;
+	s->workdir = c->workdir_home ? (c->has_user && c->home ? c->home : "/root")
+				     : c->workdir;
+	s->workdir_optional = c->workdir_optional;
+	s->has_nice = c->has_nice;
+	s->nice = c->nice;
+	s->sigpipe = c->sigpipe;
+	if (c->has_oom_score_adjust) {
+		snprintf(sp->rt[i].oom_adj, sizeof(sp->rt[i].oom_adj), "%d",
+			 c->oom_score_adjust);
+		s->oom_adj = sp->rt[i].oom_adj;
+	}
 	s->has_umask = c->has_umask;
 	s->umask = c->umask;
 	s->set_ids = c->has_user || c->has_group;

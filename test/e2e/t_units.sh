@@ -661,6 +661,47 @@ kill -TERM "$NS_PID1"
 ns_wait
 expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
 
+# EnvironmentFile= (systemd's syntax; '-': may be missing; it wins over
+# Environment=), UnsetEnvironment=, WorkingDirectory=~ and -PATH, Nice=,
+# OOMScoreAdjust=, IgnoreSIGPIPE= (yes by default)
+rm -f "$W"/etc/systemd/system/multi-user.target.wants/*
+wunit zenv.service <<'EOF2'
+[Service]
+Environment=A=from-unit B=b GONE=x
+EnvironmentFile=-/nonexistent/pouch-env
+EnvironmentFile=/run/zenv.conf
+UnsetEnvironment=GONE
+WorkingDirectory=~
+Nice=5
+OOMScoreAdjust=300
+ExecStart=/bin/sh -c 'echo "$A|$B|$C|$${GONE-unset}|$(pwd)|$0" >/run/zenv.out; exec sleep 1090' $OPTS
+EOF2
+wunit zdir.service <<'EOF2'
+[Service]
+WorkingDirectory=-/nonexistent/pouch-dir
+IgnoreSIGPIPE=no
+ExecStart=/bin/sleep 1091
+EOF2
+printf '# a comment
+A="from file"
+C=c1 ; trailing
+OPTS=--x
+' >"$W/run/zenv.conf"
+rm -f "$W/run/zenv.out"
+wstart
+wait_for 10 test -s "$W/run/zenv.out"
+expect_eq "EnvironmentFile= wins over Environment= and feeds \$VAR, a missing '-' one is no error, UnsetEnvironment= removes, WorkingDirectory=~ is root's home" \
+	"$(cat "$W/run/zenv.out")" "from file|b|c1 ; trailing|unset|/root|--x"
+zpid=$(pgrep -f '^sleep 1090$')
+expect_eq "Nice=5, OOMScoreAdjust=300" "$(ps -o ni= -p "$zpid" | tr -d ' ') $(cat /proc/$zpid/oom_score_adj)" "5 300"
+sigign() { printf '%d' "$(( 0x$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$1/status) >> 12 & 1 ))"; }
+expect_eq "IgnoreSIGPIPE=: a unit starts with SIGPIPE ignored (systemd's default), not with IgnoreSIGPIPE=no" \
+	"$(sigign "$zpid") $(sigign "$(pgrep -f '^/bin/sleep 1091$')")" "1 0"
+expect_eq "WorkingDirectory=-/missing: it runs" "$(wstate zdir)" running
+kill -TERM "$NS_PID1"
+ns_wait
+expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
+
 # BindsTo=, PartOf=, Conflicts= with real processes
 rm -f "$W"/etc/systemd/system/multi-user.target.wants/*
 wunit ybase.service <<'EOF2'
