@@ -91,6 +91,8 @@ struct rt {
 	int limit_said;		/* a Limit*= lowered to the hard limit was said */
 	int ambient_said;	/* AmbientCapabilities= pid 1 has not: said */
 	char oom_adj[16];	/* OOMScoreAdjust= as the child writes it */
+	int envfile_said;	/* an EnvironmentFile= not read as root: said */
+	int oom_said;		/* an OOMScoreAdjust= not applied: said */
 	int spawns;		/* spawns in this turn of the loop */
 	char *status;		/* STATUS= from sd_notify; NULL none */
 };

@@ -78,15 +78,65 @@ static void bad_env_line(void *arg, int line)
 		  what[0], what[1], line);
 }
 
-/* A unit's EnvironmentFile= ('-': may be missing), in systemd's syntax;
- * who may change it is checked as for env_file. */
-static int unit_env_file(const struct cfg_service *c, const char *spec,
-			 char ***env)
+/* A unit's EnvironmentFile= ('-': may be missing), in systemd's syntax.
+ * Who may change it is checked as for env_file, for the user the command
+ * runs as: a file the service's user may change (in its own
+ * /run/NAME) is read for its commands that run as that user, and not
+ * for those that run as root (`+`, `!`, no User=), which would take an
+ * LD_PRELOAD from it: said once, they run without it. Anyone else able
+ * to change it refuses the start. */
+struct env_judge {
+	gid_t gid;		/* the service's own group may write too */
+	int other;		/* unsafe parts for someone else */
+	char why[PATH_MAX + 128];
+};
+
+static void env_part(void *arg, const char *path, const char *why)
 {
+	struct env_judge *j = arg;
+	char own[48];
+
+	snprintf(own, sizeof(own), "writable by group %u", (unsigned)j->gid);
+	if (!strcmp(why, own))
+		return;
+	if (!j->other++)
+		snprintf(j->why, sizeof(j->why), "%s: %s", path, why);
+}
+
+/* >0 when someone other than root and uid (and the group gid, unless
+ * it is (gid_t)-1) could change path; 0 safe; -errno. */
+static int env_unsafe(const char *path, uid_t uid, gid_t gid, char *why,
+		      size_t len)
+{
+	struct env_judge j = { .gid = gid };
+	int r;
+
+	if (gid == (gid_t)-1)
+		return cfg_path_unsafe(path, uid, why, len);
+	r = cfg_path_check(NULL, path, uid, CFG_PATH_HOLDER, env_part, &j, NULL, 0);
+	if (r <= 0)
+		return r;
+	snprintf(why, len, "%s", j.why);
+	return j.other;
+}
+
+static int unit_env_file(struct super *sp, size_t i, const char *spec,
+			 char ***env, int as_root)
+{
+	const struct cfg_service *c = rt_cfg(sp, i);
 	const char *path = spec + (spec[0] == '-'), *what[2] = { c->name, path };
 	char *text, why[PATH_MAX + 128];
-	int err = cfg_path_unsafe(path, geteuid(), why, sizeof(why));
+	int err = as_root ? env_unsafe(path, geteuid(), (gid_t)-1, why, sizeof(why))
+			  : env_unsafe(path, c->uid, c->gid, why, sizeof(why));
 
+	if (err > 0 && as_root && c->has_user &&
+	    env_unsafe(path, c->uid, c->gid, why, sizeof(why)) == 0) {
+		if (!sp->rt[i].envfile_said)
+			log_warnx("service %s: EnvironmentFile=%s: its user may change it: not read for its commands that run as root",
+				  c->name, path);
+		sp->rt[i].envfile_said = 1;
+		return 0;
+	}
 	if (err > 0) {
 		log_errorx("service %s: EnvironmentFile=%s refused: %s", c->name,
 			   path, why);
@@ -160,8 +210,11 @@ static int resolve_ids(struct cfg_service *c, int again)
 
 /* The container's env, the hooks' additions, then the service's own;
  * with_notify: NOTIFY_SOCKET too (not for probes). */
-static char **build_env(struct super *sp, size_t i, int with_notify)
+static char **build_env(struct super *sp, size_t i, int with_notify,
+			unsigned flags)
 {
+	int as_root;
+
 	const struct cfg_service *c = rt_cfg(sp, i);
 	const struct rt *r = &sp->rt[i];
 	char **env = NULL, num[64], path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -187,8 +240,9 @@ static char **build_env(struct super *sp, size_t i, int with_notify)
 		goto fail;
 	/* a unit's EnvironmentFile= (read at each command: an
 	 * ExecStartPre= may write one), then UnsetEnvironment= */
+	as_root = !c->has_user || (flags & (CFG_EXEC_PRIV | CFG_EXEC_NOSETUID));
 	for (char **f = c->env_files; f && *f; f++)
-		if (unit_env_file(c, *f, &env) < 0)
+		if (unit_env_file(sp, i, *f, &env, as_root) < 0)
 			goto fail;
 	for (char **u = c->unset_env; u && *u; u++)
 		env_unset(env, *u);
@@ -366,6 +420,25 @@ static void say_ambient(struct super *sp, size_t i, const struct cfg_service *c)
 	cap_free(have);
 }
 
+/* OOMScoreAdjust= below pid 1's own needs CAP_SYS_RESOURCE, which a
+ * container is rarely given: then it is not applied and that is said
+ * once, as systemd ignores it in a container. */
+static int oom_allowed(struct super *sp, size_t i, const struct cfg_service *c)
+{
+	int err, own;
+	char *text = cfg_read_file("/proc/self/oom_score_adj", &err);
+
+	own = text ? atoi(text) : 0;
+	free(text);
+	if (c->oom_score_adjust >= own || may_raise_limits())
+		return 1;
+	if (!sp->rt[i].oom_said)
+		log_warnx("service %s: OOMScoreAdjust=%d is below pid 1's own %d, which the container does not allow: not applied",
+			  c->name, c->oom_score_adjust, own);
+	sp->rt[i].oom_said = 1;
+	return 0;
+}
+
 static void fill_rlimits(struct super *sp, size_t u, const struct cfg_service *c,
 			 struct spawn_rlimit *rl, size_t *n)
 {
@@ -417,7 +490,7 @@ static void fill_spec(struct super *sp, size_t i, struct spawn_spec *s,
 	s->has_nice = c->has_nice;
 	s->nice = c->nice;
 	s->sigpipe = c->sigpipe;
-	if (c->has_oom_score_adjust) {
+	if (c->has_oom_score_adjust && oom_allowed(sp, i, c)) {
 		snprintf(sp->rt[i].oom_adj, sizeof(sp->rt[i].oom_adj), "%d",
 			 c->oom_score_adjust);
 		s->oom_adj = sp->rt[i].oom_adj;
@@ -576,7 +649,7 @@ int run_start(struct super *sp, size_t i, pid_t *pid)
 	if (setup_output(sp, i) < 0)
 		log_warn("%s%s: unable to set up its output",
 			 rt_unit(sp, i)->is_cmd ? "" : "service ", rt_name(sp, i));
-	env = build_env(sp, i, 1);
+	env = build_env(sp, i, 1, c->exec_flags);
 	if (!env)
 		return -EINVAL;
 	argv = main_argv(c->argv, c->exec_flags, env, &made, &file);
@@ -629,7 +702,7 @@ int run_start_check(struct super *sp, size_t i, char *const *argv, pid_t *pid)
 
 	if (ret < 0)
 		return ret;
-	env = build_env(sp, i, 0);
+	env = build_env(sp, i, 0, 0);
 	if (!env)
 		return -ENOMEM;
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -675,7 +748,7 @@ int run_start_exec(struct super *sp, size_t i, const struct cfg_cmd *cmd,
 		return ret;
 	if (setup_output(sp, i) < 0)
 		log_warn("service %s: unable to set up its output", c->name);
-	env = build_env(sp, i, 0);
+	env = build_env(sp, i, 0, cmd->flags);
 	if (!env)
 		return -ENOMEM;
 	snprintf(num, sizeof(num), "%d", (int)main_pid);

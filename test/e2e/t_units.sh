@@ -687,6 +687,26 @@ A="from file"
 C=c1 ; trailing
 OPTS=--x
 ' >"$W/run/zenv.conf"
+# a file the service's own user may change is read for its commands that
+# run as that user, not for those that run as root (`!`): an LD_PRELOAD
+# from it would be root's; anyone else able to change it refuses the start
+wunit zuser.service <<'EOF2'
+[Service]
+User=nobody
+RuntimeDirectory=zuser
+RuntimeDirectoryPreserve=yes
+EnvironmentFile=-/run/zuser/env
+ExecStartPre=/bin/sh -c 'echo X=from-nobody >/run/zuser/env'
+ExecStart=/bin/sh -c 'echo "$${X-unset}" >/run/zuser/out; exec sleep 1092'
+ExecStartPost=!/bin/sh -c 'echo "$${X-unset}" >/run/zuser/root'
+EOF2
+wunit zother.service <<'EOF2'
+[Service]
+User=nobody
+EnvironmentFile=/run/zother/env
+ExecStart=/bin/sleep 1093
+EOF2
+mkdir -p "$W/run/zother" && echo X=1 >"$W/run/zother/env" && chown -R daemon "$W/run/zother"
 rm -f "$W/run/zenv.out"
 wstart
 wait_for 10 test -s "$W/run/zenv.out"
@@ -698,6 +718,12 @@ sigign() { printf '%d' "$(( 0x$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$1/stat
 expect_eq "IgnoreSIGPIPE=: a unit starts with SIGPIPE ignored (systemd's default), not with IgnoreSIGPIPE=no" \
 	"$(sigign "$zpid") $(sigign "$(pgrep -f '^/bin/sleep 1091$')")" "1 0"
 expect_eq "WorkingDirectory=-/missing: it runs" "$(wstate zdir)" running
+wait_for 5 test -s "$W/run/zuser/root"
+expect_eq "an EnvironmentFile= its User= may change: read for its commands as that user, not for a '!' one (root)" \
+	"$(cat "$W/run/zuser/out") $(cat "$W/run/zuser/root")" "from-nobody unset"
+check "... said once" sh -c "[ \$(grep -c 'service zuser: EnvironmentFile=/run/zuser/env: its user may change it: not read for its commands that run as root' '$T/pid1w.err') = 1 ]"
+expect_eq "an EnvironmentFile= another user (daemon) may change: the start fails" "$(wstate zother)" failed
+check "... said, with why" grep -q "service zother: EnvironmentFile=/run/zother/env refused: /run/zother.*owned by uid 1" "$T/pid1w.err"
 kill -TERM "$NS_PID1"
 ns_wait
 expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0
