@@ -244,6 +244,8 @@ int64_t ctl_next_deadline(const struct super *sp);
 /* super.c */
 int super_watch_fd(struct super *sp, int fd, struct watch *w);
 void super_reload(struct super *sp, struct ctl_client *c);
+/* systemctl daemon-reload: sched_reload's defs_only */
+void super_reload_defs(struct super *sp, struct ctl_client *c, int defs_only);
 /* `ctl start NAME` of a unit pid 1 does not have: loaded now, as
  * systemd loads a unit on demand; its index, or -1. */
 int super_load_unit(struct super *sp, const char *name);

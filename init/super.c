@@ -978,9 +978,14 @@ static int keep_old(struct super *sp, struct cfg *c)
  * nothing. */
 void super_reload(struct super *sp, struct ctl_client *c)
 {
+	super_reload_defs(sp, c, 0);
+}
+
+void super_reload_defs(struct super *sp, struct ctl_client *c, int defs_only)
+{
 	struct cfg *nc = calloc(1, sizeof(*nc));
 	int added, removed, changed, same, r;
-	struct sched_reload rl;
+	struct sched_reload rl = { .defs_only = defs_only };
 	struct cfg_service cmd;
 
 	if (!nc) {
@@ -1043,7 +1048,7 @@ int super_load_unit(struct super *sp, const char *name)
 	if (!(n[sp->nasked] = strdup(name)))
 		return -1;
 	sp->nasked++;
-	super_reload(sp, NULL);
+	super_reload_defs(sp, NULL, 1); /* nothing else starts or stops */
 	snprintf(svc, sizeof(svc), "%s", name);
 	if (strlen(svc) > 8 && !strcmp(svc + strlen(svc) - 8, ".service"))
 		svc[strlen(svc) - 8] = '\0';

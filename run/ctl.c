@@ -512,8 +512,8 @@ static void handle(struct super *sp, struct ctl_client *c, char *line)
 	case CTL_REOPEN:
 		cmd_reopen(sp, c);
 		break;
-	case CTL_DAEMON_RELOAD: /* parsed for systemctl; not served yet */
-		ctl_printf(c, "ERR 2 unknown command 'daemon-reload'\n");
+	case CTL_DAEMON_RELOAD:
+		super_reload_defs(sp, c, 1);
 		break;
 	default:
 		cmd_service(sp, c, &rq);

@@ -685,11 +685,17 @@ static void swap_cfg(struct sched *s, size_t i)
 	struct sched_unit *u = &s->u[i];
 	const struct cfg_service *nc = u->next_cfg;
 
+	enum svc_state was = u->svc.state;
+
 	u->next_cfg = NULL;
 	svc_free(&u->svc);
 	u->cfg = nc;
 	if (svc_init(&u->svc, nc) < 0)
 		say(s, (int)i, SL_ERROR, "out of memory");
+	/* daemon-reload: it stays as it was (stopped, failed, done) */
+	if (u->next_quiet && svc_final(&u->svc) == 0 && was != SVC_WAITING)
+		u->svc.state = was == SVC_FAILED || was == SVC_SKIPPED ? was : SVC_STOPPED;
+	u->next_quiet = 0;
 	u->logged = u->svc.state;
 	push(s, SA_REBIND, (int)i);
 }
@@ -713,6 +719,8 @@ static void note(struct sched *s, size_t i)
 		u->health_at = s->now + u->cfg->health_interval_ms;
 	}
 	if (svc_final(&u->svc) && u->next_cfg && s->phase == PH_RUN) {
+		if (u->restart_pending) /* a restart asked for: it starts */
+			u->next_quiet = 0;
 		u->restart_pending = 0;
 		swap_cfg(s, i); /* enabled: waiting, and scheduled */
 		return;
@@ -1559,7 +1567,10 @@ static int bound(const struct sched *s, const struct cfg_service *e)
 int sched_reload(struct sched *s, const struct cfg *ncfg,
 		 const struct cfg_service *cmd, struct sched_reload *r)
 {
+	int defs = r->defs_only;
+
 	memset(r, 0, sizeof(*r));
+	r->defs_only = defs;
 	for (size_t i = 0; i < s->n; i++) {
 		struct sched_unit *u = &s->u[i];
 		struct cfg_service *ns;
@@ -1567,6 +1578,10 @@ int sched_reload(struct sched *s, const struct cfg *ncfg,
 		if (u->is_cmd || u->removed)
 			continue;
 		ns = cfg_find(ncfg, u->cfg->name);
+		if (!ns && defs && !svc_final(&u->svc)) {
+			r->same++; /* runs on, as it was defined */
+			continue;
+		}
 		if (!ns) {
 			u->removed = 1;
 			u->restart_pending = 0;
@@ -1582,8 +1597,11 @@ int sched_reload(struct sched *s, const struct cfg *ncfg,
 		} else {
 			r->changed++;
 			u->next_cfg = ns;
+			u->next_quiet = defs;
 			if (svc_final(&u->svc)) {
 				swap_cfg(s, i);
+			} else if (defs) {
+				u->restart_pending = 0; /* at its next start */
 			} else {
 				u->restart_pending = ns->enabled;
 				drive(s, i, EV_STOP, 0);
@@ -1596,6 +1614,11 @@ int sched_reload(struct sched *s, const struct cfg *ncfg,
 			continue;
 		if (add_unit(s, &ncfg->svcs[j]) < 0)
 			return -ENOMEM;
+		if (defs) { /* it waits to be started */
+			for (size_t k = 0; k < s->n; k++)
+				if (s->u[k].cfg == &ncfg->svcs[j] && s->u[k].svc.state == SVC_WAITING)
+					s->u[k].svc.state = s->u[k].logged = SVC_STOPPED;
+		}
 		r->added++;
 	}
 	if (cmd && s->cmd != SCHED_NO_CMD)

@@ -73,6 +73,7 @@ struct sched_unit {
 	unsigned ex_seq;	/* counts the commands asked for */
 	unsigned reloads, reloads_done; /* ExecReload= sequences begun, ended */
 	int reload_failed;	/* the last one ended with a failure */
+	int next_quiet;		/* its next_cfg is taken without a start */
 	unsigned mark;		/* a propagation (PartOf= ...) reached it */
 };
 
@@ -230,7 +231,13 @@ int sched_signal(struct sched *s, size_t u, int sig, int group);
 
 /* A new, valid configuration: start new services, stop removed ones,
  * restart changed ones; cmd: CMD's configuration made from its [cmd]. */
-struct sched_reload { int added, removed, changed, same; };
+struct sched_reload {
+	int defs_only;	/* in: systemctl daemon-reload: the definitions
+			 * only; a changed one applies at its next start, a
+			 * new one waits to be started, a removed one that
+			 * runs runs on until it stops */
+	int added, removed, changed, same; /* out */
+};
 int sched_reload(struct sched *s, const struct cfg *ncfg,
 		 const struct cfg_service *cmd, struct sched_reload *r)
 	__attribute__((warn_unused_result));

@@ -767,6 +767,15 @@ check "... each said" sh -c "grep -q 'service ybase: stopped: yconf conflicts wi
 winside start ybound
 expect_eq "systemctl start of the bound one starts what it is bound to (and stops the conflicting one)" \
 	"$(wstate ybound) $(wstate ybase) $(wstate yconf)" "running running stopped"
+# daemon-reload: a changed definition applies at the next start only
+p0=$(pgrep -f '^/bin/sleep 1080$')
+sed -i 's|sleep 1080|sleep 1084|' "$W/usr/lib/systemd/system/ybase.service"
+winside daemon-reload; rc=$?
+expect_eq "systemctl daemon-reload: 0, the changed unit is not restarted" \
+	"$rc $(pgrep -f '^/bin/sleep 1080$') $(wstate ybase)" "0 $p0 running"
+winside restart ybase
+check "... its restart runs the new definition" wait_for 5 pgrep -f '^/bin/sleep 1084$'
+
 kill -TERM "$NS_PID1"
 ns_wait
 expect_eq "SIGTERM to pid 1: 0" "$NS_RC" 0

@@ -633,7 +633,7 @@ static void test_reload(void)
 	struct cfg c1, c2;
 	struct cfg_service a1[3], a2[3];
 	struct sched s;
-	struct sched_reload r;
+	struct sched_reload r = { 0 };
 
 	cfg_defaults(&c1);
 	cfg_defaults(&c2);
@@ -678,6 +678,38 @@ static void test_reload(void)
 		CHECK_EQ(s.n, n);
 		CHECK_EQ(sched_uses(&s, &c2), 1);
 	}
+	sched_free(&s);
+
+	/* daemon-reload (defs_only): nothing stops or starts; a changed one
+	 * takes its new entry once stopped, and stays stopped; a new one
+	 * waits; a removed one that runs runs on */
+	CHECK_EQ(sched_init(&s, &c1, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	run_spawns(&s);
+	r.defs_only = 1;
+	CHECK_EQ(sched_reload(&s, &c2, NULL, &r), 0);
+	CHECK(r.defs_only && r.added == 1 && r.changed == 1 && r.same == 2);
+	CHECK(lacks(acts(&s), "signal:"));
+	sched_step(&s, 1);
+	CHECK(lacks(acts(&s), "spawn:new"));
+	CHECK_EQ(s.u[sched_find(&s, "new")].svc.state, SVC_STOPPED);
+	CHECK_EQ(s.u[1].svc.state, SVC_RUNNING); /* gone: runs on */
+	CHECK(s.u[2].next_cfg == &a2[1]);
+	CHECK_EQ(sched_stop(&s, 2), 0);
+	reap(&s, 2, ROLE_MAIN, SIGTERM, 0);
+	sched_step(&s, 2);
+	CHECK(has(acts(&s), "rebind:changed"));
+	CHECK(lacks(got, "spawn:changed"));
+	CHECK(s.u[2].cfg == &a2[1] && s.u[2].svc.state == SVC_STOPPED);
+	/* ... and a restart asked of a changed running one starts it */
+	CHECK_EQ(sched_start(&s, 2), 0);
+	sched_step(&s, 3);
+	run_spawns(&s);
+	CHECK_EQ(sched_reload(&s, &c1, NULL, &r), 0); /* changed again */
+	CHECK_EQ(sched_restart(&s, 2), 0);
+	reap(&s, 2, ROLE_MAIN, SIGTERM, 0);
+	sched_step(&s, 4);
+	CHECK(has(acts(&s), "spawn:changed"));
 	sched_free(&s);
 	c1.svcs = c2.svcs = NULL;
 	c1.nsvcs = c2.nsvcs = 0;
