@@ -108,7 +108,7 @@ void hk_begin(struct super *sp, const char *phase, char **vars,
 	 * (not run here) would remove once the boot is over */
 	h->hp.boot = !strcmp(phase, "prestart") && sp->cfg->init.units &&
 			     sp->plan->services
-			     ? "/proc/self/exe tmpfiles --boot --exclude-prefix /run/nologin"
+			     ? "/proc/self/exe tmpfiles --boot --quiet --exclude-prefix /run/nologin"
 			     : NULL;
 	h->hp.state_dir = sp->state_dir[0] ? sp->state_dir : NULL;
 	h->hp.timeout_ms = timeout;

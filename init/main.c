@@ -181,8 +181,10 @@ static int cmd_tmpfiles(int argc, char **argv)
 			t.boot = 1;
 		else if (!strcmp(argv[i], "--dry-run"))
 			t.dry_run = 1;
+		else if (!strcmp(argv[i], "--quiet"))
+			t.failures_only = 1;
 		else {
-			log_errorx("tmpfiles: unknown argument '%s' (usage: pouch-init tmpfiles [--root DIR] [--boot] [--dry-run] [--exclude-prefix PATH]...)",
+			log_errorx("tmpfiles: unknown argument '%s' (usage: pouch-init tmpfiles [--root DIR] [--boot] [--dry-run] [--quiet] [--exclude-prefix PATH]...)",
 				   argv[i]);
 			return 2;
 		}

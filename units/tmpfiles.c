@@ -58,6 +58,7 @@ struct tctx {
 	const char *file;
 	int line;
 	int failed;
+	int failing;		/* the note being made is a failure */
 	char **paths;		/* seen, for "the first wins" */
 };
 
@@ -68,6 +69,8 @@ static void say(struct tctx *t, const char *fmt, ...)
 	char msg[PATH_MAX + 256];
 	va_list ap;
 
+	if (t->o->failures_only && !t->failing)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -80,7 +83,9 @@ static void fail(struct tctx *t, const struct line *l, const char *what, int err
 	if (l->ignore_err)
 		return;
 	t->failed++;
+	t->failing = 1;
 	say(t, "%c %s: unable to %s: %s", l->type, l->path, what, strerror(err));
+	t->failing = 0;
 }
 
 /* ---- fields ---- */
@@ -710,7 +715,11 @@ int units_tmpfiles_text(const struct tmpfiles_opts *o, const char *file,
 			return -ENOMEM;
 		for (s = raw; isspace((unsigned char)*s); s++)
 			;
-		if (*s && *s != '#' && parse_line(&t, s, &l) < 0) {
+		t.failing = 1; /* what parse_line says is a line that fails */
+		r = *s && *s != '#' ? parse_line(&t, s, &l) : 0;
+		t.failing = 0;
+		if (r < 0) {
+			r = 0;
 			t.failed++;
 		} else if (*s && *s != '#') {
 			if (strchr("tThHaA", l.type))

@@ -201,6 +201,8 @@ struct tmpfiles_opts {
 	const char *passwd, *group; /* NULL: root's /etc/passwd, /etc/group */
 	int boot;		/* also the lines marked '!' (boot only) */
 	int dry_run;		/* parse and report, change nothing */
+	int failures_only;	/* note only the lines that fail (not what is
+				 * not applied: `check` says that) */
 	char *const *exclude;	/* NULL-terminated: paths whose lines (the
 				 * path or what is below it) are skipped,
 				 * as systemd-tmpfiles --exclude-prefix */

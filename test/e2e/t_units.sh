@@ -519,6 +519,8 @@ cat >"$W/usr/lib/tmpfiles.d/xt.conf" <<'EOF2'
 d /run/xtmp 0750 nobody nogroup -
 f /run/xtmp/file 0640 nobody nogroup - hello
 f+! /run/nologin 0644 - - - "System is booting up."
+a /run/xtmp - - - - u:nobody:r
+d /run/xtmp/bad 0755 pouch-no-such-user - -
 EOF2
 rm -f "$W/run/nologin"
 wstart
@@ -527,6 +529,8 @@ expect_eq "units: pid 1 applies tmpfiles.d at boot" \
 	"$(stat -c '%U %a' "$W/run/xtmp") $(cat "$W/run/xtmp/file")" "nobody 750 hello"
 check "... but not systemd's /run/nologin (no systemd-user-sessions would remove it)" test ! -e "$W/run/nologin"
 check "... and it makes /run/systemd/system, which package scripts look for before they call systemctl" test -d "$W/run/systemd/system"
+check "... a line that fails is said, with FILE:LINE; what is not applied is check's to say, not every boot's" sh -c "
+	grep -q 'xt.conf:5: .*pouch-no-such-user' '$T/pid1w.err' && ! grep -q 'xt.conf:4' '$T/pid1w.err'"
 mainpid=$(sed -n 's/^main //p' "$W/run/xlog")
 expect_eq "ExecStartPre= (with \$RUNTIME_DIRECTORY; '-' lets a failure pass), ExecStart=, ExecStartPost= with \$MAINPID, in order" \
 	"$(tr '\n' ' ' <"$W/run/xlog")" "pre /run/xseq main $mainpid post $mainpid "
