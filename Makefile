@@ -205,15 +205,19 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/pouch-init.service
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
-# make bench BENCH=memory: those parts of bench/run.sh alone (see there)
+# make bench BENCH=memory: those parts of bench/run.sh alone (see there);
+# BENCH=units: bench/units.sh alone (pouch-init's units against systemd)
 bench: deps-build deps-test deps-bench deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc $(BUILD)/pt
-	$(Q)PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init BENCH="$(BENCH)" sh bench/run.sh
+	$(Q)[ -n "$(BENCH)" ] && [ -z "$(filter-out units,$(BENCH))" ] || \
+	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init BENCH="$(filter-out units,$(BENCH))" sh bench/run.sh
 	$(Q)[ -n "$(BENCH)" ] || { \
 	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/services.sh && \
 	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init sh bench/output.sh && \
 	PT=$(CURDIR)/$(BUILD)/pt POUCH_INIT=$(CURDIR)/pouch-init \
 		POUCH_RUNC=$(CURDIR)/pouch-runc sh bench/runc.sh; }
+	$(Q)[ -n "$(BENCH)" ] && [ -z "$(filter units,$(BENCH))" ] || \
+	POUCH_INIT=$(CURDIR)/pouch-init POUCH_RUNC=$(CURDIR)/pouch-runc sh bench/units.sh
 
 demo: deps-build deps-test deps-runc
 	$(Q)$(MAKE) --no-print-directory pouch-init pouch-runc
