@@ -5,6 +5,7 @@
  * caller reports as "FILE:LINE: KEY: message".
  */
 #include "config-internal.h"
+#include "config/nametab.h"
 #include "values.h"
 #include "init/log.h"
 #include "init/signames.h"
@@ -19,11 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
-
-typedef const char *(*svc_parser)(struct cfg_ctx *c, struct cfg_service *s,
-				   const char *v);
-typedef const char *(*init_parser)(struct cfg_ctx *c, struct cfg_init *in,
-				    const char *v);
 
 static char msgbuf[256];
 
@@ -124,8 +120,10 @@ static const char *k_exec(struct cfg_ctx *c, struct cfg_service *s,
 static const char *k_type(struct cfg_ctx *c, struct cfg_service *s,
 			  const char *v)
 {
-	static const char *const names[] = { "simple", "forking", "oneshot",
-					     "notify" };
+	NAMETAB_BEGIN
+	static const char names[][8] = { "simple", "forking", "oneshot",
+					  "notify" };
+	NAMETAB_END
 
 	(void)c;
 	for (int i = 0; i < 4; i++) {
@@ -614,49 +612,50 @@ static const char *k_enabled(struct cfg_ctx *c, struct cfg_service *s,
 	return bool_value(&s->enabled, v);
 }
 
-static const struct {
-	const char *name;
-	svc_parser parse;
-	int list; /* continuation lines append */
-} svc_keys[] = {
-	{ "exec", k_exec, 1 },
-	{ "type", k_type, 0 },
-	{ "pidfile", k_pidfile, 0 },
-	{ "user", k_user, 0 },
-	{ "group", k_group, 0 },
-	{ "workdir", k_workdir, 0 },
-	{ "env", k_env, 1 },
-	{ "env_file", k_env_file, 0 },
-	{ "umask", k_umask, 0 },
-	{ "restart", k_restart, 0 },
-	{ "restart_delay", k_restart_delay, 0 },
-	{ "restart_delay_max", k_restart_delay_max, 0 },
-	{ "start_limit", k_start_limit, 0 },
-	{ "essential", k_essential, 0 },
-	{ "after", k_after, 1 },
-	{ "requires", k_requires, 1 },
-	{ "ready", k_ready, 0 },
-	{ "ready_timeout", k_ready_timeout, 0 },
-	{ "stop_signal", k_stop_signal, 0 },
-	{ "stop_timeout", k_stop_timeout, 0 },
-	{ "kill_mode", k_kill_mode, 0 },
-	{ "reload_signal", k_reload_signal, 0 },
-	{ "stdout", k_stdout, 0 },
-	{ "stderr", k_stderr, 0 },
-	{ "log_max_size", k_log_max_size, 0 },
-	{ "log_max_files", k_log_max_files, 0 },
-	{ "capabilities", k_capabilities, 0 },
-	{ "no_new_privs", k_no_new_privs, 0 },
-	{ "rlimit_nofile", k_rlimit_nofile, 0 },
-	{ "rlimit_nproc", k_rlimit_nproc, 0 },
-	{ "rlimit_core", k_rlimit_core, 0 },
-	{ "rlimit_memlock", k_rlimit_memlock, 0 },
-	{ "rlimit_as", k_rlimit_as, 0 },
-	{ "health", k_health, 0 },
-	{ "health_interval", k_health_interval, 0 },
-	{ "health_retries", k_health_retries, 0 },
-	{ "enabled", k_enabled, 0 },
+/* The keys of a service file, in the order of s->seen's bits: the name,
+ * whether continuation lines append to it; k_NAME() parses it. */
+#define SVC_KEYS(X)                                                  \
+	X(exec, 1) X(type, 0) X(pidfile, 0) X(user, 0) X(group, 0)   \
+	X(workdir, 0) X(env, 1) X(env_file, 0) X(umask, 0)           \
+	X(restart, 0) X(restart_delay, 0) X(restart_delay_max, 0)    \
+	X(start_limit, 0) X(essential, 0) X(after, 1) X(requires, 1) \
+	X(ready, 0) X(ready_timeout, 0) X(stop_signal, 0)            \
+	X(stop_timeout, 0) X(kill_mode, 0) X(reload_signal, 0)       \
+	X(stdout, 0) X(stderr, 0) X(log_max_size, 0)                 \
+	X(log_max_files, 0) X(capabilities, 0) X(no_new_privs, 0)    \
+	X(rlimit_nofile, 0) X(rlimit_nproc, 0) X(rlimit_core, 0)     \
+	X(rlimit_memlock, 0) X(rlimit_as, 0) X(health, 0)            \
+	X(health_interval, 0) X(health_retries, 0) X(enabled, 0)
+
+enum svc_key {
+#define X(name, list) SVC_KEY_##name,
+	SVC_KEYS(X)
+#undef X
 };
+
+NAMETAB_BEGIN
+static const struct {
+	char name[18];
+	unsigned char list;
+} svc_keys[] = {
+#define X(name, list) { #name, list },
+	SVC_KEYS(X)
+#undef X
+};
+NAMETAB_END
+
+static const char *svc_parse(enum svc_key k, struct cfg_ctx *c,
+			     struct cfg_service *s, const char *v)
+{
+	switch (k) {
+#define X(name, list)          \
+	case SVC_KEY_##name:   \
+		return k_##name(c, s, v);
+		SVC_KEYS(X)
+#undef X
+	}
+	return NULL;
+}
 
 /* ---- init.ini keys ---- */
 
@@ -799,27 +798,54 @@ static const char *i_units(struct cfg_ctx *c, struct cfg_init *in,
 		       : NULL;
 }
 
-static const struct {
-	const char *section, *name;
-	init_parser parse;
-	int list;
-} init_keys[] = {
-	{ "init", "shutdown_timeout", i_shutdown_timeout, 0 },
-	{ "init", "log_level", i_log_level, 0 },
-	{ "init", "control_socket", i_control_socket, 0 },
-	{ "init", "reload_signal", i_reload_signal, 0 },
-	{ "init", "state_dir", i_state_dir, 0 },
-	{ "init", "units", i_units, 0 },
-	{ "cmd", "after", i_cmd_after, 1 },
-	{ "cmd", "ready_timeout", i_cmd_ready_timeout, 0 },
-	{ "cmd", "restart", i_cmd_restart, 0 },
-	{ "cmd", "stop_signal", i_cmd_stop_signal, 0 },
-	{ "cmd", "stop_timeout", i_cmd_stop_timeout, 0 },
-	{ "cmd", "kill_mode", i_cmd_kill_mode, 0 },
-	{ "hooks", "timeout", i_hook_timeout, 0 },
-	{ "hooks", "prestart_failure", i_prestart_failure, 0 },
-	{ "hooks", "poststop_reserve", i_poststop_reserve, 0 },
+/* The keys of init.ini, in the order of in->seen's bits: the section,
+ * the name, its parser, whether continuation lines append to it. */
+#define INIT_KEYS(X)                                      \
+	X(init, shutdown_timeout, i_shutdown_timeout, 0)  \
+	X(init, log_level, i_log_level, 0)                \
+	X(init, control_socket, i_control_socket, 0)      \
+	X(init, reload_signal, i_reload_signal, 0)        \
+	X(init, state_dir, i_state_dir, 0)                \
+	X(init, units, i_units, 0)                        \
+	X(cmd, after, i_cmd_after, 1)                     \
+	X(cmd, ready_timeout, i_cmd_ready_timeout, 0)     \
+	X(cmd, restart, i_cmd_restart, 0)                 \
+	X(cmd, stop_signal, i_cmd_stop_signal, 0)         \
+	X(cmd, stop_timeout, i_cmd_stop_timeout, 0)       \
+	X(cmd, kill_mode, i_cmd_kill_mode, 0)             \
+	X(hooks, timeout, i_hook_timeout, 0)              \
+	X(hooks, prestart_failure, i_prestart_failure, 0) \
+	X(hooks, poststop_reserve, i_poststop_reserve, 0)
+
+enum init_key {
+#define X(section, name, parse, list) INIT_KEY_##parse,
+	INIT_KEYS(X)
+#undef X
 };
+
+NAMETAB_BEGIN
+static const struct {
+	char section[6], name[17];
+	unsigned char list;
+} init_keys[] = {
+#define X(section, name, parse, list) { #section, #name, list },
+	INIT_KEYS(X)
+#undef X
+};
+NAMETAB_END
+
+static const char *init_parse(enum init_key k, struct cfg_ctx *c,
+			      struct cfg_init *in, const char *v)
+{
+	switch (k) {
+#define X(section, name, parse, list) \
+	case INIT_KEY_##parse:        \
+		return parse(c, in, v);
+		INIT_KEYS(X)
+#undef X
+	}
+	return NULL;
+}
 
 static int same(const char *key, const char *name, size_t len)
 {
@@ -905,7 +931,7 @@ static void svc_key(struct cfg_ctx *c, const char *name, const char *value)
 			return;
 		}
 		s->seen |= (uint64_t)1 << i;
-		report(c, name, value, svc_keys[i].parse(c, s, value));
+		report(c, name, value, svc_parse((enum svc_key)i, c, s, value));
 		return;
 	}
 	cfg_error(c->cfg, c->file, c->line, "unknown key '%s' in [service]",
@@ -937,7 +963,7 @@ void cfg_key(struct cfg_ctx *c, const char *name, const char *value)
 			return;
 		}
 		in->seen |= (uint64_t)1 << i;
-		report(c, name, value, init_keys[i].parse(c, in, value));
+		report(c, name, value, init_parse((enum init_key)i, c, in, value));
 		return;
 	}
 	cfg_error(c->cfg, c->file, c->line, "unknown key '%s' in [%s]", name,

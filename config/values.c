@@ -3,6 +3,7 @@
  * Parsing of durations, sizes and booleans; see values.h.
  */
 #include "values.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -101,8 +102,10 @@ int cfg_parse_size(const char *s, uint64_t *bytes)
 
 int cfg_parse_bool(const char *s, int *out)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
+	NAMETAB_BEGIN
+	static const char yes[][5] = { "yes", "true", "on", "1" };
+	static const char no[][6] = { "no", "false", "off", "0" };
+	NAMETAB_END
 
 	for (size_t i = 0; s && i < 4; i++) {
 		if (strcasecmp(s, yes[i]) == 0) {
@@ -116,3 +119,4 @@ int cfg_parse_bool(const char *s, int *out)
 	}
 	return -EINVAL;
 }
+

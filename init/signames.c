@@ -3,6 +3,7 @@
  * The table of classic signal names and the arithmetic of realtime ones.
  */
 #include "init/signames.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,8 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
+NAMETAB_BEGIN
 static const struct {
-	const char *name;
+	char name[8];
 	int sig;
 } table[] = {
 	{ "HUP", SIGHUP },	{ "INT", SIGINT },	{ "QUIT", SIGQUIT },
@@ -30,6 +32,7 @@ static const struct {
 	/* aliases, parsed but never printed */
 	{ "IOT", SIGABRT },	{ "POLL", SIGIO },	{ "CLD", SIGCHLD },
 };
+NAMETAB_END
 
 static int parse_num(const char *s, long lo, long hi)
 {
