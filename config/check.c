@@ -7,6 +7,7 @@
  * DIR's tree, symlinks included).
  */
 #include "config.h"
+#include "values.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -187,7 +188,7 @@ void cfg_check_privileges(struct cfg *cfg)
 
 	for (size_t i = 0; i < cfg->nsvcs; i++) {
 		struct cfg_service *s = &cfg->svcs[i];
-		char *name;
+		char name[CFG_CAP_NAME_MAX];
 
 		if ((s->has_user || s->has_group) &&
 		    !(have_cap(self, CAP_SETUID, CAP_EFFECTIVE) &&
@@ -206,11 +207,9 @@ void cfg_check_privileges(struct cfg *cfg)
 		for (size_t k = 0; k < s->ncaps; k++) {
 			if (have_cap(self, s->caps[k], CAP_PERMITTED))
 				continue;
-			name = cap_to_name((cap_value_t)s->caps[k]);
 			cfg_error(cfg, s->file, 0,
 				  "capabilities: pouch-init (uid %u) does not have %s itself, so it cannot give it",
-				  uid, name ? name : "?");
-			cap_free(name);
+				  uid, cfg_cap_name(s->caps[k], name));
 		}
 	}
 	cap_free(self);

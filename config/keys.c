@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 
 static char msgbuf[256];
 
@@ -488,7 +487,7 @@ static const char *k_capabilities(struct cfg_ctx *c, struct cfg_service *s,
 {
 	const char *why;
 	char **w = cfg_split_words(v, &why), *tok, *save;
-	cap_value_t cap;
+	int cap;
 
 	(void)c;
 	if (!w)
@@ -507,7 +506,7 @@ static const char *k_capabilities(struct cfg_ctx *c, struct cfg_service *s,
 				break;
 			}
 			s->caps = n;
-			if (cap_from_name(tok, &cap) < 0) {
+			if (cfg_parse_cap(tok, &cap) < 0) {
 				snprintf(msgbuf, sizeof(msgbuf),
 					 "unknown capability '%s'", tok);
 				why = msgbuf;

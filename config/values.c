@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -120,3 +121,52 @@ int cfg_parse_bool(const char *s, int *out)
 	return -EINVAL;
 }
 
+/* libcap 2.66's names, by number, without their "cap_" */
+NAMETAB_BEGIN
+static const char cap_names[][19] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
+	"kill", "setgid", "setuid", "setpcap", "linux_immutable",
+	"net_bind_service", "net_broadcast", "net_admin", "net_raw",
+	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
+	"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
+	"audit_write", "audit_control", "setfcap", "mac_override",
+	"mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read",
+	"perfmon", "bpf", "checkpoint_restore",
+};
+NAMETAB_END
+
+int cfg_parse_cap(const char *s, int *cap)
+{
+	size_t len = 0;
+
+	if (isdigit((unsigned char)*s)) {
+		unsigned long n = strtoul(s, NULL, 0);
+
+		if (n >= 64)
+			return -EINVAL;
+		*cap = (int)n;
+		return 0;
+	}
+	while (isalpha((unsigned char)s[len]) || s[len] == '_')
+		len++;
+	if (len <= 4 || strncasecmp(s, "cap_", 4))
+		return -EINVAL;
+	for (size_t i = 0; i < NAMETAB_LEN(cap_names); i++) {
+		if (strlen(cap_names[i]) == len - 4 &&
+		    !strncasecmp(s + 4, cap_names[i], len - 4)) {
+			*cap = (int)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *cfg_cap_name(int cap, char *buf)
+{
+	if (cap >= 0 && (size_t)cap < NAMETAB_LEN(cap_names))
+		snprintf(buf, CFG_CAP_NAME_MAX, "cap_%s", cap_names[cap]);
+	else
+		snprintf(buf, CFG_CAP_NAME_MAX, "%u", (unsigned)cap);
+	return buf;
+}

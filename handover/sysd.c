@@ -14,7 +14,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <sys/capability.h>
 #include <sys/signalfd.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -154,12 +153,12 @@ static void put_caps(FILE *f, const char *key, const struct cfg_service *s)
 {
 	fprintf(f, "%s=", key);
 	for (size_t i = 0; i < s->ncaps; i++) {
-		char *name = cap_to_name((cap_value_t)s->caps[i]);
+		char name[CFG_CAP_NAME_MAX];
 
-		for (char *p = name; p && *p; p++)
+		cfg_cap_name(s->caps[i], name);
+		for (char *p = name; *p; p++)
 			*p = (char)toupper((unsigned char)*p);
-		fprintf(f, "%s%s", i ? " " : "", name ? name : "");
-		cap_free(name);
+		fprintf(f, "%s%s", i ? " " : "", name);
 	}
 	fputc('\n', f);
 }

@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/capability.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
@@ -159,9 +158,9 @@ static int cond_group(const char *arg)
 
 static int cond_capability(const char *arg)
 {
-	cap_value_t cap;
+	int cap;
 
-	if (cap_from_name(arg, &cap) < 0)
+	if (cfg_parse_cap(arg, &cap) < 0)
 		return 0;
 	return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
 }

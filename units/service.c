@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/resource.h>
 
 const char *const dep_key[DEP_NKINDS] = {
@@ -833,9 +832,9 @@ static void k_caps(struct conv *c)
 		return;
 	}
 	for (size_t i = 0; w[i]; i++) {
-		cap_value_t cap;
+		int cap;
 
-		if (cap_from_name(w[i], &cap) < 0 || cap < 0 || cap > 63) {
+		if (cfg_parse_cap(w[i], &cap) < 0 || cap < 0 || cap > 63) {
 			bad_value(c, "capability names");
 			continue;
 		}

@@ -6,6 +6,7 @@
 #include "t.h"
 
 #include "config/config.h"
+#include "config/values.h"
 #include "init/log.h"
 
 #include <errno.h>
@@ -829,6 +830,54 @@ static void test_paths(void)
 	CHECK_EQ(system(p), 0);
 }
 
+/* Capability names as libcap reads and writes them, for every number
+ * and for each name spelled in other ways. */
+static void test_cap_names(void)
+{
+	static const char *const odd[] = {
+		"", "cap_", "CAP_", "chown", "all", "  1", "-1", "+1", "0x",
+		"0x10", "010", "63", "64", "99999999999999999999", "12abc",
+		"cap_chown,cap_kill", "cap_chown1", "cap_chown!", "cap_chownx",
+		"cap_cHECKPOINT_RESTORE", "cap_checkpoint_restorez",
+		"cap_sys_admin ", "\xe9" "cap_kill", "cap_kill\xe9",
+	};
+	char mine[CFG_CAP_NAME_MAX], word[64];
+
+	for (int i = -1; i < 70; i++) {
+		char *theirs = cap_to_name((cap_value_t)i);
+
+		CHECK_STR(cfg_cap_name(i, mine), theirs);
+		cap_free(theirs);
+	}
+	for (int i = 0; i < 64; i++) {
+		cap_value_t want = -7;
+		int got = -7;
+		char *n = cap_to_name((cap_value_t)i);
+
+		CHECK_EQ(cfg_parse_cap(n, &got), cap_from_name(n, &want) ? -EINVAL : 0);
+		CHECK_EQ(got, want);
+		snprintf(word, sizeof(word), "%s", n); /* upper case */
+		for (char *p = word; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		want = got = -7;
+		CHECK_EQ(cfg_parse_cap(word, &got), cap_from_name(word, &want) ? -EINVAL : 0);
+		CHECK_EQ(got, want);
+		snprintf(word, sizeof(word), "%s", n + 4); /* no cap_ */
+		want = got = -7;
+		CHECK_EQ(cfg_parse_cap(word, &got), cap_from_name(word, &want) ? -EINVAL : 0);
+		CHECK_EQ(got, want);
+		cap_free(n);
+	}
+	for (size_t i = 0; i < sizeof(odd) / sizeof(*odd); i++) {
+		cap_value_t want = -7;
+		int got = -7;
+
+		CHECK_EQ(cfg_parse_cap(odd[i], &got), cap_from_name(odd[i], &want) ? -EINVAL : 0);
+		CHECK_EQ(got, want);
+	}
+}
+
 int main(void)
 {
 	log_max_level = LOG_LVL_ERROR; /* the warnings are checked in cfg */
@@ -848,5 +897,6 @@ int main(void)
 	test_ready_tcp();
 	test_new_keys();
 	test_paths();
+	test_cap_names();
 	return t_done("test_config");
 }
