@@ -11,6 +11,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 #include "config/values.h"
 #include "init/signames.h"
 
@@ -25,10 +26,12 @@
 #include <string.h>
 #include <sys/resource.h>
 
-const char *const dep_key[DEP_NKINDS] = {
+NAMETAB_BEGIN
+const char dep_key[DEP_NKINDS][21] = {
 	"After", "Before", "Requires", "Requisite", "Wants", "BindsTo",
 	"PartOf", "Conflicts", "ReloadPropagatedFrom", "PropagatesReloadTo",
 };
+NAMETAB_END
 
 /* What is set here is stored in a service of cfg->svcs, which
  * cfg_new_service() realloc'd: gcc 12's analyzer loses it there and calls
@@ -184,12 +187,14 @@ static void k_dep(struct conv *c)
 
 static void k_failure_action(struct conv *c)
 {
-	static const char *const stops[] = {
+	NAMETAB_BEGIN
+	static const char stops[][19] = {
 		"exit", "exit-force", "poweroff", "poweroff-force",
 		"poweroff-immediate", "reboot", "reboot-force",
 		"reboot-immediate", "halt", "halt-force", "halt-immediate",
 		"kexec", "kexec-force", "soft-reboot", "soft-reboot-force",
 	};
+	NAMETAB_END
 
 	if (!*c->v || !strcmp(c->v, "none")) {
 		c->s->essential = 0;
@@ -231,8 +236,9 @@ static void k_start_limit_burst(struct conv *c)
 
 /* ---- conditions ---- */
 
+NAMETAB_BEGIN
 static const struct {
-	const char *name;
+	char name[23];
 	enum cfg_cond_kind kind;
 } cond_names[] = {
 	{ "PathExists", COND_PATH_EXISTS },
@@ -269,6 +275,7 @@ static const struct {
 	{ "MemoryPressure", COND_MEMORY_PRESSURE },
 	{ "IOPressure", COND_IO_PRESSURE },
 };
+NAMETAB_END
 
 /* Condition* or Assert*: 1 handled, 0 not such a key */
 static int k_condition(struct conv *c)
@@ -468,8 +475,9 @@ static void k_watchdog(struct conv *c)
 
 static void k_restart(struct conv *c)
 {
+	NAMETAB_BEGIN
 	static const struct {
-		const char *name;
+		char name[12];
 		enum cfg_restart r;
 	} v[] = {
 		{ "no", RESTART_NEVER }, { "always", RESTART_ALWAYS },
@@ -479,6 +487,7 @@ static void k_restart(struct conv *c)
 		{ "on-abort", RESTART_ON_ABORT },
 		{ "on-watchdog", RESTART_ON_WATCHDOG },
 	};
+	NAMETAB_END
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
 		if (!strcmp(c->v, v[i].name)) {
@@ -723,8 +732,9 @@ static void k_output(struct conv *c)
 
 static int rlimit_index(const char *key, int *resource)
 {
+	NAMETAB_BEGIN
 	static const struct {
-		const char *key;
+		char key[16];
 		int res;
 	} v[] = {
 		{ "LimitNOFILE", RLIMIT_NOFILE }, { "LimitNPROC", RLIMIT_NPROC },
@@ -738,6 +748,7 @@ static int rlimit_index(const char *key, int *resource)
 		{ "LimitNICE", RLIMIT_NICE }, { "LimitRTPRIO", RLIMIT_RTPRIO },
 		{ "LimitRTTIME", RLIMIT_RTTIME },
 	};
+	NAMETAB_END
 
 	for (int i = 0; i < (int)(sizeof(v) / sizeof(*v)); i++)
 		if (!strcmp(key, v[i].key)) {
@@ -883,9 +894,11 @@ static void k_oom(struct conv *c)
 
 static int dir_kind(const char *key, int *is_mode)
 {
-	static const char *const names[CFG_NDIRS] = {
+	NAMETAB_BEGIN
+	static const char names[CFG_NDIRS][14] = {
 		"Runtime", "State", "Cache", "Logs", "Configuration",
 	};
+	NAMETAB_END
 
 	for (int i = 0; i < CFG_NDIRS; i++) {
 		size_t n = strlen(names[i]);
@@ -999,291 +1012,330 @@ static void k_sigpipe(struct conv *c)
 
 enum kind { K_FN, K_SANDBOX, K_RESOURCE, K_LOG, K_NOTE };
 
+/* The handlers of K_FN keys: F_NAME calls k_NAME() */
+#define KEY_FNS(X)                                                    \
+	X(description) X(used) X(dep) X(start_limit_interval)         \
+	X(start_limit_burst) X(failure_action) X(type) X(remain)      \
+	X(guess) X(pidfile) X(exec) X(restart_sec) X(timeout)         \
+	X(runtime_max) X(watchdog) X(restart) X(status_set)           \
+	X(notify_access) X(perms_start_only) X(user) X(dynamic_user)  \
+	X(supp_groups) X(workdir) X(umask) X(environment) X(env_file) \
+	X(unset_env) X(stdin) X(output) X(nice) X(oom) X(caps) X(nnp) \
+	X(preserve) X(kill_mode) X(kill_signal) X(final_kill)         \
+	X(sigkill) X(sighup) X(sigpipe)
+
+enum fn {
+	F_NONE,
+#define X(name) F_##name,
+	KEY_FNS(X)
+#undef X
+};
+
+static void call(enum fn fn, struct conv *c)
+{
+	switch (fn) {
+	case F_NONE:
+		break;
+#define X(name)          \
+	case F_##name:   \
+		k_##name(c); \
+		break;
+		KEY_FNS(X)
+#undef X
+	}
+}
+
+NAMETAB_BEGIN
 static const struct key {
-	const char *section, *name;
-	enum kind kind;
-	void (*fn)(struct conv *c);
-	const char *why;	/* K_NOTE */
+	char section[8], name[30];
+	unsigned char kind, fn;	/* enum kind (not K_NOTE), enum fn */
 } keys[] = {
-	{ "Unit", "Description", K_FN, k_description, NULL },
-	{ "Unit", "Documentation", K_FN, k_used, NULL },
-	{ "Unit", "SourcePath", K_FN, k_used, NULL },
-	{ "Unit", "After", K_FN, k_dep, NULL },
-	{ "Unit", "Before", K_FN, k_dep, NULL },
-	{ "Unit", "Requires", K_FN, k_dep, NULL },
-	{ "Unit", "Requisite", K_FN, k_dep, NULL },
-	{ "Unit", "Wants", K_FN, k_dep, NULL },
-	{ "Unit", "BindsTo", K_FN, k_dep, NULL },
-	{ "Unit", "PartOf", K_FN, k_dep, NULL },
-	{ "Unit", "Conflicts", K_FN, k_dep, NULL },
-	{ "Unit", "ReloadPropagatedFrom", K_FN, k_dep, NULL },
-	{ "Unit", "PropagatesReloadTo", K_FN, k_dep, NULL },
+	{ "Unit", "Description", K_FN, F_description },
+	{ "Unit", "Documentation", K_FN, F_used },
+	{ "Unit", "SourcePath", K_FN, F_used },
+	{ "Unit", "After", K_FN, F_dep },
+	{ "Unit", "Before", K_FN, F_dep },
+	{ "Unit", "Requires", K_FN, F_dep },
+	{ "Unit", "Requisite", K_FN, F_dep },
+	{ "Unit", "Wants", K_FN, F_dep },
+	{ "Unit", "BindsTo", K_FN, F_dep },
+	{ "Unit", "PartOf", K_FN, F_dep },
+	{ "Unit", "Conflicts", K_FN, F_dep },
+	{ "Unit", "ReloadPropagatedFrom", K_FN, F_dep },
+	{ "Unit", "PropagatesReloadTo", K_FN, F_dep },
 	/* the container's mounts are in place before pid 1 starts */
-	{ "Unit", "RequiresMountsFor", K_FN, k_used, NULL },
-	{ "Unit", "WantsMountsFor", K_FN, k_used, NULL },
+	{ "Unit", "RequiresMountsFor", K_FN, F_used },
+	{ "Unit", "WantsMountsFor", K_FN, F_used },
 	/* pouch-init adds no implicit dependencies; the early boot they
 	 * order against is over before it starts anything */
-	{ "Unit", "DefaultDependencies", K_FN, k_used, NULL },
+	{ "Unit", "DefaultDependencies", K_FN, F_used },
 	/* honoured by systemctl start and stop */
-	{ "Unit", "RefuseManualStart", K_FN, k_used, NULL },
-	{ "Unit", "RefuseManualStop", K_FN, k_used, NULL },
-	{ "Unit", "StartLimitIntervalSec", K_FN, k_start_limit_interval, NULL },
-	{ "Unit", "StartLimitBurst", K_FN, k_start_limit_burst, NULL },
-	{ "Service", "StartLimitInterval", K_FN, k_start_limit_interval, NULL },
-	{ "Service", "StartLimitBurst", K_FN, k_start_limit_burst, NULL },
-	{ "Unit", "FailureAction", K_FN, k_failure_action, NULL },
-	{ "Unit", "Upholds", K_NOTE, NULL, "pouch-init does not restart what a unit upholds" },
-	{ "Unit", "OnFailure", K_NOTE, NULL, "no unit is started when this one fails" },
-	{ "Unit", "OnSuccess", K_NOTE, NULL, "no unit is started when this one succeeds" },
-	{ "Unit", "OnFailureJobMode", K_NOTE, NULL, "there are no OnFailure= jobs" },
-	{ "Unit", "JoinsNamespaceOf", K_NOTE, NULL, "services share the container's namespaces" },
-	{ "Unit", "StopWhenUnneeded", K_NOTE, NULL, "services are not stopped when nothing needs them" },
-	{ "Unit", "StopPropagatedFrom", K_NOTE, NULL, "stops are not passed on this way; PartOf= is" },
-	{ "Unit", "PropagatesStopTo", K_NOTE, NULL, "stops are not passed on this way; PartOf= is" },
-	{ "Unit", "AllowIsolate", K_NOTE, NULL, "pouch-init has no isolate" },
-	{ "Unit", "IgnoreOnIsolate", K_NOTE, NULL, "pouch-init has no isolate" },
-	{ "Unit", "CollectMode", K_NOTE, NULL, "pouch-init keeps every service's state" },
-	{ "Unit", "SuccessAction", K_NOTE, NULL, "a unit's success does not stop the container" },
-	{ "Unit", "FailureActionExitStatus", K_NOTE, NULL, "an essential service's failure stops the container with status 1" },
-	{ "Unit", "SuccessActionExitStatus", K_NOTE, NULL, "a unit's success does not stop the container" },
-	{ "Unit", "StartLimitAction", K_NOTE, NULL, "a service over its start limit is failed, nothing more" },
-	{ "Unit", "JobTimeoutSec", K_NOTE, NULL, "pouch-init has no jobs; TimeoutStartSec= bounds a start" },
-	{ "Unit", "JobRunningTimeoutSec", K_NOTE, NULL, "pouch-init has no jobs; TimeoutStartSec= bounds a start" },
-	{ "Unit", "JobTimeoutAction", K_NOTE, NULL, "pouch-init has no jobs" },
-	{ "Unit", "JobTimeoutRebootArgument", K_NOTE, NULL, "pouch-init has no jobs" },
-	{ "Unit", "RebootArgument", K_NOTE, NULL, "a container does not reboot" },
+	{ "Unit", "RefuseManualStart", K_FN, F_used },
+	{ "Unit", "RefuseManualStop", K_FN, F_used },
+	{ "Unit", "StartLimitIntervalSec", K_FN, F_start_limit_interval },
+	{ "Unit", "StartLimitBurst", K_FN, F_start_limit_burst },
+	{ "Service", "StartLimitInterval", K_FN, F_start_limit_interval },
+	{ "Service", "StartLimitBurst", K_FN, F_start_limit_burst },
+	{ "Unit", "FailureAction", K_FN, F_failure_action },
 
-	{ "Service", "Type", K_FN, k_type, NULL },
-	{ "Service", "RemainAfterExit", K_FN, k_remain, NULL },
-	{ "Service", "GuessMainPID", K_FN, k_guess, NULL },
-	{ "Service", "PIDFile", K_FN, k_pidfile, NULL },
-	{ "Service", "ExecStart", K_FN, k_exec, NULL },
-	{ "Service", "ExecStartPre", K_FN, k_exec, NULL },
-	{ "Service", "ExecStartPost", K_FN, k_exec, NULL },
-	{ "Service", "ExecCondition", K_FN, k_exec, NULL },
-	{ "Service", "ExecReload", K_FN, k_exec, NULL },
-	{ "Service", "ExecStop", K_FN, k_exec, NULL },
-	{ "Service", "ExecStopPost", K_FN, k_exec, NULL },
-	{ "Service", "RestartSec", K_FN, k_restart_sec, NULL },
-	{ "Service", "TimeoutStartSec", K_FN, k_timeout, NULL },
-	{ "Service", "TimeoutStopSec", K_FN, k_timeout, NULL },
-	{ "Service", "TimeoutSec", K_FN, k_timeout, NULL },
-	{ "Service", "RuntimeMaxSec", K_FN, k_runtime_max, NULL },
-	{ "Service", "WatchdogSec", K_FN, k_watchdog, NULL },
-	{ "Service", "Restart", K_FN, k_restart, NULL },
-	{ "Service", "SuccessExitStatus", K_FN, k_status_set, NULL },
-	{ "Service", "RestartPreventExitStatus", K_FN, k_status_set, NULL },
-	{ "Service", "RestartForceExitStatus", K_FN, k_status_set, NULL },
-	{ "Service", "NotifyAccess", K_FN, k_notify_access, NULL },
-	{ "Service", "PermissionsStartOnly", K_FN, k_perms_start_only, NULL },
-	{ "Service", "ExitType", K_NOTE, NULL, "the service ends with its main process" },
-	{ "Service", "BusName", K_NOTE, NULL, "there is no D-Bus name to wait for" },
-	{ "Service", "TimeoutAbortSec", K_NOTE, NULL, "a watchdog abort does not happen here" },
-	{ "Service", "TimeoutStartFailureMode", K_NOTE, NULL, "a start that times out is stopped with its stop signal" },
-	{ "Service", "TimeoutStopFailureMode", K_NOTE, NULL, "a stop that times out ends in SIGKILL" },
-	{ "Service", "RuntimeRandomizedExtraSec", K_NOTE, NULL, "RuntimeMaxSec= is taken as it is" },
-	{ "Service", "RestartSteps", K_NOTE, NULL, "the restart delay is RestartSec=" },
-	{ "Service", "RestartMaxDelaySec", K_NOTE, NULL, "the restart delay is RestartSec=" },
-	{ "Service", "RootDirectoryStartOnly", K_NOTE, NULL, "there is no RootDirectory=" },
-	{ "Service", "NonBlocking", K_NOTE, NULL, "no sockets are passed" },
-	{ "Service", "Sockets", K_NOTE, NULL, "socket units are not run: no sockets are passed" },
-	{ "Service", "FileDescriptorStoreMax", K_NOTE, NULL, "pouch-init keeps no file descriptors for services" },
-	{ "Service", "FileDescriptorStorePreserve", K_NOTE, NULL, "pouch-init keeps no file descriptors for services" },
-	{ "Service", "USBFunctionDescriptors", K_NOTE, NULL, "no USB gadget functions" },
-	{ "Service", "USBFunctionStrings", K_NOTE, NULL, "no USB gadget functions" },
-	{ "Service", "OOMPolicy", K_NOTE, NULL, "an OOM kill is an exit by SIGKILL, handled by Restart=" },
-	{ "Service", "OpenFile", K_NOTE, NULL, "no files are passed" },
-	{ "Service", "ReloadSignal", K_NOTE, NULL, "reload runs ExecReload=" },
+	{ "Service", "Type", K_FN, F_type },
+	{ "Service", "RemainAfterExit", K_FN, F_remain },
+	{ "Service", "GuessMainPID", K_FN, F_guess },
+	{ "Service", "PIDFile", K_FN, F_pidfile },
+	{ "Service", "ExecStart", K_FN, F_exec },
+	{ "Service", "ExecStartPre", K_FN, F_exec },
+	{ "Service", "ExecStartPost", K_FN, F_exec },
+	{ "Service", "ExecCondition", K_FN, F_exec },
+	{ "Service", "ExecReload", K_FN, F_exec },
+	{ "Service", "ExecStop", K_FN, F_exec },
+	{ "Service", "ExecStopPost", K_FN, F_exec },
+	{ "Service", "RestartSec", K_FN, F_restart_sec },
+	{ "Service", "TimeoutStartSec", K_FN, F_timeout },
+	{ "Service", "TimeoutStopSec", K_FN, F_timeout },
+	{ "Service", "TimeoutSec", K_FN, F_timeout },
+	{ "Service", "RuntimeMaxSec", K_FN, F_runtime_max },
+	{ "Service", "WatchdogSec", K_FN, F_watchdog },
+	{ "Service", "Restart", K_FN, F_restart },
+	{ "Service", "SuccessExitStatus", K_FN, F_status_set },
+	{ "Service", "RestartPreventExitStatus", K_FN, F_status_set },
+	{ "Service", "RestartForceExitStatus", K_FN, F_status_set },
+	{ "Service", "NotifyAccess", K_FN, F_notify_access },
+	{ "Service", "PermissionsStartOnly", K_FN, F_perms_start_only },
 
-	{ "Service", "User", K_FN, k_user, NULL },
-	{ "Service", "Group", K_FN, k_user, NULL },
-	{ "Service", "DynamicUser", K_FN, k_dynamic_user, NULL },
-	{ "Service", "SupplementaryGroups", K_FN, k_supp_groups, NULL },
-	{ "Service", "WorkingDirectory", K_FN, k_workdir, NULL },
-	{ "Service", "UMask", K_FN, k_umask, NULL },
-	{ "Service", "Environment", K_FN, k_environment, NULL },
-	{ "Service", "EnvironmentFile", K_FN, k_env_file, NULL },
+	{ "Service", "User", K_FN, F_user },
+	{ "Service", "Group", K_FN, F_user },
+	{ "Service", "DynamicUser", K_FN, F_dynamic_user },
+	{ "Service", "SupplementaryGroups", K_FN, F_supp_groups },
+	{ "Service", "WorkingDirectory", K_FN, F_workdir },
+	{ "Service", "UMask", K_FN, F_umask },
+	{ "Service", "Environment", K_FN, F_environment },
+	{ "Service", "EnvironmentFile", K_FN, F_env_file },
 	/* every service gets the container's environment */
-	{ "Service", "PassEnvironment", K_FN, k_used, NULL },
-	{ "Service", "UnsetEnvironment", K_FN, k_unset_env, NULL },
-	{ "Service", "StandardInput", K_FN, k_stdin, NULL },
-	{ "Service", "StandardInputText", K_NOTE, NULL, "a service's stdin is /dev/null" },
-	{ "Service", "StandardInputData", K_NOTE, NULL, "a service's stdin is /dev/null" },
-	{ "Service", "StandardOutput", K_FN, k_output, NULL },
-	{ "Service", "StandardError", K_FN, k_output, NULL },
-	{ "Service", "Nice", K_FN, k_nice, NULL },
-	{ "Service", "OOMScoreAdjust", K_FN, k_oom, NULL },
-	{ "Service", "CapabilityBoundingSet", K_FN, k_caps, NULL },
-	{ "Service", "AmbientCapabilities", K_FN, k_caps, NULL },
-	{ "Service", "NoNewPrivileges", K_FN, k_nnp, NULL },
-	{ "Service", "RuntimeDirectoryPreserve", K_FN, k_preserve, NULL },
-	{ "Service", "KillMode", K_FN, k_kill_mode, NULL },
-	{ "Service", "KillSignal", K_FN, k_kill_signal, NULL },
-	{ "Service", "FinalKillSignal", K_FN, k_final_kill, NULL },
-	{ "Service", "SendSIGKILL", K_FN, k_sigkill, NULL },
-	{ "Service", "SendSIGHUP", K_FN, k_sighup, NULL },
-	{ "Service", "IgnoreSIGPIPE", K_FN, k_sigpipe, NULL },
-	{ "Service", "RestartKillSignal", K_NOTE, NULL, "a restart stops with KillSignal=" },
-	{ "Service", "WatchdogSignal", K_NOTE, NULL, "pouch-init has no watchdog" },
-	{ "Service", "PAMName", K_NOTE, NULL, "no PAM session is opened" },
-	{ "Service", "KeyringMode", K_NOTE, NULL, "the kernel keyring is left as it is" },
-	{ "Service", "SecureBits", K_NOTE, NULL, "securebits are left as they are" },
-	{ "Service", "SELinuxContext", K_NOTE, NULL, "no SELinux context is set" },
-	{ "Service", "AppArmorProfile", K_NOTE, NULL, "no AppArmor profile is set" },
-	{ "Service", "SmackProcessLabel", K_NOTE, NULL, "no SMACK label is set" },
-	{ "Service", "TTYPath", K_NOTE, NULL, "services get no terminal" },
-	{ "Service", "TTYReset", K_NOTE, NULL, "services get no terminal" },
-	{ "Service", "TTYVHangup", K_NOTE, NULL, "services get no terminal" },
-	{ "Service", "TTYVTDisallocate", K_NOTE, NULL, "services get no terminal" },
-	{ "Service", "TTYRows", K_NOTE, NULL, "services get no terminal" },
-	{ "Service", "TTYColumns", K_NOTE, NULL, "services get no terminal" },
-	{ "Service", "UtmpIdentifier", K_NOTE, NULL, "no utmp records are written" },
-	{ "Service", "UtmpMode", K_NOTE, NULL, "no utmp records are written" },
-	{ "Service", "CPUSchedulingPolicy", K_NOTE, NULL, "the scheduling policy is inherited" },
-	{ "Service", "CPUSchedulingPriority", K_NOTE, NULL, "the scheduling policy is inherited" },
-	{ "Service", "CPUSchedulingResetOnFork", K_NOTE, NULL, "the scheduling policy is inherited" },
-	{ "Service", "CPUAffinity", K_NOTE, NULL, "the CPU affinity is inherited" },
-	{ "Service", "NUMAPolicy", K_NOTE, NULL, "the NUMA policy is inherited" },
-	{ "Service", "NUMAMask", K_NOTE, NULL, "the NUMA policy is inherited" },
-	{ "Service", "IOSchedulingClass", K_NOTE, NULL, "the I/O priority is inherited" },
-	{ "Service", "IOSchedulingPriority", K_NOTE, NULL, "the I/O priority is inherited" },
-	{ "Service", "TimerSlackNSec", K_NOTE, NULL, "the timer slack is inherited" },
-	{ "Service", "CoredumpFilter", K_NOTE, NULL, "the core dump filter is inherited" },
-	{ "Service", "Personality", K_NOTE, NULL, "the personality is inherited" },
-	{ "Service", "LoadCredential", K_NOTE, NULL, "pouch-init passes no credentials" },
-	{ "Service", "LoadCredentialEncrypted", K_NOTE, NULL, "pouch-init passes no credentials" },
-	{ "Service", "SetCredential", K_NOTE, NULL, "pouch-init passes no credentials" },
-	{ "Service", "SetCredentialEncrypted", K_NOTE, NULL, "pouch-init passes no credentials" },
-	{ "Service", "ImportCredential", K_NOTE, NULL, "pouch-init passes no credentials" },
+	{ "Service", "PassEnvironment", K_FN, F_used },
+	{ "Service", "UnsetEnvironment", K_FN, F_unset_env },
+	{ "Service", "StandardInput", K_FN, F_stdin },
+	{ "Service", "StandardOutput", K_FN, F_output },
+	{ "Service", "StandardError", K_FN, F_output },
+	{ "Service", "Nice", K_FN, F_nice },
+	{ "Service", "OOMScoreAdjust", K_FN, F_oom },
+	{ "Service", "CapabilityBoundingSet", K_FN, F_caps },
+	{ "Service", "AmbientCapabilities", K_FN, F_caps },
+	{ "Service", "NoNewPrivileges", K_FN, F_nnp },
+	{ "Service", "RuntimeDirectoryPreserve", K_FN, F_preserve },
+	{ "Service", "KillMode", K_FN, F_kill_mode },
+	{ "Service", "KillSignal", K_FN, F_kill_signal },
+	{ "Service", "FinalKillSignal", K_FN, F_final_kill },
+	{ "Service", "SendSIGKILL", K_FN, F_sigkill },
+	{ "Service", "SendSIGHUP", K_FN, F_sighup },
+	{ "Service", "IgnoreSIGPIPE", K_FN, F_sigpipe },
 
-	{ "Service", "SyslogIdentifier", K_LOG, NULL, NULL },
-	{ "Service", "SyslogFacility", K_LOG, NULL, NULL },
-	{ "Service", "SyslogLevel", K_LOG, NULL, NULL },
-	{ "Service", "SyslogLevelPrefix", K_LOG, NULL, NULL },
-	{ "Service", "LogLevelMax", K_LOG, NULL, NULL },
-	{ "Service", "LogExtraFields", K_LOG, NULL, NULL },
-	{ "Service", "LogRateLimitIntervalSec", K_LOG, NULL, NULL },
-	{ "Service", "LogRateLimitBurst", K_LOG, NULL, NULL },
-	{ "Service", "LogNamespace", K_LOG, NULL, NULL },
-	{ "Service", "LogFilterPatterns", K_LOG, NULL, NULL },
+	{ "Service", "SyslogIdentifier", K_LOG, F_NONE },
+	{ "Service", "SyslogFacility", K_LOG, F_NONE },
+	{ "Service", "SyslogLevel", K_LOG, F_NONE },
+	{ "Service", "SyslogLevelPrefix", K_LOG, F_NONE },
+	{ "Service", "LogLevelMax", K_LOG, F_NONE },
+	{ "Service", "LogExtraFields", K_LOG, F_NONE },
+	{ "Service", "LogRateLimitIntervalSec", K_LOG, F_NONE },
+	{ "Service", "LogRateLimitBurst", K_LOG, F_NONE },
+	{ "Service", "LogNamespace", K_LOG, F_NONE },
+	{ "Service", "LogFilterPatterns", K_LOG, F_NONE },
 
-	{ "Service", "RootDirectory", K_SANDBOX, NULL, NULL },
-	{ "Service", "RootImage", K_SANDBOX, NULL, NULL },
-	{ "Service", "RootImageOptions", K_SANDBOX, NULL, NULL },
-	{ "Service", "RootHash", K_SANDBOX, NULL, NULL },
-	{ "Service", "RootHashSignature", K_SANDBOX, NULL, NULL },
-	{ "Service", "RootVerity", K_SANDBOX, NULL, NULL },
-	{ "Service", "MountAPIVFS", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectProc", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProcSubset", K_SANDBOX, NULL, NULL },
-	{ "Service", "BindPaths", K_SANDBOX, NULL, NULL },
-	{ "Service", "BindReadOnlyPaths", K_SANDBOX, NULL, NULL },
-	{ "Service", "MountImages", K_SANDBOX, NULL, NULL },
-	{ "Service", "ExtensionImages", K_SANDBOX, NULL, NULL },
-	{ "Service", "ExtensionDirectories", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectSystem", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectHome", K_SANDBOX, NULL, NULL },
-	{ "Service", "ReadWritePaths", K_SANDBOX, NULL, NULL },
-	{ "Service", "ReadOnlyPaths", K_SANDBOX, NULL, NULL },
-	{ "Service", "InaccessiblePaths", K_SANDBOX, NULL, NULL },
-	{ "Service", "ExecPaths", K_SANDBOX, NULL, NULL },
-	{ "Service", "NoExecPaths", K_SANDBOX, NULL, NULL },
-	{ "Service", "TemporaryFileSystem", K_SANDBOX, NULL, NULL },
-	{ "Service", "PrivateTmp", K_SANDBOX, NULL, NULL },
-	{ "Service", "PrivateDevices", K_SANDBOX, NULL, NULL },
-	{ "Service", "PrivateNetwork", K_SANDBOX, NULL, NULL },
-	{ "Service", "NetworkNamespacePath", K_SANDBOX, NULL, NULL },
-	{ "Service", "PrivateIPC", K_SANDBOX, NULL, NULL },
-	{ "Service", "IPCNamespacePath", K_SANDBOX, NULL, NULL },
-	{ "Service", "PrivateUsers", K_SANDBOX, NULL, NULL },
-	{ "Service", "PrivateMounts", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectHostname", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectClock", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectKernelTunables", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectKernelModules", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectKernelLogs", K_SANDBOX, NULL, NULL },
-	{ "Service", "ProtectControlGroups", K_SANDBOX, NULL, NULL },
-	{ "Service", "RestrictAddressFamilies", K_SANDBOX, NULL, NULL },
-	{ "Service", "RestrictFileSystems", K_SANDBOX, NULL, NULL },
-	{ "Service", "RestrictNamespaces", K_SANDBOX, NULL, NULL },
-	{ "Service", "LockPersonality", K_SANDBOX, NULL, NULL },
-	{ "Service", "MemoryDenyWriteExecute", K_SANDBOX, NULL, NULL },
-	{ "Service", "RestrictRealtime", K_SANDBOX, NULL, NULL },
-	{ "Service", "RestrictSUIDSGID", K_SANDBOX, NULL, NULL },
-	{ "Service", "RemoveIPC", K_SANDBOX, NULL, NULL },
-	{ "Service", "MountFlags", K_SANDBOX, NULL, NULL },
-	{ "Service", "SystemCallFilter", K_SANDBOX, NULL, NULL },
-	{ "Service", "SystemCallErrorNumber", K_SANDBOX, NULL, NULL },
-	{ "Service", "SystemCallArchitectures", K_SANDBOX, NULL, NULL },
-	{ "Service", "SystemCallLog", K_SANDBOX, NULL, NULL },
-	{ "Service", "RestrictNetworkInterfaces", K_SANDBOX, NULL, NULL },
-	{ "Service", "SocketBindAllow", K_SANDBOX, NULL, NULL },
-	{ "Service", "SocketBindDeny", K_SANDBOX, NULL, NULL },
-	{ "Service", "IPAddressAllow", K_SANDBOX, NULL, NULL },
-	{ "Service", "IPAddressDeny", K_SANDBOX, NULL, NULL },
-	{ "Service", "IPIngressFilterPath", K_SANDBOX, NULL, NULL },
-	{ "Service", "IPEgressFilterPath", K_SANDBOX, NULL, NULL },
-	{ "Service", "BPFProgram", K_SANDBOX, NULL, NULL },
-	{ "Service", "DeviceAllow", K_SANDBOX, NULL, NULL },
-	{ "Service", "DevicePolicy", K_SANDBOX, NULL, NULL },
+	{ "Service", "RootDirectory", K_SANDBOX, F_NONE },
+	{ "Service", "RootImage", K_SANDBOX, F_NONE },
+	{ "Service", "RootImageOptions", K_SANDBOX, F_NONE },
+	{ "Service", "RootHash", K_SANDBOX, F_NONE },
+	{ "Service", "RootHashSignature", K_SANDBOX, F_NONE },
+	{ "Service", "RootVerity", K_SANDBOX, F_NONE },
+	{ "Service", "MountAPIVFS", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectProc", K_SANDBOX, F_NONE },
+	{ "Service", "ProcSubset", K_SANDBOX, F_NONE },
+	{ "Service", "BindPaths", K_SANDBOX, F_NONE },
+	{ "Service", "BindReadOnlyPaths", K_SANDBOX, F_NONE },
+	{ "Service", "MountImages", K_SANDBOX, F_NONE },
+	{ "Service", "ExtensionImages", K_SANDBOX, F_NONE },
+	{ "Service", "ExtensionDirectories", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectSystem", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectHome", K_SANDBOX, F_NONE },
+	{ "Service", "ReadWritePaths", K_SANDBOX, F_NONE },
+	{ "Service", "ReadOnlyPaths", K_SANDBOX, F_NONE },
+	{ "Service", "InaccessiblePaths", K_SANDBOX, F_NONE },
+	{ "Service", "ExecPaths", K_SANDBOX, F_NONE },
+	{ "Service", "NoExecPaths", K_SANDBOX, F_NONE },
+	{ "Service", "TemporaryFileSystem", K_SANDBOX, F_NONE },
+	{ "Service", "PrivateTmp", K_SANDBOX, F_NONE },
+	{ "Service", "PrivateDevices", K_SANDBOX, F_NONE },
+	{ "Service", "PrivateNetwork", K_SANDBOX, F_NONE },
+	{ "Service", "NetworkNamespacePath", K_SANDBOX, F_NONE },
+	{ "Service", "PrivateIPC", K_SANDBOX, F_NONE },
+	{ "Service", "IPCNamespacePath", K_SANDBOX, F_NONE },
+	{ "Service", "PrivateUsers", K_SANDBOX, F_NONE },
+	{ "Service", "PrivateMounts", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectHostname", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectClock", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectKernelTunables", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectKernelModules", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectKernelLogs", K_SANDBOX, F_NONE },
+	{ "Service", "ProtectControlGroups", K_SANDBOX, F_NONE },
+	{ "Service", "RestrictAddressFamilies", K_SANDBOX, F_NONE },
+	{ "Service", "RestrictFileSystems", K_SANDBOX, F_NONE },
+	{ "Service", "RestrictNamespaces", K_SANDBOX, F_NONE },
+	{ "Service", "LockPersonality", K_SANDBOX, F_NONE },
+	{ "Service", "MemoryDenyWriteExecute", K_SANDBOX, F_NONE },
+	{ "Service", "RestrictRealtime", K_SANDBOX, F_NONE },
+	{ "Service", "RestrictSUIDSGID", K_SANDBOX, F_NONE },
+	{ "Service", "RemoveIPC", K_SANDBOX, F_NONE },
+	{ "Service", "MountFlags", K_SANDBOX, F_NONE },
+	{ "Service", "SystemCallFilter", K_SANDBOX, F_NONE },
+	{ "Service", "SystemCallErrorNumber", K_SANDBOX, F_NONE },
+	{ "Service", "SystemCallArchitectures", K_SANDBOX, F_NONE },
+	{ "Service", "SystemCallLog", K_SANDBOX, F_NONE },
+	{ "Service", "RestrictNetworkInterfaces", K_SANDBOX, F_NONE },
+	{ "Service", "SocketBindAllow", K_SANDBOX, F_NONE },
+	{ "Service", "SocketBindDeny", K_SANDBOX, F_NONE },
+	{ "Service", "IPAddressAllow", K_SANDBOX, F_NONE },
+	{ "Service", "IPAddressDeny", K_SANDBOX, F_NONE },
+	{ "Service", "IPIngressFilterPath", K_SANDBOX, F_NONE },
+	{ "Service", "IPEgressFilterPath", K_SANDBOX, F_NONE },
+	{ "Service", "BPFProgram", K_SANDBOX, F_NONE },
+	{ "Service", "DeviceAllow", K_SANDBOX, F_NONE },
+	{ "Service", "DevicePolicy", K_SANDBOX, F_NONE },
 
-	{ "Service", "Slice", K_RESOURCE, NULL, NULL },
-	{ "Service", "Delegate", K_RESOURCE, NULL, NULL },
-	{ "Service", "DelegateSubgroup", K_RESOURCE, NULL, NULL },
-	{ "Service", "DisableControllers", K_RESOURCE, NULL, NULL },
-	{ "Service", "CPUAccounting", K_RESOURCE, NULL, NULL },
-	{ "Service", "CPUWeight", K_RESOURCE, NULL, NULL },
-	{ "Service", "StartupCPUWeight", K_RESOURCE, NULL, NULL },
-	{ "Service", "CPUShares", K_RESOURCE, NULL, NULL },
-	{ "Service", "StartupCPUShares", K_RESOURCE, NULL, NULL },
-	{ "Service", "CPUQuota", K_RESOURCE, NULL, NULL },
-	{ "Service", "CPUQuotaPeriodSec", K_RESOURCE, NULL, NULL },
-	{ "Service", "AllowedCPUs", K_RESOURCE, NULL, NULL },
-	{ "Service", "StartupAllowedCPUs", K_RESOURCE, NULL, NULL },
-	{ "Service", "AllowedMemoryNodes", K_RESOURCE, NULL, NULL },
-	{ "Service", "StartupAllowedMemoryNodes", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryAccounting", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryMin", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryLow", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryHigh", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryMax", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemorySwapMax", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryZSwapMax", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryLimit", K_RESOURCE, NULL, NULL },
-	{ "Service", "TasksAccounting", K_RESOURCE, NULL, NULL },
-	{ "Service", "TasksMax", K_RESOURCE, NULL, NULL },
-	{ "Service", "IOAccounting", K_RESOURCE, NULL, NULL },
-	{ "Service", "IOWeight", K_RESOURCE, NULL, NULL },
-	{ "Service", "StartupIOWeight", K_RESOURCE, NULL, NULL },
-	{ "Service", "IODeviceWeight", K_RESOURCE, NULL, NULL },
-	{ "Service", "IOReadBandwidthMax", K_RESOURCE, NULL, NULL },
-	{ "Service", "IOWriteBandwidthMax", K_RESOURCE, NULL, NULL },
-	{ "Service", "IOReadIOPSMax", K_RESOURCE, NULL, NULL },
-	{ "Service", "IOWriteIOPSMax", K_RESOURCE, NULL, NULL },
-	{ "Service", "IODeviceLatencyTargetSec", K_RESOURCE, NULL, NULL },
-	{ "Service", "BlockIOAccounting", K_RESOURCE, NULL, NULL },
-	{ "Service", "BlockIOWeight", K_RESOURCE, NULL, NULL },
-	{ "Service", "StartupBlockIOWeight", K_RESOURCE, NULL, NULL },
-	{ "Service", "BlockIODeviceWeight", K_RESOURCE, NULL, NULL },
-	{ "Service", "BlockIOReadBandwidth", K_RESOURCE, NULL, NULL },
-	{ "Service", "BlockIOWriteBandwidth", K_RESOURCE, NULL, NULL },
-	{ "Service", "IPAccounting", K_RESOURCE, NULL, NULL },
-	{ "Service", "ManagedOOMSwap", K_RESOURCE, NULL, NULL },
-	{ "Service", "ManagedOOMMemoryPressure", K_RESOURCE, NULL, NULL },
-	{ "Service", "ManagedOOMMemoryPressureLimit", K_RESOURCE, NULL, NULL },
-	{ "Service", "ManagedOOMPreference", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryPressureWatch", K_RESOURCE, NULL, NULL },
-	{ "Service", "MemoryPressureThresholdSec", K_RESOURCE, NULL, NULL },
-	{ "Service", "CoredumpReceive", K_RESOURCE, NULL, NULL },
+	{ "Service", "Slice", K_RESOURCE, F_NONE },
+	{ "Service", "Delegate", K_RESOURCE, F_NONE },
+	{ "Service", "DelegateSubgroup", K_RESOURCE, F_NONE },
+	{ "Service", "DisableControllers", K_RESOURCE, F_NONE },
+	{ "Service", "CPUAccounting", K_RESOURCE, F_NONE },
+	{ "Service", "CPUWeight", K_RESOURCE, F_NONE },
+	{ "Service", "StartupCPUWeight", K_RESOURCE, F_NONE },
+	{ "Service", "CPUShares", K_RESOURCE, F_NONE },
+	{ "Service", "StartupCPUShares", K_RESOURCE, F_NONE },
+	{ "Service", "CPUQuota", K_RESOURCE, F_NONE },
+	{ "Service", "CPUQuotaPeriodSec", K_RESOURCE, F_NONE },
+	{ "Service", "AllowedCPUs", K_RESOURCE, F_NONE },
+	{ "Service", "StartupAllowedCPUs", K_RESOURCE, F_NONE },
+	{ "Service", "AllowedMemoryNodes", K_RESOURCE, F_NONE },
+	{ "Service", "StartupAllowedMemoryNodes", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryAccounting", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryMin", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryLow", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryHigh", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryMax", K_RESOURCE, F_NONE },
+	{ "Service", "MemorySwapMax", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryZSwapMax", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryLimit", K_RESOURCE, F_NONE },
+	{ "Service", "TasksAccounting", K_RESOURCE, F_NONE },
+	{ "Service", "TasksMax", K_RESOURCE, F_NONE },
+	{ "Service", "IOAccounting", K_RESOURCE, F_NONE },
+	{ "Service", "IOWeight", K_RESOURCE, F_NONE },
+	{ "Service", "StartupIOWeight", K_RESOURCE, F_NONE },
+	{ "Service", "IODeviceWeight", K_RESOURCE, F_NONE },
+	{ "Service", "IOReadBandwidthMax", K_RESOURCE, F_NONE },
+	{ "Service", "IOWriteBandwidthMax", K_RESOURCE, F_NONE },
+	{ "Service", "IOReadIOPSMax", K_RESOURCE, F_NONE },
+	{ "Service", "IOWriteIOPSMax", K_RESOURCE, F_NONE },
+	{ "Service", "IODeviceLatencyTargetSec", K_RESOURCE, F_NONE },
+	{ "Service", "BlockIOAccounting", K_RESOURCE, F_NONE },
+	{ "Service", "BlockIOWeight", K_RESOURCE, F_NONE },
+	{ "Service", "StartupBlockIOWeight", K_RESOURCE, F_NONE },
+	{ "Service", "BlockIODeviceWeight", K_RESOURCE, F_NONE },
+	{ "Service", "BlockIOReadBandwidth", K_RESOURCE, F_NONE },
+	{ "Service", "BlockIOWriteBandwidth", K_RESOURCE, F_NONE },
+	{ "Service", "IPAccounting", K_RESOURCE, F_NONE },
+	{ "Service", "ManagedOOMSwap", K_RESOURCE, F_NONE },
+	{ "Service", "ManagedOOMMemoryPressure", K_RESOURCE, F_NONE },
+	{ "Service", "ManagedOOMMemoryPressureLimit", K_RESOURCE, F_NONE },
+	{ "Service", "ManagedOOMPreference", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryPressureWatch", K_RESOURCE, F_NONE },
+	{ "Service", "MemoryPressureThresholdSec", K_RESOURCE, F_NONE },
+	{ "Service", "CoredumpReceive", K_RESOURCE, F_NONE },
 
 	/* used by enable, disable, is-enabled */
-	{ "Install", "WantedBy", K_FN, k_used, NULL },
-	{ "Install", "RequiredBy", K_FN, k_used, NULL },
-	{ "Install", "UpheldBy", K_FN, k_used, NULL },
-	{ "Install", "Alias", K_FN, k_used, NULL },
-	{ "Install", "Also", K_FN, k_used, NULL },
-	{ "Install", "DefaultInstance", K_FN, k_used, NULL },
+	{ "Install", "WantedBy", K_FN, F_used },
+	{ "Install", "RequiredBy", K_FN, F_used },
+	{ "Install", "UpheldBy", K_FN, F_used },
+	{ "Install", "Alias", K_FN, F_used },
+	{ "Install", "Also", K_FN, F_used },
+	{ "Install", "DefaultInstance", K_FN, F_used },
 };
+
+/* The keys not applied, and why (K_NOTE) */
+static const struct note {
+	char section[8], name[28], why[65];
+} notes[] = {
+	{ "Unit", "Upholds", "pouch-init does not restart what a unit upholds" },
+	{ "Unit", "OnFailure", "no unit is started when this one fails" },
+	{ "Unit", "OnSuccess", "no unit is started when this one succeeds" },
+	{ "Unit", "OnFailureJobMode", "there are no OnFailure= jobs" },
+	{ "Unit", "JoinsNamespaceOf", "services share the container's namespaces" },
+	{ "Unit", "StopWhenUnneeded", "services are not stopped when nothing needs them" },
+	{ "Unit", "StopPropagatedFrom", "stops are not passed on this way; PartOf= is" },
+	{ "Unit", "PropagatesStopTo", "stops are not passed on this way; PartOf= is" },
+	{ "Unit", "AllowIsolate", "pouch-init has no isolate" },
+	{ "Unit", "IgnoreOnIsolate", "pouch-init has no isolate" },
+	{ "Unit", "CollectMode", "pouch-init keeps every service's state" },
+	{ "Unit", "SuccessAction", "a unit's success does not stop the container" },
+	{ "Unit", "FailureActionExitStatus", "an essential service's failure stops the container with status 1" },
+	{ "Unit", "SuccessActionExitStatus", "a unit's success does not stop the container" },
+	{ "Unit", "StartLimitAction", "a service over its start limit is failed, nothing more" },
+	{ "Unit", "JobTimeoutSec", "pouch-init has no jobs; TimeoutStartSec= bounds a start" },
+	{ "Unit", "JobRunningTimeoutSec", "pouch-init has no jobs; TimeoutStartSec= bounds a start" },
+	{ "Unit", "JobTimeoutAction", "pouch-init has no jobs" },
+	{ "Unit", "JobTimeoutRebootArgument", "pouch-init has no jobs" },
+	{ "Unit", "RebootArgument", "a container does not reboot" },
+	{ "Service", "ExitType", "the service ends with its main process" },
+	{ "Service", "BusName", "there is no D-Bus name to wait for" },
+	{ "Service", "TimeoutAbortSec", "a watchdog abort does not happen here" },
+	{ "Service", "TimeoutStartFailureMode", "a start that times out is stopped with its stop signal" },
+	{ "Service", "TimeoutStopFailureMode", "a stop that times out ends in SIGKILL" },
+	{ "Service", "RuntimeRandomizedExtraSec", "RuntimeMaxSec= is taken as it is" },
+	{ "Service", "RestartSteps", "the restart delay is RestartSec=" },
+	{ "Service", "RestartMaxDelaySec", "the restart delay is RestartSec=" },
+	{ "Service", "RootDirectoryStartOnly", "there is no RootDirectory=" },
+	{ "Service", "NonBlocking", "no sockets are passed" },
+	{ "Service", "Sockets", "socket units are not run: no sockets are passed" },
+	{ "Service", "FileDescriptorStoreMax", "pouch-init keeps no file descriptors for services" },
+	{ "Service", "FileDescriptorStorePreserve", "pouch-init keeps no file descriptors for services" },
+	{ "Service", "USBFunctionDescriptors", "no USB gadget functions" },
+	{ "Service", "USBFunctionStrings", "no USB gadget functions" },
+	{ "Service", "OOMPolicy", "an OOM kill is an exit by SIGKILL, handled by Restart=" },
+	{ "Service", "OpenFile", "no files are passed" },
+	{ "Service", "ReloadSignal", "reload runs ExecReload=" },
+	{ "Service", "StandardInputText", "a service's stdin is /dev/null" },
+	{ "Service", "StandardInputData", "a service's stdin is /dev/null" },
+	{ "Service", "RestartKillSignal", "a restart stops with KillSignal=" },
+	{ "Service", "WatchdogSignal", "pouch-init has no watchdog" },
+	{ "Service", "PAMName", "no PAM session is opened" },
+	{ "Service", "KeyringMode", "the kernel keyring is left as it is" },
+	{ "Service", "SecureBits", "securebits are left as they are" },
+	{ "Service", "SELinuxContext", "no SELinux context is set" },
+	{ "Service", "AppArmorProfile", "no AppArmor profile is set" },
+	{ "Service", "SmackProcessLabel", "no SMACK label is set" },
+	{ "Service", "TTYPath", "services get no terminal" },
+	{ "Service", "TTYReset", "services get no terminal" },
+	{ "Service", "TTYVHangup", "services get no terminal" },
+	{ "Service", "TTYVTDisallocate", "services get no terminal" },
+	{ "Service", "TTYRows", "services get no terminal" },
+	{ "Service", "TTYColumns", "services get no terminal" },
+	{ "Service", "UtmpIdentifier", "no utmp records are written" },
+	{ "Service", "UtmpMode", "no utmp records are written" },
+	{ "Service", "CPUSchedulingPolicy", "the scheduling policy is inherited" },
+	{ "Service", "CPUSchedulingPriority", "the scheduling policy is inherited" },
+	{ "Service", "CPUSchedulingResetOnFork", "the scheduling policy is inherited" },
+	{ "Service", "CPUAffinity", "the CPU affinity is inherited" },
+	{ "Service", "NUMAPolicy", "the NUMA policy is inherited" },
+	{ "Service", "NUMAMask", "the NUMA policy is inherited" },
+	{ "Service", "IOSchedulingClass", "the I/O priority is inherited" },
+	{ "Service", "IOSchedulingPriority", "the I/O priority is inherited" },
+	{ "Service", "TimerSlackNSec", "the timer slack is inherited" },
+	{ "Service", "CoredumpFilter", "the core dump filter is inherited" },
+	{ "Service", "Personality", "the personality is inherited" },
+	{ "Service", "LoadCredential", "pouch-init passes no credentials" },
+	{ "Service", "LoadCredentialEncrypted", "pouch-init passes no credentials" },
+	{ "Service", "SetCredential", "pouch-init passes no credentials" },
+	{ "Service", "SetCredentialEncrypted", "pouch-init passes no credentials" },
+	{ "Service", "ImportCredential", "pouch-init passes no credentials" },
+};
+NAMETAB_END
 
 /* Is a sandboxing or resource value the "off" one? */
 static int sandbox_off(const char *key, const char *v)
@@ -1303,18 +1355,29 @@ static int sandbox_off(const char *key, const char *v)
 	return 0;
 }
 
-static const struct key *find_key(const char *section, const char *name)
+/* The kind of a key, its row in keys[] or (K_NOTE) notes[]; -1 unknown */
+static int find_key(const char *section, const char *name, size_t *row)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
-			return &keys[i];
-	return NULL;
+	for (size_t i = 0; i < NAMETAB_LEN(keys); i++) {
+		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name)) {
+			*row = i;
+			return keys[i].kind;
+		}
+	}
+	for (size_t i = 0; i < NAMETAB_LEN(notes); i++) {
+		if (!strcmp(notes[i].section, section) && !strcmp(notes[i].name, name)) {
+			*row = i;
+			return K_NOTE;
+		}
+	}
+	return -1;
 }
 
 static void one_key(struct conv *c)
 {
 	const struct unit_kv *kv = c->kv;
-	const struct key *k = find_key(kv->section, kv->key);
+	size_t row;
+	int kind = find_key(kv->section, kv->key, &row);
 	int resource, is_mode;
 
 	if (!strcmp(kv->section, "Unit") && k_condition(c))
@@ -1328,21 +1391,21 @@ static void one_key(struct conv *c)
 		k_dirs(c);
 		return;
 	}
-	if (!k) {
+	if (kind < 0) {
 		if (strcmp(kv->section, "Unit") && strcmp(kv->section, "Service") &&
 		    strcmp(kv->section, "Install"))
 			return; /* the section is reported once */
 		note(c, "not applied (unknown key; systemd ignores it too)");
 		return;
 	}
-	switch (k->kind) {
+	switch ((enum kind)kind) {
 	case K_FN:
-		k->fn(c);
+		call((enum fn)keys[row].fn, c);
 		break;
 	case K_NOTE:
 		if (!*kv->value)
 			break; /* an empty assignment sets nothing */
-		not_applied(c, k->why);
+		not_applied(c, notes[row].why);
 		break;
 	case K_LOG:
 		not_applied(c, "output goes to pouch-init's outputs as NAME| lines, not to syslog");
@@ -1486,17 +1549,18 @@ static void finish(struct conv *c)
 static int resolve_value(struct conv *c, char **buf)
 {
 	const char *why;
+	size_t row;
 	int r;
 
-	const struct key *k = find_key(c->kv->section, c->kv->key);
+	int kind = find_key(c->kv->section, c->kv->key, &row);
 
 	*buf = NULL;
 	c->v = c->kv->value;
 	/* Exec lines resolve them per word; what is not applied is
 	 * reported as written (TasksMax=99% is no specifier) */
 	if (!strncmp(c->kv->key, "Exec", 4) || !strcmp(c->kv->section, "Install") ||
-	    (k && k->kind != K_FN) ||
-	    (!k && strncmp(c->kv->key, "Condition", 9) &&
+	    (kind >= 0 && kind != K_FN) ||
+	    (kind < 0 && strncmp(c->kv->key, "Condition", 9) &&
 	     strncmp(c->kv->key, "Assert", 6) && strncmp(c->kv->key, "Limit", 5) &&
 	     !strstr(c->kv->key, "Directory")))
 		return 0;

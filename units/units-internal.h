@@ -79,7 +79,7 @@ int units_cond_one(const struct cfg_cond *c, const char *root);
 enum dep_kind { DEP_AFTER = 0, DEP_BEFORE, DEP_REQUIRES, DEP_REQUISITE,
 		DEP_WANTS, DEP_BINDS_TO, DEP_PART_OF, DEP_CONFLICTS,
 		DEP_RELOAD_FROM, DEP_RELOAD_TO, DEP_NKINDS };
-extern const char *const dep_key[DEP_NKINDS];
+extern const char dep_key[DEP_NKINDS][21]; /* "After", ... */
 
 struct unit_dep {
 	enum dep_kind kind;
