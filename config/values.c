@@ -46,13 +46,15 @@ static int scale(uint64_t v, uint64_t mul, uint64_t max, uint64_t *out)
 
 int cfg_parse_duration_ms(const char *s, int64_t *ms)
 {
+	NAMETAB_BEGIN
 	static const struct {
-		const char *sfx;
+		char sfx[3];
 		uint64_t mul;
 	} units[] = {
 		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
 		{ "", 1000 },
 	};
+	NAMETAB_END
 	const char *sfx;
 	uint64_t v, out;
 	size_t len;

@@ -11,6 +11,7 @@
 #include "hooks/hooks.h"
 #include "run/spawn.h"
 #include "init/super.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -142,12 +143,14 @@ static void put_output(FILE *f, const char *key, const struct cfg_output *o)
 	}
 }
 
-static const char *const rlimit_keys[CFG_NRLIMITS] = {
+NAMETAB_BEGIN
+static const char rlimit_keys[CFG_NRLIMITS][16] = {
 	"LimitNOFILE", "LimitNPROC", "LimitCORE", "LimitMEMLOCK", "LimitAS",
 	"LimitCPU", "LimitFSIZE", "LimitDATA", "LimitSTACK", "LimitRSS",
 	"LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE",
 	"LimitRTPRIO", "LimitRTTIME",
 };
+NAMETAB_END
 
 static void put_caps(FILE *f, const char *key, const struct cfg_service *s)
 {
@@ -165,8 +168,10 @@ static void put_caps(FILE *f, const char *key, const struct cfg_service *s)
 
 static void put_service_body(FILE *f, const struct cfg_service *s)
 {
-	static const char *const types[] = { "simple", "forking", "oneshot",
-					     "notify" };
+	NAMETAB_BEGIN
+	static const char types[][8] = { "simple", "forking", "oneshot",
+					 "notify" };
+	NAMETAB_END
 	char buf[16];
 
 	fprintf(f, "Type=%s\n", s->ready == READY_NOTIFY ? "notify" : types[s->type]);
@@ -399,16 +404,18 @@ static int start_relay(const struct init_opts *o, const char *dir)
 
 void sysd_exec(const struct init_opts *o, const char *relay_dir)
 {
-	static const char *const systemd[] = {
-		"/lib/systemd/systemd", "/usr/lib/systemd/systemd", NULL,
+	NAMETAB_BEGIN
+	static const char systemd[][25] = {
+		"/lib/systemd/systemd", "/usr/lib/systemd/systemd",
 	};
+	NAMETAB_END
 	sigset_t none;
 
 	sigemptyset(&none);
 	if (o->mode == MODE_SYSTEMD && start_relay(o, relay_dir) < 0)
 		log_warn("unable to relay CMD's output");
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	for (size_t i = 0; o->mode == MODE_SYSTEMD && systemd[i]; i++)
+	for (size_t i = 0; o->mode == MODE_SYSTEMD && i < NAMETAB_LEN(systemd); i++)
 		if (access(systemd[i], X_OK) == 0)
 			execl(systemd[i], systemd[i], (char *)NULL);
 	if (o->mode == MODE_SBIN_INIT && access("/sbin/init", X_OK) == 0)

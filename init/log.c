@@ -5,6 +5,7 @@
  * lines of its children. errno is preserved across every call.
  */
 #include "init/log.h"
+#include "config/nametab.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,12 +18,14 @@ enum log_level log_max_level = LOG_LVL_WARN;
 static const char *prog = "pouch-init";
 static void (*writer)(const char *line, size_t len);
 
-static const char *const level_names[] = {
+NAMETAB_BEGIN
+static const char level_names[][8] = {
 	[LOG_LVL_ERROR] = "error",
 	[LOG_LVL_WARN] = "warning",
 	[LOG_LVL_INFO] = "info",
 	[LOG_LVL_DEBUG] = "debug",
 };
+NAMETAB_END
 
 void log_set_prog(const char *name)
 {

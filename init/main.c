@@ -18,6 +18,7 @@
 #include "services/budget.h"
 #include "units/units.h"
 #include "units/systemctl.h"
+#include "config/nametab.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -276,9 +277,11 @@ static COLD int cmd_check(int argc, char **argv)
  * plain pid 1 (docker --init, no /etc/pouch) never allocates. */
 static int config_present(const char *dir)
 {
-	static const char *const parts[] = { "init.ini", "services.d",
-					     "hooks/prestart.d",
-					     "hooks/poststop.d" };
+	NAMETAB_BEGIN
+	static const char parts[][17] = { "init.ini", "services.d",
+					  "hooks/prestart.d",
+					  "hooks/poststop.d" };
+	NAMETAB_END
 	char path[512];
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {

@@ -6,6 +6,7 @@
 #include "init/opts.h"
 #include "init/signames.h"
 #include "config/values.h"
+#include "config/nametab.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -32,12 +33,14 @@ const char opts_usage[] =
 	"      --version        print the version\n"
 	"      --help           print this help\n";
 
-static const char *const mode_names[] = {
+NAMETAB_BEGIN
+static const char mode_names[][10] = {
 	[MODE_POUCH] = "pouch",
 	[MODE_DUMB_INIT] = "dumb-init",
 	[MODE_SYSTEMD] = "systemd",
 	[MODE_SBIN_INIT] = "sbin-init",
 };
+NAMETAB_END
 
 int opts_mode_parse(const char *s, enum init_mode *out)
 {
@@ -121,23 +124,34 @@ int opts_parse(int argc, char **argv, char **env, struct init_opts *o,
 	       char *err, size_t errlen)
 {
 	enum { OPT_VERSION = 256, OPT_HELP, OPT_INITSCRIPT };
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "kill-group", no_argument, NULL, 'g' },
-		{ "rewrite", required_argument, NULL, 'r' },
-		{ "remap-exit", required_argument, NULL, 'e' },
-		{ "subreaper", no_argument, NULL, 's' },
-		{ "stop-timeout", required_argument, NULL, 't' },
-		{ "initscript", required_argument, NULL, OPT_INITSCRIPT },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
+	/* getopt_long()'s table is made here: a static one is pointers */
+	NAMETAB_BEGIN
+	static const struct {
+		char name[13];
+		int has_arg, val;
+	} names[] = {
+		{ "config", required_argument, 'c' },
+		{ "mode", required_argument, 'm' },
+		{ "kill-group", no_argument, 'g' },
+		{ "rewrite", required_argument, 'r' },
+		{ "remap-exit", required_argument, 'e' },
+		{ "subreaper", no_argument, 's' },
+		{ "stop-timeout", required_argument, 't' },
+		{ "initscript", required_argument, OPT_INITSCRIPT },
+		{ "verbose", no_argument, 'v' },
+		{ "version", no_argument, OPT_VERSION },
+		{ "help", no_argument, OPT_HELP },
 	};
+	NAMETAB_END
+	struct option longopts[NAMETAB_LEN(names) + 1];
 	const char *mode = env_get(env, "POUCH_RICH_MODE");
 	int c;
 
+	for (size_t i = 0; i < NAMETAB_LEN(names); i++)
+		longopts[i] = (struct option){ .name = names[i].name,
+					       .has_arg = names[i].has_arg,
+					       .val = names[i].val };
+	longopts[NAMETAB_LEN(names)] = (struct option){ .name = NULL };
 	opts_init(o, env);
 	if (mode && *mode && opts_mode_parse(mode, &o->mode) < 0)
 		FAIL("POUCH_RICH_MODE: unknown mode '%s'", mode);

@@ -6,14 +6,16 @@
 
 #include "config/values.h"
 #include "init/signames.h"
+#include "config/nametab.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define MAX_WORDS 8
 
+NAMETAB_BEGIN
 static const struct {
-	const char *word;
+	char word[14];
 	enum ctl_op op;
 } ops[] = {
 	{ "status", CTL_STATUS },   { "start", CTL_START },
@@ -22,6 +24,7 @@ static const struct {
 	{ "shutdown", CTL_SHUTDOWN }, { "reload", CTL_RELOAD },
 	{ "reopen", CTL_REOPEN },   { "daemon-reload", CTL_DAEMON_RELOAD },
 };
+NAMETAB_END
 
 #define FAIL(...)                                      \
 	do {                                           \

@@ -7,6 +7,7 @@
  * only makes system calls and writes to its own stack.
  */
 #include "run/spawn.h"
+#include "config/nametab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,12 +129,14 @@ enum child_step {
 	STEP_NICE, STEP_OOM,
 };
 
-static const char *const step_names[] = {
+NAMETAB_BEGIN
+static const char step_names[][31] = {
 	"exec", "set up stdio for", "set rlimits for", "chdir for",
 	"set capabilities for", "setgroups for", "setgid for", "setuid for",
 	"raise ambient capabilities for", "set no_new_privs for",
 	"set the nice value (Nice=) for", "set OOMScoreAdjust= for",
 };
+NAMETAB_END
 
 static __attribute__((noreturn)) void child_fail(int errfd, int step, int err)
 {

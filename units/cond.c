@@ -12,6 +12,7 @@
 #include "units.h"
 #include "units-internal.h"
 #include "config/values.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -33,7 +34,8 @@
 
 extern char **environ;
 
-static const char *const kind_names[] = {
+NAMETAB_BEGIN
+static const char kind_names[][23] = {
 	"PathExists", "PathExistsGlob", "PathIsDirectory",
 	"PathIsSymbolicLink", "PathIsMountPoint", "PathIsReadWrite",
 	"DirectoryNotEmpty", "FileNotEmpty", "FileIsExecutable", "User",
@@ -43,6 +45,7 @@ static const char *const kind_names[] = {
 	"PathIsEncrypted", "Credential", "Memory", "CPUs", "CPUFeature",
 	"Firmware", "CPUPressure", "MemoryPressure", "IOPressure",
 };
+NAMETAB_END
 
 const char *units_cond_name(enum cfg_cond_kind k)
 {
@@ -183,12 +186,14 @@ static const char *container_id(const char *root)
 
 static const char *vm_id(void)
 {
-	static const char *const vendors[][2] = {
+	NAMETAB_BEGIN
+	static const char vendors[][2][11] = {
 		{ "QEMU", "qemu" }, { "KVM", "kvm" }, { "VMware", "vmware" },
 		{ "VirtualBox", "oracle" }, { "innotek", "oracle" },
 		{ "Xen", "xen" }, { "Microsoft", "microsoft" },
 		{ "Amazon EC2", "amazon" }, { "Google", "google" },
 	};
+	NAMETAB_END
 	char buf[256];
 
 	for (int k = 0; k < 2; k++) {
@@ -335,7 +340,9 @@ static int cond_cgroup(const char *arg)
 /* "OP VALUE" with <, <=, =, !=, >=, > (none: =) against have */
 static int compare(const char *arg, const char *have, int numeric)
 {
-	static const char *const ops[] = { "<=", ">=", "!=", "<", ">", "=" };
+	NAMETAB_BEGIN
+	static const char ops[][3] = { "<=", ">=", "!=", "<", ">", "=" };
+	NAMETAB_END
 	const char *v = arg;
 	int op = 5, c;
 

@@ -10,6 +10,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -149,13 +150,15 @@ int units_open_dir(const char *root, const char *path, int create,
 	}
 }
 
-static const char *const bases[CFG_NDIRS] = {
+NAMETAB_BEGIN
+static const char bases[CFG_NDIRS][11] = {
 	"/run", "/var/lib", "/var/cache", "/var/log", "/etc",
 };
-static const char *const env_names[CFG_NDIRS] = {
+static const char env_names[CFG_NDIRS][24] = {
 	"RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY",
 	"LOGS_DIRECTORY", "CONFIGURATION_DIRECTORY",
 };
+NAMETAB_END
 
 int units_make_dirs(const struct cfg_service *s, const char *root, char *why,
 		    size_t len)

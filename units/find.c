@@ -12,6 +12,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -558,11 +559,13 @@ char **units_list_files(const char *root)
 
 /* ---- is-enabled ---- */
 
-static const char *const state_names[] = {
+NAMETAB_BEGIN
+static const char state_names[][16] = {
 	"enabled", "enabled-runtime", "linked", "alias", "masked",
 	"masked-runtime", "static", "disabled", "indirect", "generated",
 	"bad", "not-found",
 };
+NAMETAB_END
 
 const char *unit_file_state_name(enum unit_file_state s)
 {
@@ -571,8 +574,10 @@ const char *unit_file_state_name(enum unit_file_state s)
 
 int unit_installable(const struct unit *u)
 {
-	static const char *const keys[] = { "WantedBy", "RequiredBy", "Alias",
-					    "UpheldBy" };
+	NAMETAB_BEGIN
+	static const char keys[][11] = { "WantedBy", "RequiredBy", "Alias",
+					 "UpheldBy" };
+	NAMETAB_END
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
 		char **w = unit_get_words(u, "Install", keys[i]);

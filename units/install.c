@@ -12,6 +12,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -138,10 +139,12 @@ static int link_name(const struct unit *u, const char *name, char *buf,
 static int enable_one(const char *root, const char *name, int flags,
 		      struct unit_changes *c, int depth)
 {
-	static const char *const keys[][2] = {
+	NAMETAB_BEGIN
+	static const char keys[][2][11] = {
 		{ "WantedBy", "wants" }, { "RequiredBy", "requires" },
 		{ "UpheldBy", "upholds" },
 	};
+	NAMETAB_END
 	char lname[300], link[PATH_MAX];
 	struct unit u;
 	char **w;
@@ -331,11 +334,13 @@ int units_unmask(const char *root, const char *name, int flags,
 
 /* ---- presets ---- */
 
-static const char *const preset_dirs[] = {
+NAMETAB_BEGIN
+static const char preset_dirs[][37] = {
 	"/etc/systemd/system-preset", "/run/systemd/system-preset",
 	"/usr/local/lib/systemd/system-preset", "/usr/lib/systemd/system-preset",
-	"/lib/systemd/system-preset", NULL,
+	"/lib/systemd/system-preset",
 };
+NAMETAB_END
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -348,7 +353,7 @@ int units_preset_says(const char *root, const char *name)
 	char **names = NULL, host[PATH_MAX], path[PATH_MAX];
 	int verdict = 1, found = 0;
 
-	for (int d = 0; preset_dirs[d]; d++) {
+	for (size_t d = 0; d < NAMETAB_LEN(preset_dirs); d++) {
 		struct dirent **e = NULL;
 		int n;
 
@@ -367,7 +372,7 @@ int units_preset_says(const char *root, const char *name)
 	if (names)
 		qsort(names, cfg_count_words(names), sizeof(*names), cmp_str);
 	for (char **nm = names; !found && nm && *nm; nm++)
-		for (int d = 0; preset_dirs[d]; d++) {
+		for (size_t d = 0; d < NAMETAB_LEN(preset_dirs); d++) {
 			char *t, *save, *line;
 
 			units_fmt(path, sizeof(path), "%s/%s", preset_dirs[d], *nm);

@@ -6,6 +6,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const types[] = {
+NAMETAB_BEGIN
+static const char types[][10] = {
 	"service", "socket", "target", "device", "mount", "automount",
 	"swap", "timer", "path", "slice", "scope",
 };
+NAMETAB_END
 
 const char *unit_name_type(const char *name)
 {

@@ -7,6 +7,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 
 static const char *type_name(enum cfg_type t)
 {
-	static const char *const n[] = { "simple", "forking", "oneshot", "notify" };
+	NAMETAB_BEGIN
+	static const char n[][8] = { "simple", "forking", "oneshot", "notify" };
+	NAMETAB_END
 
 	return n[t];
 }
@@ -85,7 +88,10 @@ static int note_of(const char *note, char *const *sources)
 
 static const char *out_name(const struct cfg_output *o, char *buf, size_t len)
 {
-	static const char *const n[] = { "prefix", "inherit", "null", "file", "journal" };
+	NAMETAB_BEGIN
+	static const char n[][8] = { "prefix", "inherit", "null", "file",
+				     "journal" };
+	NAMETAB_END
 
 	if (o->kind == OUT_FILE)
 		units_fmt(buf, len, "file:%s", o->path);
@@ -98,10 +104,12 @@ static void one(const struct cfg *cfg, const struct cfg_service *s,
 		const struct cfg_sources *src, char *done,
 		void (*out)(void *, const char *), void *arg)
 {
-	static const char *const dirkeys[CFG_NDIRS] = {
+	NAMETAB_BEGIN
+	static const char dirkeys[CFG_NDIRS][23] = {
 		"RuntimeDirectory", "StateDirectory", "CacheDirectory",
 		"LogsDirectory", "ConfigurationDirectory",
 	};
+	NAMETAB_END
 	char line[4200], w[3800], p[8], o1[300], o2[300];
 
 	units_fmt(line, sizeof(line), "%s %s: service %s%s, %s%s%s",

@@ -9,6 +9,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -20,8 +21,9 @@
 
 static const char *arch_name(const char *machine)
 {
+	NAMETAB_BEGIN
 	static const struct {
-		const char *uname, *systemd;
+		char uname[8], systemd[9];
 	} map[] = {
 		{ "x86_64", "x86-64" }, { "i386", "x86" }, { "i486", "x86" },
 		{ "i586", "x86" }, { "i686", "x86" }, { "aarch64", "arm64" },
@@ -29,6 +31,7 @@ static const char *arch_name(const char *machine)
 		{ "s390x", "s390x" }, { "riscv64", "riscv64" },
 		{ "mips64", "mips64" },
 	};
+	NAMETAB_END
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
 		if (!strcmp(machine, map[i].uname))

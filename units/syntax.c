@@ -9,6 +9,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -338,8 +339,10 @@ char **unit_split(const char *s, const char **why)
 
 int unit_parse_bool(const char *s, int *b)
 {
-	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
-	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
+	NAMETAB_BEGIN
+	static const char yes[][5] = { "1", "yes", "y", "true", "t", "on" };
+	static const char no[][6] = { "0", "no", "n", "false", "f", "off" };
+	NAMETAB_END
 
 	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
 		if (!strcasecmp(s, yes[i])) {
@@ -354,8 +357,9 @@ int unit_parse_bool(const char *s, int *b)
 	return -EINVAL;
 }
 
+NAMETAB_BEGIN
 static const struct {
-	const char *name;
+	char name[10];
 	double ms;
 } time_units[] = {
 	{ "usec", 0.001 }, { "us", 0.001 }, { "\xc2\xb5s", 0.001 },
@@ -372,6 +376,7 @@ static const struct {
 	{ "years", 31557600000.0 }, { "year", 31557600000.0 },
 	{ "y", 31557600000.0 },
 };
+NAMETAB_END
 
 int unit_parse_timespan(const char *s, int64_t def_unit_ms, int64_t *ms)
 {

@@ -17,6 +17,7 @@
 #include "run/ctlcli.h"
 #include "init/log.h"
 #include "init/signames.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -1484,12 +1485,14 @@ static int kill_one(struct sc *sc, const char *verb, const char *name)
 
 static int is_runtime_verb(const char *v)
 {
-	static const char *const verbs[] = {
+	NAMETAB_BEGIN
+	static const char verbs[][22] = {
 		"start", "stop", "restart", "try-restart", "reload",
 		"reload-or-restart", "try-reload-or-restart", "force-reload",
 		"condrestart", "kill", "daemon-reload", "daemon-reexec",
 		"reset-failed",
 	};
+	NAMETAB_END
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(*verbs); i++)
 		if (!strcmp(v, verbs[i]))
@@ -1611,8 +1614,10 @@ static int status_all(void)
 
 int service_main(int argc, char **argv)
 {
-	static const char *const mapped[] = { "start", "stop", "restart", "reload",
-					      "force-reload", "try-restart", "status" };
+	NAMETAB_BEGIN
+	static const char mapped[][13] = { "start", "stop", "restart", "reload",
+					   "force-reload", "try-restart", "status" };
+	NAMETAB_END
 	char *args[8];
 	char path[PATH_MAX];
 

@@ -12,6 +12,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -25,8 +26,10 @@
 
 static int skipped_name(const char *n)
 {
-	static const char *const skip[] = { "README", "skeleton", "rc", "rcS",
-					    "rc.local", "functions" };
+	NAMETAB_BEGIN
+	static const char skip[][10] = { "README", "skeleton", "rc", "rcS",
+					 "rc.local", "functions" };
+	NAMETAB_END
 	size_t l = strlen(n);
 
 	if (n[0] == '.' || (l && n[l - 1] == '~') || strstr(n, ".dpkg-") ||
@@ -77,7 +80,8 @@ char **sysv_list(const char *root)
 
 static const char *facility(const char *f)
 {
-	static const char *const map[][2] = {
+	NAMETAB_BEGIN
+	static const char map[][2][27] = {
 		{ "local_fs", "local-fs.target" },
 		{ "network", "network.target" },
 		{ "named", "nss-lookup.target" },
@@ -87,6 +91,7 @@ static const char *facility(const char *f)
 		{ "mail", "mail-transfer-agent.target" },
 		{ "x-display-manager", "display-manager.service" },
 	};
+	NAMETAB_END
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
 		if (!strcmp(f, map[i][0]))

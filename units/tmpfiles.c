@@ -17,6 +17,7 @@
  */
 #include "units.h"
 #include "units-internal.h"
+#include "config/nametab.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -34,10 +35,12 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-static const char *const tmp_dirs[] = {
+NAMETAB_BEGIN
+static const char tmp_dirs[][26] = {
 	"/etc/tmpfiles.d", "/run/tmpfiles.d", "/usr/local/lib/tmpfiles.d",
-	"/usr/lib/tmpfiles.d", "/lib/tmpfiles.d", NULL,
+	"/usr/lib/tmpfiles.d", "/lib/tmpfiles.d",
 };
+NAMETAB_END
 
 struct line {
 	char type;
@@ -751,7 +754,7 @@ int units_tmpfiles(const struct tmpfiles_opts *o)
 	char **names = NULL, host[PATH_MAX], path[PATH_MAX];
 	int failed = 0;
 
-	for (int d = 0; tmp_dirs[d]; d++) {
+	for (size_t d = 0; d < NAMETAB_LEN(tmp_dirs); d++) {
 		struct dirent **e = NULL;
 		int n;
 
@@ -771,7 +774,7 @@ int units_tmpfiles(const struct tmpfiles_opts *o)
 	if (names)
 		qsort(names, cfg_count_words(names), sizeof(*names), cmp);
 	for (char **nm = names; failed >= 0 && nm && *nm; nm++) {
-		for (int d = 0; tmp_dirs[d]; d++) {
+		for (size_t d = 0; d < NAMETAB_LEN(tmp_dirs); d++) {
 			char *text;
 			struct stat st;
 			char why[PATH_MAX + 64];
