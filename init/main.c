@@ -44,7 +44,10 @@ static const char *basename_of(const char *p)
 	return s ? s + 1 : p;
 }
 
-static void parse_args(int argc, char **argv, struct init_opts *o)
+/* Not inlined: its message buffer is off main()'s frame once the
+ * options are read (see COLD below). */
+static __attribute__((noinline)) void parse_args(int argc, char **argv,
+						 struct init_opts *o)
 {
 	char err[256];
 	int r = opts_parse(argc, argv, environ, o, err, sizeof(err));

@@ -404,7 +404,9 @@ static void step(struct super *sp)
 		finish_run(sp);
 }
 
-static void loop(struct super *sp)
+/* Not inlined: its events are not below super_run()'s frame when CMD
+ * and the hooks are spawned (see read_signals). */
+static __attribute__((noinline)) void loop(struct super *sp)
 {
 	struct epoll_event evs[64];
 	int64_t at;
@@ -867,7 +869,12 @@ int super_run(const struct init_opts *opts, const struct sig_inherit *inh,
 	      struct super_end *end)
 {
 	static char *pre_vars[] = { "POUCH_HOOK=prestart", NULL };
-	struct super sp;
+	/* In .bss, not in this frame: 3 KB here would put every frame
+	 * below it (spawning, reading signals) 3 KB deeper, and each page
+	 * the stack once reached stays pid 1's private memory; in .bss it
+	 * shares pages glibc writes anyway (init/layout.ld). One run at a
+	 * time: nothing calls super_run() from inside it. */
+	static struct super sp;
 	int code;
 
 	memset(&sp, 0, sizeof(sp));
