@@ -196,13 +196,16 @@ echo
 relro=$(readelf -lW "$POUCH_INIT" 2>/dev/null | awk '$1 == "GNU_RELRO" {print $6}')
 if [ -n "$relro" ]; then
 	relro=$(printf '%d' "$relro")
-	echo "pouch-init's relro (GNU_RELRO) is $relro bytes, $(( (relro + 4095) / 4096 )) pages:"
-	echo "mostly glibc's own tables (tunables, printf, locale), then pouch-init's"
-	echo "tables of pointers (configuration keys and their parsers, signal names,"
-	echo "options) and libcap's capability names; a page fewer takes"
-	echo "$(( relro - (relro - 1) / 4096 * 4096 )) bytes fewer. The stack holds the kernel's"
-	echo "arguments and environment (at a random offset: a page more or less"
-	echo "from run to run) and the frames under pid 1's loop."
+	echo "pouch-init's relro (GNU_RELRO) is $relro bytes, $(( (relro + 4095) / 4096 )) pages, every one"
+	echo "written at start: glibc's own tables of pointers (printf's jump tables,"
+	echo "the C locale, the error messages, the dynamic linker's) relocated by the"
+	echo "static-pie, and its tunables, which it writes; pouch-init's own tables keep"
+	echo "no pointers (config/nametab.h). A page fewer takes"
+	echo "$(( relro - (relro - 1) / 4096 * 4096 )) bytes fewer. The non-PIE peers relocate nothing: their"
+	echo "relro pages are the ones glibc writes. The stack holds the kernel's"
+	echo "arguments and environment and, at a random offset below them (a page"
+	echo "more or less from run to run), the frames; the deepest is glibc's own"
+	echo "start in every static glibc pid 1 (a PATH_MAX buffer 5.4 KB under _start)."
 	echo
 fi
 echo "Ratios in the last tables are each init's figure over pouch-init's."
