@@ -9,6 +9,7 @@
 #include "run/outer.h"
 #include "init/super-internal.h"
 #include "units/units.h"
+#include "config/values.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -405,16 +406,14 @@ static void say_ambient(struct super *sp, size_t i, const struct cfg_service *c)
 		return;
 	for (int v = 0; v <= CAP_LAST_CAP && v < 64; v++) {
 		cap_flag_value_t f = CAP_CLEAR;
-		char *name;
+		char name[CFG_CAP_NAME_MAX];
 
 		if (!((c->cap_ambient >> v) & 1) ||
 		    (cap_get_flag(have, (cap_value_t)v, CAP_PERMITTED, &f) == 0 &&
 		     f == CAP_SET))
 			continue;
-		name = cap_to_name((cap_value_t)v);
 		log_warnx("service %s: AmbientCapabilities=%s: the container does not have it: not raised",
-			  c->name, name ? name : "?");
-		cap_free(name);
+			  c->name, cfg_cap_name(v, name));
 		sp->rt[i].ambient_said = 1;
 	}
 	cap_free(have);
