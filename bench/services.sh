@@ -28,7 +28,7 @@ tmp=$(mktemp -d /tmp/pouch-bench-svc.XXXXXX)
 chmod 755 "$tmp"
 NS="unshare --pid --fork --mount-proc --kill-child"
 if has load; then
-	trap 'pkill -f "sleep 7777" 2>/dev/null; rm -rf "$tmp"' EXIT
+	trap 'pkill -f "sleep 7777" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 else
 	trap 'rm -rf "$tmp"' EXIT
 fi
