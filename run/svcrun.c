@@ -69,6 +69,10 @@ static int grp_ours(struct super *sp, size_t i, struct grp *g)
 
 	if (g->pgid <= 1)
 		return 0;
+	/* no process in a group of that number at all: gone, without the
+	 * scan of /proc (a stop of many services reaps many leaders) */
+	if (!g->child && !g->sess && kill(-g->pgid, 0) < 0 && errno == ESRCH)
+		goto gone;
 	if (g->child ||
 	    (u->svc.pid == g->pgid && sp->rt[i].main_pidfd >= 0 &&
 	     syscall(SYS_pidfd_send_signal, sp->rt[i].main_pidfd, 0, NULL, 0) == 0) ||
@@ -76,6 +80,7 @@ static int grp_ours(struct super *sp, size_t i, struct grp *g)
 		g->valid = now;
 		return 1;
 	}
+gone:
 	log_debug("%s%s: %s %d is gone; its number is not its own again",
 		  u->is_cmd ? "" : "service ", rt_name(sp, i),
 		  g->sess ? "session" : "process group", (int)g->pgid);

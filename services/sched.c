@@ -45,6 +45,13 @@ int sched_take(struct sched *s, struct sched_act *a)
 {
 	if (s->ahead == s->nacts) {
 		s->ahead = s->nacts = 0;
+		/* a burst (a thousand services starting at once) leaves no
+		 * large queue behind */
+		if (s->acap > 256) {
+			free(s->acts);
+			s->acts = NULL;
+			s->acap = 0;
+		}
 		return 0;
 	}
 	*a = s->acts[s->ahead++];
