@@ -38,6 +38,11 @@ wstart() {
 	NS_PID1=$(pgrep -P "$NS_BG" | head -n 1)
 }
 wctl() { timeout 10 "$POUCH_INIT" ctl --socket "$wsock" "$@"; }
+# restarted NAME N: it was restarted N times or more
+restarted() {
+	_n=$(wctl status --json "$1" | sed -n 's/.*"restarts": \([0-9]*\).*/\1/p')
+	[ "${_n:-0}" -ge "$2" ]
+}
 wstate() { wctl status --json "$1" | sed -n 's/.*"state": "\([a-z]*\)".*/\1/p'; }
 # wstop: SIGTERM to pid 1, which must be gone within 15 s (else killed)
 wstop() {
@@ -74,4 +79,43 @@ rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$NS_PID1/status")
 check "... pid 1 did not grow (VmRSS ${rss:-?} kB < 20 MB)" [ "${rss:-999999}" -lt 20000 ]
 wstop
 expect_eq "... and SIGTERM stops it: 0" "$NS_RC" 0
+wclear
+
+# ---- start limits: StartLimitBurst=0 (none) kept a ring of 2^31 start
+# times (16 GiB of address space: a start that fails under any memory
+# limit); a daemon-reload that raised the limit of a restarting unit
+# (its entry replaced, not restarted) wrote past the ring made for the
+# old one (a heap overflow in pid 1: the sanitizer build stops there)
+wunit slz.service <<'EOF2'
+[Unit]
+StartLimitBurst=0
+[Service]
+Restart=always
+RestartSec=100ms
+ExecStart=/bin/sh -c 'sleep 0.1; exit 1'
+EOF2
+wunit slr.service <<'EOF2'
+[Unit]
+StartLimitBurst=3
+StartLimitIntervalSec=100
+[Service]
+Restart=always
+RestartSec=100ms
+ExecStart=/bin/sh -c 'sleep 2; exit 1'
+EOF2
+wstart
+wait_for 10 restarted slz 3
+vm=$(sed -n 's/^VmSize:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$NS_PID1/status")
+check "StartLimitBurst=0, restarted: pid 1 keeps no ring of 2^31 start times (VmSize ${vm:-?} kB < 1 GiB)" \
+	[ "${vm:-99999999}" -lt 1048576 ]
+wait_for 10 restarted slr 1
+sed -i 's/^StartLimitBurst=3$/StartLimitBurst=40/; s/sleep 2/sleep 0.05/' "$W/usr/lib/systemd/system/slr.service"
+wctl reload >/dev/null
+wait_for 10 restarted slr 10
+expect_eq "StartLimitBurst= raised by a reload while the unit restarts: it goes on restarting (its new limit)" \
+	"$(wstate slr | sed 's/starting\|backoff/restarting/')" restarting
+check "... pid 1 did not crash" kill -0 "$NS_PID1"
+wstop
+expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
+check "... no sanitizer report" sh -c "! grep -q 'ERROR: AddressSanitizer' '$T/pid1.err'"
 wclear
