@@ -432,9 +432,14 @@ static struct svc_action step_running(struct svc *s, enum svc_event ev,
 		s->why = "unhealthy";
 		s->fail_end = END_TIMEOUT; /* as systemd's watchdog */
 		return begin_stop(s, now, 0);
-	case EV_TIMER: /* only with RuntimeMaxSec= */
-		if (!s->timer_at || s->cfg->runtime_max_ms <= 0)
+	case EV_TIMER: /* only with RuntimeMaxSec=, which a reload may
+			* have taken away or made longer since */
+		if (!s->timer_at || s->cfg->runtime_max_ms <= 0 ||
+		    now < s->started_at + s->cfg->runtime_max_ms) {
+			s->timer_at = s->timer_at && s->cfg->runtime_max_ms > 0
+					      ? s->started_at + s->cfg->runtime_max_ms : 0;
 			return none();
+		}
 		s->why = "it ran longer than its RuntimeMaxSec=";
 		s->fail_end = END_TIMEOUT;
 		return begin_stop(s, now, 0);

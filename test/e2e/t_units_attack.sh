@@ -22,7 +22,7 @@ wunit() {
 }
 wclear() { rm -f "$W"/etc/systemd/system/multi-user.target.wants/* "$W"/usr/lib/systemd/system/*; }
 wsock=$T/state/ua.sock
-printf '[init]\nunits = enabled\ncontrol_socket = %s\n' "$wsock" >"$W/etc/pouch/init.ini"
+printf '[init]\nunits = enabled\ncontrol_socket = %s\nshutdown_timeout = 5s\n' "$wsock" >"$W/etc/pouch/init.ini"
 # wstart [MOUNT-CMD]: pid 1 in its namespace; MOUNT-CMD runs there first
 wstart() {
 	rm -f "$wsock"
@@ -106,9 +106,14 @@ EOF2
 wstart
 wait_for 10 restarted slz 3
 vm=$(sed -n 's/^VmSize:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$NS_PID1/status")
-check "StartLimitBurst=0, restarted: pid 1 keeps no ring of 2^31 start times (VmSize ${vm:-?} kB < 1 GiB)" \
-	[ "${vm:-99999999}" -lt 1048576 ]
-wait_for 10 restarted slr 1
+if [ "$P1" != "$POUCH_INIT" ]; then
+	skip "StartLimitBurst=0: pid 1's VmSize under the sanitizer build (its shadow memory)"
+else
+	check "StartLimitBurst=0, restarted: pid 1 keeps no ring of 2^31 start times (VmSize ${vm:-?} kB < 1 GiB)" \
+		[ "${vm:-99999999}" -lt 1048576 ]
+fi
+# its second start made the ring (of 3)
+wait_for 10 sh -c "$POUCH_INIT ctl --socket $wsock status --json slr | grep -q '\"restarts\": 1,.*\"state\": \"running\"\|\"state\": \"running\".*\"restarts\": 1,'"
 sed -i 's/^StartLimitBurst=3$/StartLimitBurst=40/; s/sleep 2/sleep 0.05/' "$W/usr/lib/systemd/system/slr.service"
 wctl reload >/dev/null
 wait_for 10 restarted slr 10
@@ -118,4 +123,54 @@ check "... pid 1 did not crash" kill -0 "$NS_PID1"
 wstop
 expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
 check "... no sanitizer report" sh -c "! grep -q 'ERROR: AddressSanitizer' '$T/pid1.err'"
+wclear
+
+# ---- an idle pid 1 wakes up for nothing: units with commands, a
+# forking unit with no pid file, a done RemainAfterExit=, a stop given
+# up (SendSIGKILL=no); and a daemon-reload that took RuntimeMaxSec=
+# away from a running unit (its timer stayed due: pid 1 spun)
+wunit idfork.service <<'EOF2'
+[Service]
+Type=forking
+ExecStart=/bin/sh -c 'sleep 3010 & exit 0'
+ExecStartPost=/bin/true
+ExecReload=/bin/true
+EOF2
+wunit idra.service <<'EOF2'
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/true
+ExecStop=/bin/true
+EOF2
+wunit idnk.service <<'EOF2'
+[Service]
+SendSIGKILL=no
+TimeoutStopSec=1
+ExecStart=/bin/sh -c 'trap "" TERM; exec sleep 3011'
+EOF2
+wunit idrt.service <<'EOF2'
+[Service]
+RuntimeMaxSec=3
+ExecStartPre=/bin/true
+ExecStart=/bin/sleep 3012
+ExecStopPost=/bin/true
+EOF2
+wstart
+wait_for 10 sh -c "pgrep -f '^sleep 3010\$' && pgrep -f '^sleep 3011\$' && pgrep -f '^/bin/sleep 3012\$'" >/dev/null
+wctl reload idfork >/dev/null
+wctl stop idnk >/dev/null
+sed -i '/^RuntimeMaxSec=/d' "$W/usr/lib/systemd/system/idrt.service"
+wctl reload >/dev/null
+sleep 4 # past the RuntimeMaxSec= it had, and idnk's stop given up
+cs() { awk '/ctxt_switches/ { n += $2 } END { print n }' "/proc/$NS_PID1/status"; }
+cpu() { awk '{ print $14 + $15 }' "/proc/$NS_PID1/stat"; }
+c0=$(cs) t0=$(cpu)
+sleep 10
+c1=$(cs) t1=$(cpu)
+expect_eq "idle pid 1 with such units: no wakeup in 10 s, no CPU time" \
+	"$((c1 - c0)) $((t1 - t0))" "0 0"
+expect_eq "... the unit whose RuntimeMaxSec= a reload took away still runs" "$(wstate idrt)" running
+wstop
+expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
 wclear

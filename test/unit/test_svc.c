@@ -747,6 +747,31 @@ static void test_unit_stop_keys(void)
 	(void)svc_step(&s, EV_EXITED, SIGTERM, 4100);
 	CHECK_EQ(s.state, SVC_BACKOFF);
 	svc_free(&s);
+	/* a reload took RuntimeMaxSec= away from the running unit: its timer
+	 * is dropped when due (it stayed due: pid 1 woke for it at once,
+	 * for ever) */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 1000);
+	(void)svc_step(&s, EV_SPAWNED, 42, 1000);
+	c.runtime_max_ms = 0;
+	a = svc_step(&s, EV_TIMER, 0, 4000);
+	CHECK_EQ(a.signal, 0);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK_EQ(s.timer_at, 0);
+	svc_free(&s);
+	/* ... or made it longer: the timer moves to the new end */
+	c.runtime_max_ms = 3000;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 1000);
+	(void)svc_step(&s, EV_SPAWNED, 42, 1000);
+	c.runtime_max_ms = 9000;
+	a = svc_step(&s, EV_TIMER, 0, 4000);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK_EQ(s.timer_at, 10000);
+	a = svc_step(&s, EV_TIMER, 0, 10000);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	CHECK_EQ(a.signal, SIGTERM);
+	svc_free(&s);
 }
 
 static void test_every_pair(void)
