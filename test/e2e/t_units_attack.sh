@@ -174,3 +174,38 @@ expect_eq "... the unit whose RuntimeMaxSec= a reload took away still runs" "$(w
 wstop
 expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
 wclear
+
+# ---- capabilities: CapabilityBoundingSet= with User= and no
+# AmbientCapabilities= (as many packaged units have it) failed every
+# start (pid 1 set the capabilities the user had lost); the service runs
+# with none, in that bounding set. pid 1 lacks CAP_NET_RAW here (the
+# container did not give it), and has CAP_NET_ADMIN inheritable: neither
+# reaches a nobody service by AmbientCapabilities= or a dropped bound
+capline() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$(pgrep -f "^/bin/sleep $1\$")/status"; }
+wunit capu.service <<'EOF2'
+[Service]
+User=nobody
+CapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE
+ExecStartPre=/bin/true
+ExecStart=/bin/sleep 3020
+EOF2
+wunit capa.service <<'EOF2'
+[Service]
+User=nobody
+CapabilityBoundingSet=CAP_CHOWN CAP_NET_RAW
+AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN CAP_CHOWN
+ExecStart=/bin/sleep 3021
+EOF2
+WRAP="setpriv --bounding-set -net_raw --inh-caps +net_admin" wstart
+wait_for 10 sh -c "pgrep -f '^/bin/sleep 3020\$' && pgrep -f '^/bin/sleep 3021\$'" >/dev/null
+expect_eq "User=nobody, CapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE: it runs, with that bounding set and no capability" \
+	"$(wstate capu) $(capline 3020 CapBnd) $(capline 3020 CapPrm) $(capline 3020 CapEff) $(capline 3020 CapInh)" \
+	"running 0000000000000401 0000000000000000 0000000000000000 0000000000000000"
+expect_eq "User=nobody, AmbientCapabilities= beyond the container and the bound: only CAP_CHOWN" \
+	"$(capline 3021 CapAmb) $(capline 3021 CapPrm) $(capline 3021 CapEff) $(capline 3021 CapInh)" \
+	"0000000000000001 0000000000000001 0000000000000001 0000000000000001"
+check "... the one the container lacks is said by name" \
+	grep -q 'service capa: AmbientCapabilities=cap_net_raw: the container does not have it: not raised' "$T/pid1.err"
+wstop
+expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
+wclear
