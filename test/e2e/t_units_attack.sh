@@ -209,3 +209,26 @@ check "... the one the container lacks is said by name" \
 wstop
 expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
 wclear
+
+# ---- /run not writable (a read-only container): pid 1 runs its units,
+# and says what it could not make (the tmpfiles.d at boot and
+# /run/systemd/system; when /run/systemd itself could not be made,
+# nothing was said)
+rm -rf "$W/run/systemd"
+wunit rorun.service <<'EOF2'
+[Service]
+ExecStartPre=/bin/true
+ExecStart=/bin/sleep 3030
+EOF2
+echo 'd /run/rotmp 0755 root root -' >"$W/usr/lib/tmpfiles.d/ro.conf"
+wstart 'mount -o remount,bind,ro /run'
+wait_for 10 pgrep -f '^/bin/sleep 3030$' >/dev/null
+expect_eq "/run read-only: the unit runs" "$(wstate rorun)" running
+check "... the tmpfiles.d line that could not be applied is said" \
+	grep -q 'ro.conf:1: d /run/rotmp: unable to create the directory: Read-only file system' "$T/pid1.err"
+check "... and /run/systemd/system that could not be made" \
+	grep -q 'units: unable to make /run/systemd/system: Read-only file system' "$T/pid1.err"
+wstop
+expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
+rm -f "$W/usr/lib/tmpfiles.d/ro.conf"
+wclear
