@@ -259,12 +259,13 @@ static int ex_begin(struct sched *s, size_t i, enum sched_exec ex)
 	return ex_run(s, i, ex, ex == EX_MORE ? 1 : 0);
 }
 
-/* Stop the command under way (a start given up, a stop taking over). */
+/* Stop the command under way (a start given up, a stop taking over);
+ * sig 0: leave it as it is, forgotten (a stop given up). */
 static void ex_abandon(struct sched *s, size_t i, int sig)
 {
 	struct sched_unit *u = &s->u[i];
 
-	if (u->ex_pid > 0) {
+	if (u->ex_pid > 0 && sig) {
 		signal_exec(s, i, u->ex_pid, sig);
 		if (sig != SIGKILL) {
 			signal_exec(s, i, u->ex_pid, SIGCONT);
@@ -505,6 +506,15 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 		ex_abandon(s, i, SIGKILL);
 	if (ex_starting(u->ex) && st != SVC_STARTING)
 		ex_abandon(s, i, st == SVC_STOPPING ? c->stop_signal : SIGKILL);
+	/* a reload is over when its run is (it stops, or its main process
+	 * exited): the stop or the restart wins */
+	if (u->ex == EX_RELOAD && st != before)
+		ex_abandon(s, i, SIGKILL);
+	/* a stop given up at its timeout (SendSIGKILL=no) leaves its
+	 * command as it leaves the rest: what comes next does not wait */
+	if (ev == EV_TIMER && before == SVC_STOPPING && svc_final(&u->svc) &&
+	    !a.signal)
+		ex_abandon(s, i, 0);
 	if (a.stop_cmds) {
 		if (u->ex != EX_NONE)
 			ex_abandon(s, i, SIGKILL); /* a reload: the stop wins */

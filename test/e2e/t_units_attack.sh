@@ -232,3 +232,42 @@ wstop
 expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
 rm -f "$W/usr/lib/tmpfiles.d/ro.conf"
 wclear
+
+# ---- a stop during a reload that never ends, and a stop given up
+# (SendSIGKILL=no) while its ExecStop= never ends: the next start waited
+# for the command left behind, for ever (starting)
+wunit lrl.service <<'EOF2'
+[Service]
+TimeoutStartSec=infinity
+ExecStart=/bin/sleep 3040
+ExecReload=/bin/sleep 3041
+EOF2
+wunit lsk.service <<'EOF2'
+[Service]
+SendSIGKILL=no
+TimeoutStopSec=1
+ExecStart=/bin/sleep 3042
+ExecStop=/bin/sh -c 'trap "" TERM; exec sleep 3043'
+EOF2
+wstart
+wait_for 10 sh -c "pgrep -f '^/bin/sleep 3040\$' && pgrep -f '^/bin/sleep 3042\$'" >/dev/null
+timeout 10 "$POUCH_INIT" ctl --socket "$wsock" reload lrl >"$T/lrl.out" 2>&1 &
+rlpid=$!
+wait_for 5 pgrep -f '^/bin/sleep 3041$' >/dev/null
+wctl stop lrl >/dev/null
+wait "$rlpid"; rc=$?
+expect_eq "a stop during ExecReload=: the waiting reload's answer comes (cut short)" \
+	"$rc $(cat "$T/lrl.out")" "1 pouch-init ctl: error: the reload was cut short (the service stopped)"
+check "... its command is gone" wait_for 5 sh -c "! pgrep -f '^/bin/sleep 3041\$' >/dev/null"
+wctl start lrl >/dev/null
+check "... and the next start runs the unit" wait_for 5 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json lrl | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = running ]"
+wctl stop lsk >/dev/null
+check "SendSIGKILL=no, an ExecStop= that outlasts TimeoutStopSec=: failed" \
+	wait_for 5 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json lsk | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = failed ]"
+check "... what is left is left (its main process and its ExecStop=)" \
+	sh -c "pgrep -f '^/bin/sleep 3042\$' >/dev/null && pgrep -f '^sleep 3043\$' >/dev/null"
+wctl start lsk >/dev/null
+check "... and the next start runs it again" wait_for 5 sh -c "[ \$(pgrep -fc '^/bin/sleep 3042\$') = 2 ]"
+wstop
+expect_eq "... SIGTERM to pid 1: 0" "$NS_RC" 0
+wclear
