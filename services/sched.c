@@ -157,6 +157,10 @@ static void run_over(struct sched *s, size_t i, int spawn)
 	if (!c->dirs[DIR_RUNTIME].names || !c->dirs[DIR_RUNTIME].names[0] ||
 	    c->runtime_preserve == 1 || (c->runtime_preserve == 2 && again))
 		return;
+	if (u->ex_stop_post_due || u->ex == EX_STOP_POST) {
+		u->rm_runtime = c; /* once its ExecStopPost= is done */
+		return;
+	}
 	a = push(s, SA_REMOVE_RUNTIME, (int)i);
 	if (a)
 		a->cfg = c;
@@ -325,6 +329,13 @@ static void ex_idle(struct sched *s, size_t i)
 		u->ex_stop_post_due = 0;
 		if (ex_begin(s, i, EX_STOP_POST) == 0)
 			return;
+	}
+	if (u->rm_runtime) { /* the run's, its ExecStopPost= done */
+		struct sched_act *a = push(s, SA_REMOVE_RUNTIME, (int)i);
+
+		if (a)
+			a->cfg = u->rm_runtime;
+		u->rm_runtime = NULL;
 	}
 	if (u->ex_spawn_due) {
 		u->ex_spawn_due = 0;
@@ -1349,6 +1360,7 @@ int sched_uses(const struct sched *s, const struct cfg *c)
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->u[i].is_cmd &&
 		    (holds(c, s->u[i].cfg) || holds(c, s->u[i].next_cfg) ||
+		     holds(c, s->u[i].rm_runtime) ||
 		     (s->u[i].ex != EX_NONE && holds(c, s->u[i].ex_cfg))))
 			return 1;
 	return 0;
@@ -1406,7 +1418,8 @@ static int slot_free(const struct sched_unit *u)
 {
 	return u->removed && svc_final(&u->svc) && u->svc.pid <= 0 &&
 	       u->launcher <= 0 && u->probe_pid <= 0 && u->health_pid <= 0 &&
-	       u->ex == EX_NONE && u->ex_pid <= 0 && !u->ex_stop_post_due;
+	       u->ex == EX_NONE && u->ex_pid <= 0 && !u->ex_stop_post_due &&
+	       !u->rm_runtime;
 }
 
 static int add_unit(struct sched *s, const struct cfg_service *cfg)

@@ -375,6 +375,43 @@ static void test_runtime_dirs(void)
 	CHECK_EQ(sched_stop(&s, 1), 0);
 	CHECK(has(acts(&s), "rmruntime:keep:keep state:keep:stopped"));
 	sched_free(&s);
+	/* with ExecStopPost=: gone once that is done (as systemd's; it was
+	 * gone before the command ran), also when a restart waits for it */
+	{
+		static char *spost[] = { "/stoppost", NULL };
+		static struct cfg_cmd sposts[] = { { spost, 0, "u", 1 } };
+
+		svc_base(&sv[0], "a");
+		sv[0].origin = ORIGIN_UNIT;
+		sv[0].restart = RESTART_ON_FAILURE;
+		sv[0].restart_delay_ms = sv[0].restart_delay_max_ms = 0;
+		sv[0].dirs[DIR_RUNTIME].names = names;
+		sv[0].stop_post = (struct cfg_cmds){ sposts, 1 };
+		cfg.nsvcs = 1;
+		CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+		sched_step(&s, 0);
+		(void)sched_spawned(&s, 0, 50);
+		(void)acts(&s);
+		CHECK_EQ(sched_stop(&s, 0), 0);
+		reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
+		CHECK(has(acts(&s), "exec:a:ExecStopPost=/stoppost"));
+		CHECK(lacks(got, "rmruntime"));
+		sched_exec_started(&s, 0, 51);
+		reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+		CHECK(has(acts(&s), "rmruntime:a:a"));
+		CHECK(sched_idle(&s, 0));
+		CHECK_EQ(sched_start(&s, 0), 0);
+		sched_step(&s, 10);
+		(void)sched_spawned(&s, 0, 52);
+		(void)acts(&s);
+		reap(&s, 0, ROLE_MAIN, EXIT(1), 0); /* restarted after ExecStopPost= */
+		CHECK(has(acts(&s), "exec:a:ExecStopPost=/stoppost"));
+		CHECK(lacks(got, "rmruntime") && lacks(got, "spawn:a"));
+		sched_exec_started(&s, 0, 53);
+		reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+		CHECK(has(acts(&s), "rmruntime:a:a spawn:a"));
+		sched_free(&s);
+	}
 	cfg.svcs = NULL;
 	cfg.nsvcs = 0;
 	cfg_free(&cfg);
