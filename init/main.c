@@ -449,6 +449,12 @@ static COLD int systemd_main(const struct init_opts *o,
 
 /* Prestart hooks, CMD and the services, poststop hooks: the rich
  * container, one loop from start to end. */
+/* A directory that is there, made or not: 0 or -errno. */
+static int make_dir(const char *path)
+{
+	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -errno;
+}
+
 static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 		     struct cfg *cfg, int sigfd)
 {
@@ -458,8 +464,8 @@ static int rich_main(const struct init_opts *o, const struct sig_inherit *inh,
 	/* units: the mark package scripts (deb-systemd-invoke, invoke-rc.d)
 	 * look for before they ask systemctl to start what they install;
 	 * pouch-init answers as systemctl */
-	if (cfg->init.units && (mkdir("/run/systemd", 0755) == 0 || errno == EEXIST) &&
-	    mkdir("/run/systemd/system", 0755) < 0 && errno != EEXIST)
+	if (cfg->init.units &&
+	    (make_dir("/run/systemd") < 0 || make_dir("/run/systemd/system") < 0))
 		log_warn("units: unable to make /run/systemd/system");
 	return super_run(o, inh, cfg, sigfd, &plan, &e);
 }

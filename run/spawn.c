@@ -425,10 +425,14 @@ static cap_t make_capset(const struct spawn_spec *sp)
 
 /* A unit's: what pid 1 has, less what CapabilityBoundingSet= drops, with
  * AmbientCapabilities= inheritable (and effective, for the ambient
- * raise after the user switch). */
+ * raise after the user switch). A switch to another user without
+ * AmbientCapabilities= keeps no capability (the kernel cleared them at
+ * setuid: asking for them again would fail the start), only the
+ * inheritable ones the bounding set keeps. */
 static cap_t make_unit_capset(struct spawn_spec *sp)
 {
 	cap_t c = cap_get_proc();
+	int lost = sp->set_ids && sp->uid != 0 && !sp->has_ambient;
 
 	sp->ambient_ok = 0;
 	for (int v = 0; c && v <= CAP_LAST_CAP; v++) {
@@ -436,10 +440,11 @@ static cap_t make_unit_capset(struct spawn_spec *sp)
 		cap_flag_value_t have = CAP_CLEAR;
 		int r = 0;
 
-		if (!kept(sp, v)) {
+		if (!kept(sp, v) || lost) {
 			r |= cap_set_flag(c, CAP_PERMITTED, 1, &cv, CAP_CLEAR);
 			r |= cap_set_flag(c, CAP_EFFECTIVE, 1, &cv, CAP_CLEAR);
-			r |= cap_set_flag(c, CAP_INHERITABLE, 1, &cv, CAP_CLEAR);
+			if (!kept(sp, v))
+				r |= cap_set_flag(c, CAP_INHERITABLE, 1, &cv, CAP_CLEAR);
 		} else if (sp->has_ambient && v < 64 && ((sp->ambient >> v) & 1) &&
 			   cap_get_flag(c, cv, CAP_PERMITTED, &have) == 0 &&
 			   have == CAP_SET) {

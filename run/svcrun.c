@@ -723,6 +723,15 @@ static void do_exec(struct super *sp, size_t i, const struct sched_act *a)
 
 	if (a->seq != u->ex_seq || u->ex_pid > 0)
 		return;
+	/* a command whose start fails at once restarts the unit at once
+	 * (RestartSec=0, no start limit): within this turn, as do_spawn's */
+	if (++sp->rt[i].spawns > SPAWNS_PER_TURN) {
+		log_errorx("service %s: %d starts failed at once: stopped",
+			   rt_name(sp, i), SPAWNS_PER_TURN);
+		sched_exec_failed(&sp->sch, i, 1 << 8);
+		(void)sched_stop(&sp->sch, i);
+		return;
+	}
 	if (run_start_exec(sp, i, a->cmd, a->ex == EX_CONDITION ||
 			   (a->ex == EX_PRE && !u->cfg->exec_condition.n), &pid) < 0) {
 		sched_exec_failed(&sp->sch, i, 1 << 8);

@@ -164,6 +164,10 @@ static void run_over(struct sched *s, size_t i, int spawn)
 	if (!c->dirs[DIR_RUNTIME].names || !c->dirs[DIR_RUNTIME].names[0] ||
 	    c->runtime_preserve == 1 || (c->runtime_preserve == 2 && again))
 		return;
+	if (u->ex_stop_post_due || u->ex == EX_STOP_POST) {
+		u->rm_runtime = c; /* once its ExecStopPost= is done */
+		return;
+	}
 	a = push(s, SA_REMOVE_RUNTIME, (int)i);
 	if (a)
 		a->cfg = c;
@@ -266,12 +270,13 @@ static int ex_begin(struct sched *s, size_t i, enum sched_exec ex)
 	return ex_run(s, i, ex, ex == EX_MORE ? 1 : 0);
 }
 
-/* Stop the command under way (a start given up, a stop taking over). */
+/* Stop the command under way (a start given up, a stop taking over);
+ * sig 0: leave it as it is, forgotten (a stop given up). */
 static void ex_abandon(struct sched *s, size_t i, int sig)
 {
 	struct sched_unit *u = &s->u[i];
 
-	if (u->ex_pid > 0) {
+	if (u->ex_pid > 0 && sig) {
 		signal_exec(s, i, u->ex_pid, sig);
 		if (sig != SIGKILL) {
 			signal_exec(s, i, u->ex_pid, SIGCONT);
@@ -331,6 +336,13 @@ static void ex_idle(struct sched *s, size_t i)
 		u->ex_stop_post_due = 0;
 		if (ex_begin(s, i, EX_STOP_POST) == 0)
 			return;
+	}
+	if (u->rm_runtime) { /* the run's, its ExecStopPost= done */
+		struct sched_act *a = push(s, SA_REMOVE_RUNTIME, (int)i);
+
+		if (a)
+			a->cfg = u->rm_runtime;
+		u->rm_runtime = NULL;
 	}
 	if (u->ex_spawn_due) {
 		u->ex_spawn_due = 0;
@@ -531,6 +543,15 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 		ex_abandon(s, i, SIGKILL);
 	if (ex_starting(u->ex) && st != SVC_STARTING)
 		ex_abandon(s, i, st == SVC_STOPPING ? c->stop_signal : SIGKILL);
+	/* a reload is over when its run is (it stops, or its main process
+	 * exited): the stop or the restart wins */
+	if (u->ex == EX_RELOAD && st != before)
+		ex_abandon(s, i, SIGKILL);
+	/* a stop given up at its timeout (SendSIGKILL=no) leaves its
+	 * command as it leaves the rest: what comes next does not wait */
+	if (ev == EV_TIMER && before == SVC_STOPPING && svc_final(&u->svc) &&
+	    !a.signal)
+		ex_abandon(s, i, 0);
 	if (a.stop_cmds) {
 		if (u->ex != EX_NONE)
 			ex_abandon(s, i, SIGKILL); /* a reload: the stop wins */
@@ -1448,6 +1469,7 @@ int sched_uses(const struct sched *s, const struct cfg *c)
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->u[i].is_cmd &&
 		    (holds(c, s->u[i].cfg) || holds(c, s->u[i].next_cfg) ||
+		     holds(c, s->u[i].rm_runtime) ||
 		     (s->u[i].ex != EX_NONE && holds(c, s->u[i].ex_cfg))))
 			return 1;
 	return 0;
@@ -1538,7 +1560,8 @@ static int slot_free(const struct sched_unit *u)
 {
 	return u->removed && svc_final(&u->svc) && u->svc.pid <= 0 &&
 	       u->launcher <= 0 && u->probe_pid <= 0 && u->health_pid <= 0 &&
-	       u->ex == EX_NONE && u->ex_pid <= 0 && !u->ex_stop_post_due;
+	       u->ex == EX_NONE && u->ex_pid <= 0 && !u->ex_stop_post_due &&
+	       !u->rm_runtime;
 }
 
 static int add_unit(struct sched *s, const struct cfg_service *cfg)

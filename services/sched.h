@@ -70,6 +70,9 @@ struct sched_unit {
 				 * its ExecStopPost= is due at its end */
 	int ex_stop_post_due;	/* ExecStopPost= waits for the command running */
 	int ex_spawn_due;	/* a start waits for the stop's commands */
+	const struct cfg_service *rm_runtime; /* the RuntimeDirectory= of
+				 * the run that ended: removed once its
+				 * ExecStopPost= is done */
 	unsigned ex_seq;	/* counts the commands asked for */
 	unsigned reloads, reloads_done; /* ExecReload= sequences begun, ended */
 	int reload_failed;	/* the last one ended with a failure */

@@ -113,9 +113,12 @@ static enum svc_end end_of(const struct cfg_service *c, int status)
 
 int svc_starts_in_window(const struct svc *s, int64_t now)
 {
-	int n = 0;
+	int n = 0, len = s->starts ? s->nring : 1;
 
-	for (int i = 0; i < s->cfg->start_limit && i < s->nstarts; i++)
+	/* a limit a reload changed counts from the next start on */
+	if (s->starts && s->nring != s->cfg->start_limit)
+		return 0;
+	for (int i = 0; i < s->cfg->start_limit && i < s->nstarts && i < len; i++)
 		if (now - (s->starts ? s->starts[i] : s->first_start) <
 		    s->cfg->start_limit_window_ms)
 			n++;
@@ -123,16 +126,27 @@ int svc_starts_in_window(const struct svc *s, int64_t now)
 }
 
 /* Remember a start. The ring of start times is only made at a second
- * start, so a service that never restarts costs nothing for it. */
+ * start, so a service that never restarts costs nothing for it; a
+ * limit above SVC_START_RING_MAX (a unit's StartLimitBurst=0: none) is
+ * never reached, and keeps none. */
 static int record_start(struct svc *s, int64_t now)
 {
 	int lim = s->cfg->start_limit;
 
+	if (lim > SVC_START_RING_MAX)
+		return 0;
+	if (s->starts && s->nring != lim) { /* a reload changed the limit */
+		free(s->starts);
+		s->starts = NULL;
+		s->nstarts = 0;
+	}
 	if (!s->starts && s->nstarts >= 1 && lim > 1) {
 		s->starts = calloc((size_t)lim, sizeof(*s->starts));
 		if (!s->starts)
 			return -1;
+		s->nring = lim;
 		s->starts[0] = s->first_start;
+		s->nstarts = 1; /* (the latest start, while the limit was 1) */
 	}
 	if (s->starts)
 		s->starts[s->nstarts % lim] = now;
@@ -418,9 +432,14 @@ static struct svc_action step_running(struct svc *s, enum svc_event ev,
 		s->why = "unhealthy";
 		s->fail_end = END_TIMEOUT; /* as systemd's watchdog */
 		return begin_stop(s, now, 0);
-	case EV_TIMER: /* only with RuntimeMaxSec= */
-		if (!s->timer_at || s->cfg->runtime_max_ms <= 0)
+	case EV_TIMER: /* only with RuntimeMaxSec=, which a reload may
+			* have taken away or made longer since */
+		if (!s->timer_at || s->cfg->runtime_max_ms <= 0 ||
+		    now < s->started_at + s->cfg->runtime_max_ms) {
+			s->timer_at = s->timer_at && s->cfg->runtime_max_ms > 0
+					      ? s->started_at + s->cfg->runtime_max_ms : 0;
 			return none();
+		}
 		s->why = "it ran longer than its RuntimeMaxSec=";
 		s->fail_end = END_TIMEOUT;
 		return begin_stop(s, now, 0);

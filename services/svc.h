@@ -94,11 +94,13 @@ struct svc {
 	const char *why;	/* last reason for failed/blocked */
 	int64_t first_start;	/* until a second start makes the ring */
 	int64_t *starts;	/* ring of start times, start_limit long */
+	int nring;		/* ... as it was made (a reload may change it) */
 	int nstarts;
 };
 
 #define SVC_STABLE_MS 10000	/* a run this long resets the backoff */
 #define SVC_KILL_GRACE_MS 2000	/* after SIGKILL, wait this long at most */
+#define SVC_START_RING_MAX 10000 /* a start limit above this is none */
 
 int svc_init(struct svc *s, const struct cfg_service *cfg)
 	__attribute__((warn_unused_result));

@@ -513,6 +513,12 @@ Restart=on-failure
 SuccessExitStatus=3
 ExecStart=/bin/sh -c 'echo run >>/run/xsucc; exit 3'
 EOF2
+wunit xrd.service <<'EOF2'
+[Service]
+RuntimeDirectory=xrd
+ExecStart=/bin/sleep 1043
+ExecStopPost=/bin/sh -c 'if test -d /run/xrd; then echo there; else echo gone; fi >/run/xrd.post'
+EOF2
 rm -f "$W"/run/x*
 # tmpfiles.d at boot, before any unit: not systemd's /run/nologin
 cat >"$W/usr/lib/tmpfiles.d/xt.conf" <<'EOF2'
@@ -561,6 +567,10 @@ wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xabn | s
 expect_eq "Restart=on-abnormal: restarted after SIGKILL, until the start limit" "$(wc -l <"$W/run/xabn")" 3
 expect_eq "... not after exit 1" "$(wstate xcode) $(wc -l <"$W/run/xcode")" "failed 1"
 expect_eq "SuccessExitStatus=3: exit 3 is clean (stopped, not restarted)" "$(wstate xsucc) $(wc -l <"$W/run/xsucc")" "stopped 1"
+wait_for 5 pgrep -f '^/bin/sleep 1043$' >/dev/null
+winside stop xrd
+expect_eq "ExecStopPost= still has the run's RuntimeDirectory=, which goes once it is done" \
+	"$(cat "$W/run/xrd.post" 2>/dev/null) $(test -e "$W/run/xrd" && echo kept || echo removed)" "there removed"
 # an init.d script with no pid file: active after its start (with no
 # main process), stopped with its stop, reloaded with its reload
 cat >"$W/etc/init.d/xsv" <<'EOF2'

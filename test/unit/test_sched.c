@@ -375,6 +375,43 @@ static void test_runtime_dirs(void)
 	CHECK_EQ(sched_stop(&s, 1), 0);
 	CHECK(has(acts(&s), "rmruntime:keep:keep state:keep:stopped"));
 	sched_free(&s);
+	/* with ExecStopPost=: gone once that is done (as systemd's; it was
+	 * gone before the command ran), also when a restart waits for it */
+	{
+		static char *spost[] = { "/stoppost", NULL };
+		static struct cfg_cmd sposts[] = { { spost, 0, "u", 1 } };
+
+		svc_base(&sv[0], "a");
+		sv[0].origin = ORIGIN_UNIT;
+		sv[0].restart = RESTART_ON_FAILURE;
+		sv[0].restart_delay_ms = sv[0].restart_delay_max_ms = 0;
+		sv[0].dirs[DIR_RUNTIME].names = names;
+		sv[0].stop_post = (struct cfg_cmds){ sposts, 1 };
+		cfg.nsvcs = 1;
+		CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+		sched_step(&s, 0);
+		(void)sched_spawned(&s, 0, 50);
+		(void)acts(&s);
+		CHECK_EQ(sched_stop(&s, 0), 0);
+		reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
+		CHECK(has(acts(&s), "exec:a:ExecStopPost=/stoppost"));
+		CHECK(lacks(got, "rmruntime"));
+		sched_exec_started(&s, 0, 51);
+		reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+		CHECK(has(acts(&s), "rmruntime:a:a"));
+		CHECK(sched_idle(&s, 0));
+		CHECK_EQ(sched_start(&s, 0), 0);
+		sched_step(&s, 10);
+		(void)sched_spawned(&s, 0, 52);
+		(void)acts(&s);
+		reap(&s, 0, ROLE_MAIN, EXIT(1), 0); /* restarted after ExecStopPost= */
+		CHECK(has(acts(&s), "exec:a:ExecStopPost=/stoppost"));
+		CHECK(lacks(got, "rmruntime") && lacks(got, "spawn:a"));
+		sched_exec_started(&s, 0, 53);
+		reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+		CHECK(has(acts(&s), "rmruntime:a:a spawn:a"));
+		sched_free(&s);
+	}
 	cfg.svcs = NULL;
 	cfg.nsvcs = 0;
 	cfg_free(&cfg);
@@ -1038,6 +1075,80 @@ static void test_links(void)
 	cfg_free(&cfg);
 }
 
+/* A stop while ExecReload= runs (a unit with no ExecStop=) ends the
+ * reload command, as systemd's; a stop given up at its timeout
+ * (SendSIGKILL=no) leaves its ExecStop= command running, forgotten. A
+ * start after either does not wait for the command that was left
+ * (it waited for ever: the unit stayed starting). */
+static void test_exec_left(void)
+{
+	static char *rel[] = { "/reload", NULL }, *stop[] = { "/stop", NULL },
+		    *spost[] = { "/stoppost", NULL };
+	static struct cfg_cmd rels[] = { { rel, 0, "u", 1 } },
+			      stops[] = { { stop, 0, "u", 2 } },
+			      sposts[] = { { spost, 0, "u", 3 } };
+	struct cfg cfg;
+	struct cfg_service sv[1];
+	struct sched s;
+
+	cfg_defaults(&cfg);
+	svc_base(&sv[0], "a");
+	sv[0].origin = ORIGIN_UNIT;
+	sv[0].restart = RESTART_NEVER;
+	sv[0].reload = (struct cfg_cmds){ rels, 1 };
+	cfg.svcs = sv;
+	cfg.nsvcs = 1;
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	(void)sched_spawned(&s, 0, 10);
+	(void)acts(&s);
+	CHECK_EQ(sched_reload_unit(&s, 0), 0);
+	CHECK(has(acts(&s), "exec:a:ExecReload=/reload"));
+	sched_exec_started(&s, 0, 20);
+	CHECK_EQ(sched_stop(&s, 0), 0);
+	CHECK(has(acts(&s), "signal:a:15:g sigexec:a:20:9"));
+	reap(&s, 0, ROLE_MAIN, SIGTERM, 0);
+	CHECK_EQ(s.u[0].svc.state, SVC_STOPPED);
+	CHECK(sched_idle(&s, 0));
+	CHECK(s.u[0].reloads_done != s.u[0].reloads); /* cut short */
+	CHECK_EQ(sched_start(&s, 0), 0);
+	sched_step(&s, 10);
+	CHECK(has(acts(&s), "spawn:a"));
+	sched_free(&s);
+
+	/* SendSIGKILL=no, an ExecStop= that outlasts the stop's timeout */
+	svc_base(&sv[0], "a");
+	sv[0].origin = ORIGIN_UNIT;
+	sv[0].restart = RESTART_NEVER;
+	sv[0].send_sigkill = 0;
+	sv[0].stop = (struct cfg_cmds){ stops, 1 };
+	sv[0].stop_post = (struct cfg_cmds){ sposts, 1 };
+	CHECK_EQ(sched_init(&s, &cfg, NULL, 0, 0), 0);
+	sched_step(&s, 0);
+	(void)sched_spawned(&s, 0, 10);
+	(void)acts(&s);
+	CHECK_EQ(sched_stop(&s, 0), 0);
+	CHECK(has(acts(&s), "exec:a:ExecStop=/stop"));
+	sched_exec_started(&s, 0, 21);
+	sched_tick(&s, 600); /* its stop_timeout (500 ms) is over */
+	CHECK(lacks(acts(&s), "sigexec:a:21:9"));
+	CHECK(has(got, "exec:a:ExecStopPost=/stoppost"));
+	CHECK_EQ(s.u[0].svc.state, SVC_FAILED);
+	sched_exec_started(&s, 0, 22);
+	reap(&s, 0, ROLE_EXEC, EXIT(0), 0);
+	CHECK(sched_idle(&s, 0));
+	CHECK_EQ(sched_start(&s, 0), 0);
+	sched_step(&s, 700);
+	CHECK(has(acts(&s), "spawn:a"));
+	/* the forgotten command's exit is no one's */
+	sched_reaped(&s, 0, ROLE_EXEC, 21, EXIT(0), 0);
+	CHECK_EQ(s.u[0].svc.state, SVC_STARTING);
+	sched_free(&s);
+	cfg.svcs = NULL;
+	cfg.nsvcs = 0;
+	cfg_free(&cfg);
+}
+
 int main(void)
 {
 	test_stop_rules();
@@ -1054,5 +1165,6 @@ int main(void)
 	test_routing();
 	test_exec_sequences();
 	test_links();
+	test_exec_left();
 	return t_done("test_sched");
 }

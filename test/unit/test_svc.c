@@ -191,6 +191,68 @@ static void test_start_limit(void)
 	svc_free(&s);
 }
 
+/* Start limits a unit may give: StartLimitBurst=0 (none: INT_MAX) or
+ * one above what services.d allows keeps no ring (it was calloc'd at
+ * that length, 16 GiB); a reload that changes the limit of a running
+ * unit (its entry is replaced, not restarted) counts starts anew, in a
+ * ring of the new length (the old one was written past its end). */
+static int starts_until_failed(struct svc *s, int64_t *now, int most)
+{
+	int spawns = 0;
+
+	for (int i = 0; i < most && s->state != SVC_FAILED; i++) {
+		(void)svc_step(s, EV_SPAWNED, 10 + i, *now);
+		*now += 100;
+		spawns += svc_step(s, EV_EXITED, EXIT(1), *now).spawn;
+	}
+	return spawns;
+}
+
+static void test_start_limit_unit(void)
+{
+	struct cfg_service c = base();
+	struct svc s;
+	int64_t now = 0;
+
+	c.origin = ORIGIN_UNIT;
+	c.restart_delay_ms = 0;
+	c.start_limit = 2147483647; /* StartLimitBurst=0 */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, now);
+	CHECK_EQ(starts_until_failed(&s, &now, 50), 50);
+	CHECK_EQ(s.state, SVC_STARTING);
+	CHECK(s.starts == NULL);
+	svc_free(&s);
+	c.start_limit = 20000;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, now);
+	CHECK_EQ(starts_until_failed(&s, &now, 50), 50);
+	CHECK(s.starts == NULL);
+	svc_free(&s);
+	/* a limit of 2, raised to 40 after two starts: 40 more */
+	now = 0;
+	c.start_limit = 2;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, now);
+	(void)svc_step(&s, EV_SPAWNED, 10, now);
+	now += 100;
+	CHECK_EQ(svc_step(&s, EV_EXITED, EXIT(1), now).spawn, 1);
+	c.start_limit = 40;
+	CHECK_EQ(starts_until_failed(&s, &now, 100), 40);
+	CHECK_EQ(s.state, SVC_FAILED);
+	svc_free(&s);
+	/* ... and one of 40 lowered to 3 after 11: 3 more */
+	now = 0;
+	c.start_limit = 40;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, now);
+	CHECK_EQ(starts_until_failed(&s, &now, 10), 10);
+	c.start_limit = 3;
+	CHECK_EQ(starts_until_failed(&s, &now, 100), 3);
+	CHECK_EQ(s.state, SVC_FAILED);
+	svc_free(&s);
+}
+
 static void test_oneshot(void)
 {
 	struct cfg_service c = base();
@@ -685,6 +747,31 @@ static void test_unit_stop_keys(void)
 	(void)svc_step(&s, EV_EXITED, SIGTERM, 4100);
 	CHECK_EQ(s.state, SVC_BACKOFF);
 	svc_free(&s);
+	/* a reload took RuntimeMaxSec= away from the running unit: its timer
+	 * is dropped when due (it stayed due: pid 1 woke for it at once,
+	 * for ever) */
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 1000);
+	(void)svc_step(&s, EV_SPAWNED, 42, 1000);
+	c.runtime_max_ms = 0;
+	a = svc_step(&s, EV_TIMER, 0, 4000);
+	CHECK_EQ(a.signal, 0);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK_EQ(s.timer_at, 0);
+	svc_free(&s);
+	/* ... or made it longer: the timer moves to the new end */
+	c.runtime_max_ms = 3000;
+	CHECK_EQ(svc_init(&s, &c), 0);
+	(void)svc_step(&s, EV_GO, 0, 1000);
+	(void)svc_step(&s, EV_SPAWNED, 42, 1000);
+	c.runtime_max_ms = 9000;
+	a = svc_step(&s, EV_TIMER, 0, 4000);
+	CHECK_EQ(s.state, SVC_RUNNING);
+	CHECK_EQ(s.timer_at, 10000);
+	a = svc_step(&s, EV_TIMER, 0, 10000);
+	CHECK_EQ(s.state, SVC_STOPPING);
+	CHECK_EQ(a.signal, SIGTERM);
+	svc_free(&s);
 }
 
 static void test_every_pair(void)
@@ -720,6 +807,7 @@ int main(void)
 	test_basic_lifecycle();
 	test_restart_policies();
 	test_start_limit();
+	test_start_limit_unit();
 	test_oneshot();
 	test_readiness();
 	test_reason_kept();
