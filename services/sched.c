@@ -173,6 +173,21 @@ static void run_over(struct sched *s, size_t i, int spawn)
 		a->cfg = c;
 }
 
+/* sig to u; a stop's signal is followed by SIGHUP with SendSIGHUP=yes,
+ * and anything but SIGKILL by SIGCONT (a stopped process could not act
+ * on it). */
+static void send_stop(struct sched *s, size_t i, int sig, int group,
+		      int stopping)
+{
+	const struct cfg_service *c = s->u[i].cfg;
+
+	signal_unit(s, i, sig, group);
+	if (stopping && sig == c->stop_signal && c->send_sighup)
+		signal_unit(s, i, SIGHUP, group);
+	if (sig != SIGKILL && sig != SIGCONT)
+		signal_unit(s, i, SIGCONT, group);
+}
+
 /* ---- command sequences (ExecStartPre= and friends) ---- */
 
 static void drive(struct sched *s, size_t i, enum svc_event ev, long arg);
@@ -309,10 +324,7 @@ static void stop_signal_now(struct sched *s, size_t i)
 	if (u->svc.state != SVC_STOPPING || u->svc.killed)
 		return;
 	if (u->svc.pid > 0) {
-		signal_unit(s, i, c->stop_signal, group);
-		if (c->send_sighup)
-			signal_unit(s, i, SIGHUP, group);
-		signal_unit(s, i, SIGCONT, group);
+		send_stop(s, i, c->stop_signal, group, 1);
 	} else if (u->pgid > 0 && c->kill_mode != KILL_PROCESS) {
 		kill_group(s, i, u->pgid, c->stop_signal);
 		kill_group(s, i, u->pgid, SIGCONT);
@@ -529,14 +541,7 @@ static void drive(struct sched *s, size_t i, enum svc_event ev, long arg)
 	if (a.signal == SIGKILL && ev == EV_EXITED)
 		note_kill(s, i, "what is left of its group once its main process exited, kill_mode = mixed");
 	if (a.signal)
-		signal_unit(s, i, a.signal, a.group);
-	/* SendSIGHUP=yes: SIGHUP right after the stop signal */
-	if (a.signal && a.signal == c->stop_signal && c->send_sighup &&
-	    st == SVC_STOPPING)
-		signal_unit(s, i, SIGHUP, a.group);
-	/* a stopped process could not act on its stop signal */
-	if (a.signal && a.signal != SIGKILL && a.signal != SIGCONT)
-		signal_unit(s, i, SIGCONT, a.group);
+		send_stop(s, i, a.signal, a.group, st == SVC_STOPPING);
 	/* a command under way goes with its unit's SIGKILL, and with a
 	 * start that is given up */
 	if (a.signal == SIGKILL && u->ex_pid > 0)
