@@ -361,15 +361,47 @@ static const char *limit_name(int resource)
 	}
 }
 
+/* What pid 1 itself has, read once (it never gains or loses a
+ * capability, nor changes its OOM score, after its start): its
+ * permitted set, and whether CAP_SYS_RESOURCE is effective. */
+static struct {
+	int known;
+	uint64_t permitted;
+	int sys_resource;
+	int oom_adj;
+} self;
+
+static void self_learn(void)
+{
+	cap_t c;
+	int err;
+	char *text;
+
+	if (self.known)
+		return;
+	self.known = 1;
+	if ((c = cap_get_proc())) {
+		for (int v = 0; v <= CAP_LAST_CAP && v < 64; v++) {
+			cap_flag_value_t f = CAP_CLEAR;
+
+			if (cap_get_flag(c, (cap_value_t)v, CAP_PERMITTED, &f) == 0 &&
+			    f == CAP_SET)
+				self.permitted |= 1ULL << v;
+			if (v == CAP_SYS_RESOURCE &&
+			    cap_get_flag(c, (cap_value_t)v, CAP_EFFECTIVE, &f) == 0)
+				self.sys_resource = f == CAP_SET;
+		}
+		cap_free(c);
+	}
+	text = cfg_read_file("/proc/self/oom_score_adj", &err);
+	self.oom_adj = text ? atoi(text) : 0;
+	free(text);
+}
+
 static int may_raise_limits(void)
 {
-	cap_flag_value_t v = CAP_CLEAR;
-	cap_t c = cap_get_proc();
-
-	if (c && cap_get_flag(c, CAP_SYS_RESOURCE, CAP_EFFECTIVE, &v) < 0)
-		v = CAP_CLEAR;
-	cap_free(c);
-	return v == CAP_SET;
+	self_learn();
+	return self.sys_resource;
 }
 
 /* A unit's Limit*= above what the container allows (a hard limit pid 1
@@ -400,23 +432,18 @@ static void clamp_limit(struct super *sp, size_t i, const struct cfg_service *c,
  * said once per service, by name. */
 static void say_ambient(struct super *sp, size_t i, const struct cfg_service *c)
 {
-	cap_t have;
-
-	if (!c->has_cap_ambient || sp->rt[i].ambient_said || !(have = cap_get_proc()))
+	if (!c->has_cap_ambient || sp->rt[i].ambient_said)
 		return;
+	self_learn();
 	for (int v = 0; v <= CAP_LAST_CAP && v < 64; v++) {
-		cap_flag_value_t f = CAP_CLEAR;
 		char name[CFG_CAP_NAME_MAX];
 
-		if (!((c->cap_ambient >> v) & 1) ||
-		    (cap_get_flag(have, (cap_value_t)v, CAP_PERMITTED, &f) == 0 &&
-		     f == CAP_SET))
+		if (!((c->cap_ambient >> v) & 1) || ((self.permitted >> v) & 1))
 			continue;
 		log_warnx("service %s: AmbientCapabilities=%s: the container does not have it: not raised",
 			  c->name, cfg_cap_name(v, name));
 		sp->rt[i].ambient_said = 1;
 	}
-	cap_free(have);
 }
 
 /* OOMScoreAdjust= below pid 1's own needs CAP_SYS_RESOURCE, which a
@@ -424,11 +451,10 @@ static void say_ambient(struct super *sp, size_t i, const struct cfg_service *c)
  * once, as systemd ignores it in a container. */
 static int oom_allowed(struct super *sp, size_t i, const struct cfg_service *c)
 {
-	int err, own;
-	char *text = cfg_read_file("/proc/self/oom_score_adj", &err);
+	int own;
 
-	own = text ? atoi(text) : 0;
-	free(text);
+	self_learn();
+	own = self.oom_adj;
 	if (c->oom_score_adjust >= own || may_raise_limits())
 		return 1;
 	if (!sp->rt[i].oom_said)
@@ -625,47 +651,59 @@ static int make_dirs(const struct cfg_service *c)
 	return ret;
 }
 
-/* Start one run of unit i: 0 with *pid, or -errno. */
-int run_start(struct super *sp, size_t i, pid_t *pid)
+/* Start argv (with its CFG_EXEC_* flags) as unit i runs: its main
+ * process (main: with NOTIFY_SOCKET; its exec result watched in slot 0)
+ * or one of its commands beside it (slot 2). first: the first process of
+ * a run, which looks its user up again and makes its directories. With
+ * $MAINPID when there is a main process. 0 with *pid, or -errno. */
+static int start_cmd(struct super *sp, size_t i, char **cargv, unsigned flags,
+		     int main, int first, pid_t *pid)
 {
 	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
 	struct cfg_service *c = rt_cfg(sp, i);
-	struct rt *r = &sp->rt[i];
+	pid_t main_pid = rt_unit(sp, i)->svc.pid;
 	struct spawn_spec s;
 	const char *step, *file;
-	char **env, **made;
+	char **env, **made, num[24];
 	char *const *argv;
 	int devnull, err, ret, jfd[2] = { -1, -1 }, efd = -1;
 
-	ret = resolve_ids(c, 1);
-	if (ret < 0)
-		return ret;
+	ret = resolve_ids(c, first);
 	/* owned by the user, as looked up for this start */
-	ret = make_dirs(c);
+	if (ret == 0 && first)
+		ret = make_dirs(c);
 	if (ret < 0)
 		return ret;
 	/* after the user is known: its log files are opened as it */
 	if (setup_output(sp, i) < 0)
 		log_warn("%s%s: unable to set up its output",
 			 rt_unit(sp, i)->is_cmd ? "" : "service ", rt_name(sp, i));
-	env = build_env(sp, i, 1, c->exec_flags);
+	env = build_env(sp, i, main, flags);
 	if (!env)
 		return -EINVAL;
-	argv = main_argv(c->argv, c->exec_flags, env, &made, &file);
+	snprintf(num, sizeof(num), "%d", (int)main_pid);
+	if (main_pid > 0 && env_add(&env, "MAINPID", num) < 0) {
+		cfg_free_words(env);
+		return -ENOMEM;
+	}
+	argv = main_argv(cargv, flags, env, &made, &file);
 	if (!argv) {
 		cfg_free_words(env);
 		return -ENOMEM;
 	}
-	give_notify_socket(sp, i);
+	if (main)
+		give_notify_socket(sp, i);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	fill_spec(sp, i, &s, rl, devnull, argv, 0, c->exec_flags);
+	fill_spec(sp, i, &s, rl, devnull, argv, 0, flags);
 	s.file = file;
 	s.envp = env;
 	s.exec_fd = &efd;
 	journal_fds(c, &s, jfd, devnull);
 	ret = spawn_start_step(&s, pid, &err, &step);
+	if (ret == 0 && !main)
+		sp->rt[i].exec_what = cargv[0];
 	if (ret == 0)
-		watch_exec(sp, i, 0, efd);
+		watch_exec(sp, i, main ? 0 : 2, efd);
 	if (devnull >= 0)
 		close(devnull);
 	for (int k = 0; k < 2; k++)
@@ -678,11 +716,23 @@ int run_start(struct super *sp, size_t i, pid_t *pid)
 	if (err) {
 		errno = err;
 		if (rt_unit(sp, i)->is_cmd)
-			log_error("unable to %s %s", step, c->argv[0]);
+			log_error("unable to %s %s", step, cargv[0]);
 		else
 			log_error("service %s: unable to %s %s", c->name, step,
-				  c->argv[0]);
+				  cargv[0]);
 	}
+	return 0;
+}
+
+/* Start one run of unit i: 0 with *pid, or -errno. */
+int run_start(struct super *sp, size_t i, pid_t *pid)
+{
+	struct cfg_service *c = rt_cfg(sp, i);
+	struct rt *r = &sp->rt[i];
+	int ret = start_cmd(sp, i, c->argv, c->exec_flags, 1, 1, pid);
+
+	if (ret < 0)
+		return ret;
 	free(r->status);
 	r->status = NULL;
 	return 0;
@@ -723,60 +773,10 @@ int run_start_check(struct super *sp, size_t i, char *const *argv, pid_t *pid)
 }
 
 /* Start one of unit i's commands beside its main process (first: the
- * first process of a run, which looks its user up again and makes its
- * directories, as the main process's start does): as the main process
- * runs (user, limits, output...) but with the command's own prefixes,
- * and with $MAINPID when there is a main process. 0 with *pid, or
- * -errno. */
+ * first process of a run), as the main process runs (user, limits,
+ * output...) but with the command's own prefixes: start_cmd(). */
 int run_start_exec(struct super *sp, size_t i, const struct cfg_cmd *cmd,
 		   int first, pid_t *pid)
 {
-	struct spawn_rlimit rl[CFG_NRLIMITS + 1];
-	struct cfg_service *c = rt_cfg(sp, i);
-	pid_t main_pid = rt_unit(sp, i)->svc.pid;
-	struct spawn_spec s;
-	const char *step, *file;
-	char **env, **made, num[24];
-	char *const *argv;
-	int devnull, err, ret, efd = -1;
-
-	ret = resolve_ids(c, first);
-	if (ret == 0 && first)
-		ret = make_dirs(c);
-	if (ret < 0)
-		return ret;
-	if (setup_output(sp, i) < 0)
-		log_warn("service %s: unable to set up its output", c->name);
-	env = build_env(sp, i, 0, cmd->flags);
-	if (!env)
-		return -ENOMEM;
-	snprintf(num, sizeof(num), "%d", (int)main_pid);
-	if (main_pid > 0 && env_add(&env, "MAINPID", num) < 0) {
-		cfg_free_words(env);
-		return -ENOMEM;
-	}
-	argv = main_argv(cmd->argv, cmd->flags, env, &made, &file);
-	if (!argv) {
-		cfg_free_words(env);
-		return -ENOMEM;
-	}
-	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	fill_spec(sp, i, &s, rl, devnull, argv, 0, cmd->flags);
-	s.file = file;
-	s.envp = env;
-	s.exec_fd = &efd;
-	ret = spawn_start_step(&s, pid, &err, &step);
-	if (ret == 0) {
-		sp->rt[i].exec_what = cmd->argv[0];
-		watch_exec(sp, i, 2, efd);
-	}
-	if (devnull >= 0)
-		close(devnull);
-	cfg_free_words(env);
-	cfg_free_words(made);
-	if (ret == 0 && err) {
-		errno = err;
-		log_error("service %s: unable to %s %s", c->name, step, cmd->argv[0]);
-	}
-	return ret;
+	return start_cmd(sp, i, cmd->argv, cmd->flags, 0, first, pid);
 }
