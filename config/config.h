@@ -487,6 +487,11 @@ int cfg_path_check(const char *root, const char *path, uid_t euid, int flags,
  * problem as "PATH: why" in msg: >0 unsafe, 0 safe, or -errno. */
 int cfg_path_unsafe(const char *path, uid_t euid, char *msg, size_t len)
 	__attribute__((warn_unused_result));
+/* The same for a service's files: uid and its group gid may change them
+ * too ((gid_t)-1: no group). */
+int cfg_path_unsafe_for(const char *path, uid_t uid, gid_t gid, char *msg,
+			size_t len)
+	__attribute__((warn_unused_result));
 /* Check path as above and report each unsafe part as a configuration
  * error "PATH: why" (once each; " (reached through P)" when a symlink
  * led there). A path under src->root is resolved inside it. Returns as

@@ -27,6 +27,7 @@
 struct walk {
 	size_t rootlen;		/* cur[0..rootlen) is the root, "" for / */
 	uid_t euid;
+	gid_t egid;		/* a group that may write too; (gid_t)-1 none */
 	void (*fn)(void *arg, const char *path, const char *why);
 	void *arg;
 	int problems;
@@ -50,11 +51,12 @@ static const char *host(const char *p)
 
 /* What makes st unsafe, in why; 0 when nothing. An ancestor directory
  * with the sticky bit, itself owned right, may be writable. */
-static int why_of(const struct stat *st, uid_t euid, int ancestor, char *why,
-		  size_t len)
+static int why_of(const struct stat *st, uid_t euid, gid_t egid, int ancestor,
+		  char *why, size_t len)
 {
 	int owner = st->st_uid != 0 && st->st_uid != euid;
-	int grp = !!(st->st_mode & S_IWGRP), oth = !!(st->st_mode & S_IWOTH);
+	int grp = (st->st_mode & S_IWGRP) && (egid == (gid_t)-1 || st->st_gid != egid);
+	int oth = !!(st->st_mode & S_IWOTH);
 	size_t n = 0;
 
 	if (ancestor && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) &&
@@ -79,7 +81,7 @@ static void judge(struct walk *w, const char *path, const struct stat *st,
 {
 	char why[128];
 
-	if (!why_of(st, w->euid, ancestor, why, sizeof(why)))
+	if (!why_of(st, w->euid, w->egid, ancestor, why, sizeof(why)))
 		return;
 	w->problems++;
 	if (w->fn)
@@ -261,9 +263,10 @@ static size_t next_name(struct walk *w, char *name)
 	return n;
 }
 
-int cfg_path_check(const char *root, const char *path, uid_t euid, int flags,
-		   void (*fn)(void *arg, const char *path, const char *why),
-		   void *arg, char *real, size_t len)
+static int path_check(const char *root, const char *path, uid_t euid,
+		      gid_t egid, int flags,
+		      void (*fn)(void *arg, const char *path, const char *why),
+		      void *arg, char *real, size_t len)
 {
 	struct walk *w = calloc(1, sizeof(*w));
 	char name[NAME_MAX + 2];
@@ -277,6 +280,7 @@ int cfg_path_check(const char *root, const char *path, uid_t euid, int flags,
 	if (!w || !w->rest || !w->spare)
 		goto out;
 	w->euid = euid;
+	w->egid = egid;
 	w->fn = fn;
 	w->arg = arg;
 	r = start(w, root, path);
@@ -315,16 +319,29 @@ static void keep_first(void *arg, const char *path, const char *why)
 		snprintf(f->msg, f->len, "%s: %s", path, why);
 }
 
-int cfg_path_unsafe(const char *path, uid_t euid, char *msg, size_t len)
+int cfg_path_check(const char *root, const char *path, uid_t euid, int flags,
+		   void (*fn)(void *arg, const char *path, const char *why),
+		   void *arg, char *real, size_t len)
+{
+	return path_check(root, path, euid, (gid_t)-1, flags, fn, arg, real, len);
+}
+
+int cfg_path_unsafe_for(const char *path, uid_t uid, gid_t gid, char *msg,
+			size_t len)
 {
 	struct first f = { msg, len, 0 };
 
 	msg[0] = '\0';
-	return cfg_path_check(NULL, path, euid, CFG_PATH_HOLDER, keep_first, &f,
-			      NULL, 0);
+	return path_check(NULL, path, uid, gid, CFG_PATH_HOLDER, keep_first, &f,
+			  NULL, 0);
+}
+
+int cfg_path_unsafe(const char *path, uid_t euid, char *msg, size_t len)
+{
+	return cfg_path_unsafe_for(path, euid, (gid_t)-1, msg, len);
 }
 
 int cfg_file_unsafe(const struct stat *st, uid_t euid, char *why, size_t len)
 {
-	return why_of(st, euid, 0, why, len) ? CFG_UNSAFE_REFUSE : 0;
+	return why_of(st, euid, (gid_t)-1, 0, why, len) ? CFG_UNSAFE_REFUSE : 0;
 }

@@ -37,30 +37,48 @@ static int env_add(char ***env, const char *key, const char *val)
 	return ret;
 }
 
+/* The text of a service's env file spec ('-': may be missing; key: the
+ * key that names it, for messages), once who may change it was judged
+ * (unsafe, with why): NULL with *ret 0 when there is nothing to read, or
+ * -errno (said). */
+static char *env_text(const struct cfg_service *c, const char *key,
+		      const char *spec, int unsafe, const char *why, int *ret)
+{
+	const char *path = spec + (spec[0] == '-');
+	int err = unsafe;
+	char *text;
+
+	*ret = 0;
+	if (unsafe > 0) {
+		log_errorx("service %s: %s%s refused: %s", c->name, key, path, why);
+		*ret = -EPERM;
+		return NULL;
+	}
+	text = err < 0 ? NULL : cfg_read_file(path, &err);
+	if (text)
+		return text;
+	if (err < 0)
+		err = -err;
+	if (spec[0] == '-' && err == ENOENT)
+		return NULL;
+	errno = err;
+	log_error("service %s: unable to read %s%s", c->name, key, path);
+	*ret = -err;
+	return NULL;
+}
+
+/* services.d's env_file: who may change it, as for the configuration
+ * itself. */
 static int env_file(const struct cfg_service *c, char ***env)
 {
 	const char *spec = c->env_file, *path = spec + (spec[0] == '-');
-	int optional = spec[0] == '-', err, bad;
-	char *text = NULL, why[PATH_MAX + 128];
+	char why[PATH_MAX + 128], *text;
+	int ret, bad;
 
-	/* who may change it, as for the configuration itself */
-	err = cfg_path_unsafe(path, geteuid(), why, sizeof(why));
-	if (err > 0) {
-		log_errorx("service %s: env_file %s refused: %s", c->name, path,
-			   why);
-		return -EPERM;
-	}
-	text = err < 0 ? NULL : cfg_read_file(path, &err);
-	if (!text) {
-		if (err < 0)
-			err = -err;
-		if (optional && err == ENOENT)
-			return 0;
-		errno = err;
-		log_error("service %s: unable to read env_file %s", c->name,
-			  path);
-		return -err;
-	}
+	text = env_text(c, "env_file ", spec,
+			cfg_path_unsafe(path, geteuid(), why, sizeof(why)), why, &ret);
+	if (!text)
+		return ret;
 	bad = cfg_parse_env_text(text, env);
 	free(text);
 	if (bad) {
@@ -81,79 +99,31 @@ static void bad_env_line(void *arg, int line)
 
 /* A unit's EnvironmentFile= ('-': may be missing), in systemd's syntax.
  * Who may change it is checked as for env_file, for the user the command
- * runs as: a file the service's user may change (in its own
- * /run/NAME) is read for its commands that run as that user, and not
+ * runs as: a file the service's user (or its group) may change, in its
+ * own /run/NAME, is read for its commands that run as that user, and not
  * for those that run as root (`+`, `!`, no User=), which would take an
  * LD_PRELOAD from it: said once, they run without it. Anyone else able
  * to change it refuses the start. */
-struct env_judge {
-	gid_t gid;		/* the service's own group may write too */
-	int other;		/* unsafe parts for someone else */
-	char why[PATH_MAX + 128];
-};
-
-static void env_part(void *arg, const char *path, const char *why)
-{
-	struct env_judge *j = arg;
-	char own[48];
-
-	snprintf(own, sizeof(own), "writable by group %u", (unsigned)j->gid);
-	if (!strcmp(why, own))
-		return;
-	if (!j->other++)
-		snprintf(j->why, sizeof(j->why), "%s: %s", path, why);
-}
-
-/* >0 when someone other than root and uid (and the group gid, unless
- * it is (gid_t)-1) could change path; 0 safe; -errno. */
-static int env_unsafe(const char *path, uid_t uid, gid_t gid, char *why,
-		      size_t len)
-{
-	struct env_judge j = { .gid = gid };
-	int r;
-
-	if (gid == (gid_t)-1)
-		return cfg_path_unsafe(path, uid, why, len);
-	r = cfg_path_check(NULL, path, uid, CFG_PATH_HOLDER, env_part, &j, NULL, 0);
-	if (r <= 0)
-		return r;
-	snprintf(why, len, "%s", j.why);
-	return j.other;
-}
-
 static int unit_env_file(struct super *sp, size_t i, const char *spec,
 			 char ***env, int as_root)
 {
 	const struct cfg_service *c = rt_cfg(sp, i);
 	const char *path = spec + (spec[0] == '-'), *what[2] = { c->name, path };
 	char *text, why[PATH_MAX + 128];
-	int err = as_root ? env_unsafe(path, geteuid(), (gid_t)-1, why, sizeof(why))
-			  : env_unsafe(path, c->uid, c->gid, why, sizeof(why));
+	int ret, unsafe = as_root ? cfg_path_unsafe(path, geteuid(), why, sizeof(why))
+			       : cfg_path_unsafe_for(path, c->uid, c->gid, why, sizeof(why));
 
-	if (err > 0 && as_root && c->has_user &&
-	    env_unsafe(path, c->uid, c->gid, why, sizeof(why)) == 0) {
+	if (unsafe > 0 && as_root && c->has_user &&
+	    cfg_path_unsafe_for(path, c->uid, c->gid, why, sizeof(why)) == 0) {
 		if (!sp->rt[i].envfile_said)
 			log_warnx("service %s: EnvironmentFile=%s: its user may change it: not read for its commands that run as root",
 				  c->name, path);
 		sp->rt[i].envfile_said = 1;
 		return 0;
 	}
-	if (err > 0) {
-		log_errorx("service %s: EnvironmentFile=%s refused: %s", c->name,
-			   path, why);
-		return -EPERM;
-	}
-	text = err < 0 ? NULL : cfg_read_file(path, &err);
-	if (!text) {
-		if (err < 0)
-			err = -err;
-		if (spec[0] == '-' && err == ENOENT)
-			return 0;
-		errno = err;
-		log_error("service %s: unable to read EnvironmentFile=%s", c->name,
-			  path);
-		return -err;
-	}
+	text = env_text(c, "EnvironmentFile=", spec, unsafe, why, &ret);
+	if (!text)
+		return ret;
 	(void)units_parse_env_file(text, env, bad_env_line, what);
 	free(text);
 	return 0;
