@@ -281,6 +281,8 @@ wstart() {
 winside() { POUCH_CONTROL_SOCKET=$wsock nsenter -t "$NS_PID1" -m -- "$POUCH_INIT" systemctl "$@"; }
 wctl() { "$POUCH_INIT" ctl --socket "$wsock" "$@"; }
 wstate() { wctl status --json "$1" | sed -n 's/.*"state": "\([a-z]*\)".*/\1/p'; }
+# wis NAME STATE: the unit is in that state now (for wait_for)
+wis() { [ "$(wstate "$1")" = "$2" ]; }
 
 # Condition*= and Assert*=: asked right before each start
 wunit cskip.service <<'EOF2'
@@ -319,7 +321,7 @@ After=cassert.service
 ExecStart=/bin/sleep 1014
 EOF2
 wstart
-wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json cblocked | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = blocked ]"
+wait_for 10 wis cblocked blocked
 expect_eq "a failed condition: ctl status says skipped" "$(wstate cskip)" skipped
 check "... said once, with the condition, FILE:LINE" sh -c "
 	[ \$(grep -c 'service cskip: skipped' '$T/pid1w.err') = 1 ] &&
@@ -443,7 +445,7 @@ expect_eq "ExecStart=: \$VAR splits, \${VAR} is one word, unset or empty \$VAR n
 expect_eq "ExecStart=:... expands nothing" "$(cat "$W/run/wnoexp")" '$WORD|${WORD}|'
 check "ExecStart=@: the program gets the given argv[0]" wait_for 5 sh -c "pgrep -f '^pouch-renamed 1032\$' >/dev/null"
 expect_eq "ExecStart=!: User= not applied (root)" "$(cat "$W/run/wbang")" 0
-wait_for 5 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json wdash | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = stopped ]"
+wait_for 5 wis wdash stopped
 expect_eq "ExecStart=-: its exit 3 counts as a success (stopped, not failed or restarted)" \
 	"$(wstate wdash) $(wctl status --json wdash | sed -n 's/.*"restarts": \([0-9]*\).*/\1/p')" "stopped 0"
 kill -TERM "$NS_PID1"
@@ -548,7 +550,7 @@ check "... the first sent SIGHUP to \$MAINPID" wait_for 5 grep -qx hup "$W/run/x
 winside stop xseq; rc=$?
 expect_eq "systemctl stop: ExecStop= (with \$MAINPID), then the stop signal, then ExecStopPost=" \
 	"$rc $(sed -n '/^stop/,$p' "$W/run/xlog" | tr '\n' ' ')" "0 stop $mainpid term stoppost "
-wait_for 5 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xfail | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = failed ]"
+wait_for 5 wis xfail failed
 expect_eq "a failed ExecStartPre=: failed" "$(wstate xfail)" failed
 check "... said, with the command, its status and FILE:LINE" grep -q \
 	"service xfail: ExecStartPre=/bin/sh exited with status 3 (/[a-z/]*lib/systemd/system/xfail.service:2): not started\$" "$T/pid1w.err"
@@ -563,7 +565,7 @@ expect_eq "a oneshot with RemainAfterExit=: its ExecStart= lines in turn, ExecSt
 winside stop xone
 expect_eq "... systemctl stop runs its ExecStop=, then it is inactive" \
 	"$(tail -n 1 "$W/run/xone") $(winside is-active xone)" "stop inactive"
-wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xabn | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = failed ]"
+wait_for 10 wis xabn failed
 expect_eq "Restart=on-abnormal: restarted after SIGKILL, until the start limit" "$(wc -l <"$W/run/xabn")" 3
 expect_eq "... not after exit 1" "$(wstate xcode) $(wc -l <"$W/run/xcode")" "failed 1"
 expect_eq "SuccessExitStatus=3: exit 3 is clean (stopped, not restarted)" "$(wstate xsucc) $(wc -l <"$W/run/xsucc")" "stopped 1"
@@ -644,7 +646,7 @@ expect_eq "ExecStart=+: the bounding set is not applied" \
 winside stop xcapb xcapnone xcapamb xcapplus
 # the container's stop: ExecStop= and ExecStopPost= run in it too
 winside start xseq
-wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json xseq | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = running ]"
+wait_for 10 wis xseq running
 : >"$W/run/xlog.before" && cp "$W/run/xlog" "$W/run/xlog.before"
 kill -TERM "$NS_PID1"
 ns_wait
@@ -768,7 +770,7 @@ Conflicts=ybase.service
 ExecStart=/bin/sleep 1083
 EOF2
 wstart
-wait_for 10 sh -c "[ \"\$($POUCH_INIT ctl --socket $wsock status --json ypart | sed -n 's/.*\"state\": \"\([a-z]*\)\".*/\1/p')\" = running ]"
+wait_for 10 wis ypart running
 p0=$(pgrep -f '^/bin/sleep 1082$')
 winside restart ybase
 wait_for 5 sh -c "p=\$(pgrep -f '^/bin/sleep 1082\$'); [ -n \"\$p\" ] && [ \"\$p\" != $p0 ]"
