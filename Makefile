@@ -11,12 +11,15 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS   ?= -O2 -g
+# -ffunction-sections: each function in a section of its own, which
+# init/hot.ld places by name
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) \
-             -DPOUCH_VERSION='"$(VERSION)"' -I. -MMD -MP
+             -ffunction-sections -DPOUCH_VERSION='"$(VERSION)"' -I. -MMD -MP
 STATIC_LDFLAGS := -static-pie -Wl,-z,relro,-z,now
 LIBS     := -linih -lcap
-# init/layout.ld: where .bss's arrays go, for pid 1's private memory
-INIT_LDFLAGS = $(STATIC_LDFLAGS) -Wl,-T,init/layout.ld
+# init/layout.ld: where .bss's arrays go, for pid 1's private memory;
+# init/hot.ld (make hot-text): the code pid 1 runs, packed, for its RSS
+INIT_LDFLAGS = $(STATIC_LDFLAGS) -Wl,-T,init/layout.ld -Wl,-T,init/hot.ld
 
 # make WITH_SYSTEMD=1: pouch-init as a VM's service supervisor, linked
 # (dynamically) with libsystemd: sd_notify to the outer systemd and
@@ -57,7 +60,7 @@ UNIT_BIN := $(UNIT_SRC:test/unit/%.c=$(BUILD)/unit/%)
 .SECONDARY:
 
 .PHONY: all clean check unit e2e asan check-asan analyze install uninstall coverage \
-        bench demo format runc-test fuzz fuzz-build man systemd-build
+        bench demo format runc-test fuzz fuzz-build man systemd-build hot-text
 
 LCH_PURE := launcher/json.c launcher/conf.c launcher/rewrite.c
 LCH_SRC := $(LCH_PURE) launcher/spec.c launcher/richrun.c launcher/main.c
@@ -73,9 +76,15 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o init/layout.ld
+pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o init/layout.ld init/hot.ld
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(INIT_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
+
+# after a change of what pid 1 runs: measure it again (root, valgrind)
+hot-text: pouch-init
+	$(Q)sh tools/hot-text.sh pouch-init $(INIT_OBJ) $(BUILD)/init/main.o >init/hot.ld.new
+	$(Q)mv init/hot.ld.new init/hot.ld
+	$(Q)$(MAKE) --no-print-directory pouch-init
 
 # the WITH_SYSTEMD build the tests use, beside the static one
 systemd-build:
