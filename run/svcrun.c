@@ -1003,7 +1003,7 @@ void run_reap(struct super *sp)
 	 * here, by the pid map, and no child left at all is known here too */
 	sp->childless = 0;
 	for (;;) {
-		int64_t tick = proc_ticks_now();
+		int64_t tick = sp->n ? proc_ticks_now() : 0;
 
 		pid = waitpid(-1, &status, WNOHANG | WUNTRACED);
 		if (pid <= 0)
