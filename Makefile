@@ -82,7 +82,8 @@ pouch-init: $(INIT_OBJ) $(BUILD)/init/main.o init/layout.ld init/hot.ld
 
 # after a change of what pid 1 runs: measure it again (root, valgrind)
 hot-text: pouch-init
-	$(Q)sh tools/hot-text.sh pouch-init $(INIT_OBJ) $(BUILD)/init/main.o >init/hot.ld.new
+	$(Q)sh tools/hot-text.sh pouch-init $(INIT_OBJ) $(BUILD)/init/main.o >init/hot.ld.new || \
+		{ rm -f init/hot.ld.new; exit 1; }
 	$(Q)mv init/hot.ld.new init/hot.ld
 	$(Q)$(MAKE) --no-print-directory pouch-init
 
